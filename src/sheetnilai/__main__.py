@@ -1,0 +1,3 @@
+from sheetnilai.cli import main
+
+main()

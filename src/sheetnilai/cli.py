@@ -1,0 +1,213 @@
+"""The command line: a thin layer over the library; the only place that prints or exits.
+
+Exit codes: 0 done with no galat; 1 the command could not run (a one-line Indonesian
+message, never a traceback); 2 wrong usage (click); 3 done, but the data holds galat.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sheetnilai import __version__, cli_i18n
+from sheetnilai.config import load_policy, policy_toml
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.problems import Problem, Severity, has_errors
+from sheetnilai.rules.nip import check_nip, compact, format_nip
+from sheetnilai.rules.numbers import number_text
+from sheetnilai.rules.policy import Policy
+from sheetnilai.textable import table
+
+EXIT_DATA_ERRORS = 3
+
+cli_i18n.install()
+
+POLICY_OPTION = click.option(
+    "--kebijakan",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Berkas kebijakan (TOML). Bawaan: sheetnilai.toml di folder kerja bila ada.",
+)
+
+
+class Group(click.Group):
+    """Converts run-level failures into one Indonesian line, once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetnilaiError as exc:
+            click.echo(f"Galat: {exc.message} {_advice(exc)}".rstrip(), err=True)
+            for line in exc.details:
+                click.echo(f"  {line}", err=True)
+            ctx.exit(1)
+
+
+def _advice(exc: SheetnilaiError) -> str:
+    from sheetnilai.messages import render_advice
+
+    return render_advice(exc.message_id, exc.params)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="sheetnilai")
+def cli() -> None:
+    """sheetnilai: penilaian kinerja ASN (PermenPANRB 6/2022) di spreadsheet.
+
+    Templat SKP untuk pegawai dan atasan, rumus yang langsung menghitung capaian, predikat,
+    dan distribusi, serta konsolidasi satu perintah untuk BKPSDM.
+    """
+
+
+def _policy(path: Path | None) -> Policy:
+    policy, _source = load_policy(path)
+    return policy
+
+
+# --- cek-nip ------------------------------------------------------------------------------
+
+
+def _read_nips(args: Iterable[str], file: Path | None) -> list[str]:
+    nips: list[str] = []
+    for arg in args:
+        if arg == "-":
+            nips.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            nips.append(arg)
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SheetnilaiError("berkas-tidak-terbaca", {"path": file, "detail": exc}) from None
+        nips.extend(line.strip() for line in text.splitlines() if line.strip())
+    return nips
+
+
+@cli.command("cek-nip")
+@click.argument("nip", nargs=-1)
+@click.option(
+    "--berkas",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Berkas teks berisi satu NIP per baris.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["otomatis", "pns", "pppk"], case_sensitive=False),
+    default="otomatis",
+    show_default=True,
+    help="Jenis nomor: NIP PNS, NI PPPK, atau dikenali otomatis dari digit 13–14.",
+)
+def cek_nip(nip: tuple[str, ...], berkas: Path | None, status: str) -> None:
+    """Periksa NIP/NI PPPK 18 digit: tanggal lahir, TMT, jenis kelamin, nomor urut.
+
+    NIP dapat ditulis sebagai argumen, dibaca dari --berkas, atau dari masukan standar
+    dengan tanda - (mis. `cat daftar.txt | sheetnilai cek-nip -`).
+    """
+    nips = _read_nips(nip, berkas)
+    if not nips:
+        raise SheetnilaiError("nip-tidak-ada-masukan")
+    all_problems: list[Problem] = []
+    rows: list[list[str]] = []
+    for raw in nips:
+        problems = check_nip(raw, status=status)
+        all_problems.extend(problems)
+        digits = compact(raw)
+        shown = format_nip(digits) if len(digits) == 18 and digits.isdigit() else raw
+        if not problems:
+            rows.append([shown, "sah", ""])
+        for i, p in enumerate(problems):
+            rows.append([shown if i == 0 else "", p.severity.value, f"{p.message} {p.advice}"])
+    click.echo(table(["NIP", "Hasil", "Keterangan"], rows))
+    n_err = sum(1 for p in all_problems if p.severity is Severity.GALAT)
+    bad = sum(1 for raw in nips if has_errors(check_nip(raw, status=status)))
+    click.echo(
+        f"\n{len(nips)} NIP diperiksa: {len(nips) - bad} sah, {bad} bermasalah ({n_err} galat)."
+    )
+    if n_err:
+        sys.exit(EXIT_DATA_ERRORS)
+
+
+# --- kebijakan -----------------------------------------------------------------------------
+
+
+@cli.command("kebijakan")
+@POLICY_OPTION
+def kebijakan(policy_path: Path | None) -> None:
+    """Tampilkan kebijakan yang berlaku (format sheetnilai.toml) setelah diperiksa.
+
+    Salin keluaran ini ke sheetnilai.toml lalu ubah nilai yang diperlukan daerah Anda.
+    """
+    policy, source = load_policy(policy_path)
+    click.echo(f"# Kebijakan yang berlaku (sumber: {source})")
+    click.echo(policy_toml(policy))
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+@cli.command("demo")
+@POLICY_OPTION
+def demo(policy_path: Path | None) -> None:
+    """Jalankan aturan penilaian atas contoh data bawaan (unit fiktif) dan tampilkan hasilnya."""
+    from sheetnilai import sample
+    from sheetnilai.demo import run_demo
+
+    policy = _policy(policy_path)
+    result = run_demo(policy)
+    ak_digits = policy.angka_kredit.desimal_tampilan
+    click.echo(f"Unit: {sample.UNIT}  |  Predikat organisasi: {sample.ORG_PREDIKAT}\n")
+    rows = []
+    for i, r in enumerate(result.rows, 1):
+        capaian = " / ".join(f"{number_text(c)}%" for c in r.capaian)
+        rows.append(
+            [
+                i,
+                r.pegawai.nama,
+                format_nip(r.pegawai.nip),
+                capaian,
+                r.saran.label if r.saran else "-",
+                r.hasil.label,
+                r.perilaku.label,
+                r.predikat.label,
+                (
+                    number_text(r.angka_kredit, ak_digits, fixed=True)
+                    if r.angka_kredit is not None
+                    else "-"
+                ),
+            ]
+        )
+    click.echo(
+        table(
+            [
+                "No",
+                "Nama",
+                "NIP",
+                "Capaian IKI",
+                "Saran rating",
+                "Rating hasil kerja",
+                "Rating perilaku",
+                "Predikat",
+                "Angka kredit",
+            ],
+            rows,
+            right={0, 8},
+        )
+    )
+    dist = result.distribution
+    click.echo("\nSebaran predikat: " + ", ".join(f"{p.label} {n}" for p, n in dist.counts.items()))
+    click.echo(f"Pemeriksaan distribusi (SE MenPANRB 3/2023): {dist.status}")
+    for f in dist.findings:
+        click.echo(f"  - {f.sentence}")
+    click.echo("\nPemeriksaan NIP contoh:")
+    for raw, problems in result.nip_checks:
+        verdict = "sah" if not problems else "; ".join(p.message for p in problems)
+        click.echo(f"  {raw!s:<24} {verdict}")
+
+
+def main() -> None:
+    cli(prog_name="sheetnilai")

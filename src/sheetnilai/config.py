@@ -1,0 +1,76 @@
+"""Finding and reading the policy file (sheetnilai.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, PolicyInvalid, policy_from_mapping
+
+DEFAULT_NAME = "sheetnilai.toml"
+
+
+def load_policy(path: Path | None, cwd: Path | None = None) -> tuple[Policy, str]:
+    """The policy in force and where it came from.
+
+    With no path, `sheetnilai.toml` in the working folder is used when it exists, else the
+    built-in defaults (domain.md's recommendations).
+    """
+    if path is None:
+        candidate = (cwd or Path.cwd()) / DEFAULT_NAME
+        if not candidate.is_file():
+            return DEFAULT_POLICY, "bawaan"
+        path = candidate
+    if not path.is_file():
+        raise SheetnilaiError("kebijakan-tidak-ada", {"path": path})
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SheetnilaiError("kebijakan-rusak", {"path": path, "detail": exc}) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SheetnilaiError("berkas-tidak-terbaca", {"path": path, "detail": exc}) from None
+    try:
+        return policy_from_mapping(data, source=path.name), str(path)
+    except PolicyInvalid as exc:
+        raise SheetnilaiError(
+            "kebijakan-tidak-sah",
+            {"path": path, "count": len(exc.problems)},
+            details=[p.render() for p in exc.problems],
+        ) from None
+
+
+def policy_toml(policy: Policy) -> str:
+    """The policy as a complete sheetnilai.toml a user can copy and edit."""
+    from sheetnilai.rules.policy import policy_as_table
+
+    lines: list[str] = []
+    nested: list[tuple[str, dict[str, object]]] = []
+    for section, table in policy_as_table(policy).items():
+        lines.append(f"[{section}]")
+        for key, value in table.items():
+            if isinstance(value, dict):
+                nested.append((f"{section}.{key}", value))
+            else:
+                lines.append(f"{key} = {_toml(value)}")
+        for name, sub in nested:
+            lines.append("")
+            lines.append(f"[{name}]")
+            lines.extend(f"{_toml_key(k)} = {_toml(v)}" for k, v in sub.items())
+        nested.clear()
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").isalnum() and key.isascii() else f'"{key}"'
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)

@@ -1,0 +1,282 @@
+"""The one catalogue of Indonesian messages.
+
+Each stable code maps to its default severity, the message (what is wrong) and the advice
+(what to do). Placeholders are filled from the problem's parameters; a test checks that every
+code in the code base is here and that every placeholder is filled.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    severity: str  # "galat" | "peringatan" | "catatan"
+    text: str
+    advice: str = ""
+
+
+G, P, C = "galat", "peringatan", "catatan"
+
+CATALOGUE: dict[str, Entry] = {
+    # --- numbers -----------------------------------------------------------------------
+    "angka-kosong": Entry(G, "{field} belum diisi.", "Isi {field} dengan angka."),
+    "angka-tidak-sah": Entry(
+        G,
+        '{field} berisi "{value}", bukan angka yang dapat dibaca.',
+        "Ketik angka saja (mis. 95 atau 88,5) tanpa satuan, tanda kutip, atau pemisah ribuan.",
+    ),
+    "angka-negatif": Entry(
+        G,
+        "{field} bernilai negatif ({value}).",
+        "Periksa kembali {field}; nilainya tidak boleh negatif.",
+    ),
+    # --- capaian IKI (PermenPANRB 8/2021) ----------------------------------------------
+    "target-nol": Entry(
+        G,
+        "{field} bernilai 0 sehingga capaian tidak dapat dihitung.",
+        "Rumuskan ulang IKI agar targetnya bukan 0, atau jadikan target kualitatif.",
+    ),
+    "rentang-terbalik": Entry(
+        G,
+        "Batas bawah target rentang ({low}) lebih besar dari batas atasnya ({high}).",
+        "Tukar kedua batas target rentang.",
+    ),
+    "arah-tidak-dikenal": Entry(
+        G,
+        'Arah IKI "{value}" tidak dikenal.',
+        "Pilih salah satu: {allowed}.",
+    ),
+    "capaian-kualitatif": Entry(
+        C,
+        "Target kualitatif: capaian tidak dihitung sebagai angka.",
+        "Penilaian IKI ini sepenuhnya pertimbangan pejabat penilai berdasarkan bukti dukung.",
+    ),
+    "saran-tanpa-iki-angka": Entry(
+        C,
+        "Tidak ada IKI dengan capaian angka, sehingga tidak ada saran rating hasil kerja.",
+        "Rating hasil kerja ditetapkan pejabat penilai berdasarkan bukti dukung.",
+    ),
+    # --- labels ------------------------------------------------------------------------
+    "rating-tidak-dikenal": Entry(
+        G,
+        'Rating "{value}" bukan salah satu dari: {allowed}.',
+        "Pilih rating dari daftar pilihan pada sel.",
+    ),
+    "predikat-tidak-dikenal": Entry(
+        G,
+        'Predikat "{value}" bukan salah satu dari: {allowed}.',
+        "Pilih predikat dari daftar pilihan pada sel.",
+    ),
+    "predikat-organisasi-tidak-dikenal": Entry(
+        G,
+        'Predikat organisasi "{value}" bukan salah satu dari: {allowed}.',
+        "Pilih predikat organisasi dari daftar pilihan pada sel.",
+    ),
+    # --- angka kredit ------------------------------------------------------------------
+    "jenjang-tidak-dikenal": Entry(
+        G,
+        'Jenjang jabatan fungsional "{value}" tidak dikenal.',
+        "Gunakan salah satu: {allowed}.",
+    ),
+    "bulan-tidak-sah": Entry(
+        G,
+        "Jumlah bulan penilaian {value} tidak sah; harus bilangan bulat 1 sampai 12.",
+        "Isi jumlah bulan periode penilaian (mis. 3 untuk satu triwulan).",
+    ),
+    # --- distribusi predikat (SE MenPANRB 3/2023) --------------------------------------
+    "distribusi-melebihi-batas": Entry(
+        P,
+        "{predikat} {found} > batas {limit} (predikat organisasi {org}).",
+        "Tinjau kembali rating pegawai agar sebaran predikat mengikuti kurva distribusi.",
+    ),
+    "distribusi-kurang-dari-minimum": Entry(
+        P,
+        "{predikat} {found} < minimum {limit} (predikat organisasi {org}).",
+        "Tinjau kembali rating pegawai agar sebaran predikat mengikuti kurva distribusi.",
+    ),
+    "distribusi-bukan-terbanyak": Entry(
+        P,
+        "{predikat} ({found}) harus menjadi kelompok terbanyak, tetapi {other} lebih banyak "
+        "({other_found}) (predikat organisasi {org}).",
+        "Tinjau kembali rating pegawai agar sebaran predikat mengikuti kurva distribusi.",
+    ),
+    "distribusi-wajib-ada": Entry(
+        P,
+        "Harus ada pegawai berpredikat {predikat}, tetapi tidak ada (predikat organisasi {org}).",
+        "Tinjau kembali rating pegawai agar sebaran predikat mengikuti kurva distribusi.",
+    ),
+    "distribusi-dilarang": Entry(
+        P,
+        "{predikat} tidak boleh ada bila predikat organisasi {org}, tetapi ada {found}.",
+        "Tinjau kembali rating pegawai berpredikat {predikat}.",
+    ),
+    "distribusi-kosong": Entry(
+        C,
+        "Belum ada pegawai berpredikat, sehingga distribusi belum dapat diperiksa.",
+        "Lengkapi rating pegawai terlebih dahulu.",
+    ),
+    # --- NIP / NI PPPK (Perka BKN 22/2007) ---------------------------------------------
+    "nip-kosong": Entry(G, "NIP belum diisi.", "Isi NIP 18 digit sebagai teks."),
+    "nip-angka": Entry(
+        G,
+        "NIP tersimpan sebagai angka ({value}); spreadsheet hanya menyimpan 15 digit angka, "
+        "sehingga digit terakhirnya sudah berubah.",
+        "Ubah format sel menjadi Teks, lalu ketik ulang NIP dari SK (jangan disalin dari sel "
+        "angka).",
+    ),
+    "nip-bukan-digit": Entry(
+        G,
+        'NIP "{value}" memuat karakter selain angka.',
+        "Ketik 18 digit angka saja; spasi boleh sebagai pemisah.",
+    ),
+    "nip-panjang": Entry(
+        G,
+        'NIP "{value}" terdiri atas {length} digit; NIP harus 18 digit.',
+        "Periksa NIP pada SK dan ketik ulang lengkap 18 digit.",
+    ),
+    "nip-tanggal-lahir": Entry(
+        G,
+        'Digit 1–8 NIP "{value}" ({part}) bukan tanggal lahir yang sah (TTTTBBHH).',
+        "Periksa NIP pada SK; delapan digit pertama adalah tanggal lahir.",
+    ),
+    "nip-bulan-tmt": Entry(
+        G,
+        'Digit 13–14 NIP "{value}" ({part}) bukan bulan 01–12 TMT CPNS.',
+        "Periksa NIP pada SK; digit 9–14 adalah tahun dan bulan TMT CPNS. Bila ini NI PPPK, "
+        "tandai statusnya PPPK.",
+    ),
+    "nip-jenis-kelamin": Entry(
+        G,
+        'Digit ke-15 NIP "{value}" adalah {part}; harus 1 (pria) atau 2 (wanita).',
+        "Periksa NIP pada SK.",
+    ),
+    "nip-urut-000": Entry(
+        P,
+        'Nomor urut NIP "{value}" adalah 000, yang tidak lazim.',
+        "Pastikan tiga digit terakhir sesuai SK.",
+    ),
+    "nip-kode-pppk": Entry(
+        P,
+        'Digit 13–14 NI PPPK "{value}" adalah {part}, bukan 21 seperti lazimnya.',
+        "Pastikan nomor ini NI PPPK dan sesuai perjanjian kerja.",
+    ),
+    "nip-tmt-terlalu-muda": Entry(
+        P,
+        'Menurut NIP "{value}", pegawai diangkat pada usia {age} tahun (di bawah 18).',
+        "Periksa tanggal lahir dan tahun TMT pada NIP.",
+    ),
+    "nip-masa-depan": Entry(
+        P,
+        'Tanggal pada NIP "{value}" ({part}) berada di masa depan.',
+        "Periksa NIP pada SK.",
+    ),
+    # --- IKM (PermenPANRB 14/2017) ----------------------------------------------------
+    "ikm-jumlah-unsur": Entry(
+        G,
+        "Survei kepuasan harus memuat 9 unsur pelayanan; ditemukan {count}.",
+        "Lengkapi kolom untuk kesembilan unsur pelayanan.",
+    ),
+    "ikm-jawaban-tidak-sah": Entry(
+        G,
+        'Jawaban "{value}" untuk unsur {unsur} (responden ke-{responden}) bukan 1, 2, 3, atau 4.',
+        "Isi jawaban dengan angka 1 sampai 4, atau kosongkan bila tidak dijawab.",
+    ),
+    "ikm-unsur-kosong": Entry(
+        G,
+        "Unsur {unsur} tidak memiliki satu pun jawaban.",
+        "Pastikan setiap unsur dijawab oleh sedikitnya satu responden.",
+    ),
+    # --- PP 46/2011 and PP 30/2019 (legacy) -------------------------------------------
+    "pp46-tanpa-kegiatan": Entry(
+        G,
+        "SKP tidak memuat satu pun kegiatan tugas jabatan.",
+        "Isi sedikitnya satu kegiatan beserta target dan realisasinya.",
+    ),
+    "pp46-kreativitas-tidak-dikenal": Entry(
+        G,
+        'Tingkat kreativitas "{value}" tidak dikenal.',
+        "Gunakan salah satu: {allowed}.",
+    ),
+    "pp46-perilaku-kosong": Entry(
+        G,
+        "Tidak ada aspek perilaku kerja yang dinilai.",
+        "Isi nilai aspek perilaku kerja (orientasi pelayanan, integritas, komitmen, "
+        "disiplin, kerja sama, dan kepemimpinan bagi pejabat struktural).",
+    ),
+    "pp46-nilai-di-luar-rentang": Entry(
+        G,
+        "{field} bernilai {value}, di luar rentang 0–{max}.",
+        "Isi nilai antara 0 dan {max}.",
+    ),
+    # --- policy file (sheetnilai.toml) --------------------------------------------------
+    "kebijakan-tidak-ada": Entry(
+        G,
+        'Berkas kebijakan "{path}" tidak ditemukan.',
+        "Periksa lokasi berkas, atau jalankan tanpa --kebijakan untuk memakai nilai bawaan.",
+    ),
+    "kebijakan-rusak": Entry(
+        G,
+        'Berkas kebijakan "{path}" bukan TOML yang sah: {detail}.',
+        "Perbaiki penulisan berkas; contoh lengkap ada di README bagian Kebijakan.",
+    ),
+    "kebijakan-kunci-tidak-dikenal": Entry(
+        G,
+        'Kunci "{key}" tidak dikenal.',
+        "Kunci yang diizinkan di sini: {allowed}.",
+    ),
+    "kebijakan-nilai-tidak-sah": Entry(
+        G,
+        'Kunci "{key}" bernilai {value}, yang tidak diizinkan.',
+        "Nilai yang diizinkan: {allowed}.",
+    ),
+    "kebijakan-tidak-sah": Entry(
+        G,
+        'Berkas kebijakan "{path}" memuat {count} kesalahan.',
+        "Perbaiki setiap kesalahan yang tercantum di bawah ini.",
+    ),
+    # --- command line -------------------------------------------------------------------
+    "berkas-tidak-terbaca": Entry(
+        G,
+        'Berkas "{path}" tidak dapat dibaca: {detail}.',
+        "Periksa nama dan izin berkas.",
+    ),
+    "nip-tidak-ada-masukan": Entry(
+        G,
+        "Tidak ada NIP untuk diperiksa.",
+        "Tulis NIP sebagai argumen, atau gunakan --berkas BERKAS, atau kirim lewat masukan "
+        "standar dengan tanda -.",
+    ),
+}
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def placeholders(code: str) -> set[str]:
+    entry = CATALOGUE[code]
+    return _fields(entry.text) | _fields(entry.advice)
+
+
+class _Strict(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        # A missing parameter is a bug, but a user must still see a readable sentence.
+        return "…"
+
+
+def render(code: str, params: Mapping[str, str] | None = None) -> str:
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return code
+    return entry.text.format_map(_Strict(params or {}))
+
+
+def render_advice(code: str, params: Mapping[str, str] | None = None) -> str:
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return ""
+    return entry.advice.format_map(_Strict(params or {}))

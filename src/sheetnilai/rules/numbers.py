@@ -1,0 +1,87 @@
+"""Exact numbers for the rules.
+
+Every rule computes with `fractions.Fraction`, so a threshold is never decided by binary
+float error (domain.md §4.2: 100 - 9.12/12*100 is 24.000000000000014 in floats, exactly 24
+here). Floats coming from spreadsheet readers are taken at their shortest repr, which is
+what the user typed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+from sheetnilai.rules.errors import RuleError
+
+Number = int | float | Decimal | Fraction | str
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
+def exact(value: object, field: str) -> Fraction:
+    """Convert a cell value to an exact Fraction or raise `RuleError` naming `field`.
+
+    Accepts int, float, Decimal, Fraction and numeric text with a dot or a single decimal
+    comma ("88,5"). Rejects None/"" (missing), bool, NaN, infinities and other text.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RuleError("angka-kosong", field=field)
+    if isinstance(value, bool):
+        raise RuleError("angka-tidak-sah", field=field, value=value)
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise RuleError("angka-tidak-sah", field=field, value=value)
+        return Fraction(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise RuleError("angka-tidak-sah", field=field, value=value)
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        # "1.000" is a thousand in Indonesian and one in English: refuse to guess.
+        if ("," in text and "." in text) or _GROUPED.fullmatch(text):
+            raise RuleError("angka-tidak-sah", field=field, value=value)
+        if text.count(",") == 1:
+            text = text.replace(",", ".")
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:
+            raise RuleError("angka-tidak-sah", field=field, value=value) from None
+        if not dec.is_finite():
+            raise RuleError("angka-tidak-sah", field=field, value=value)
+        return Fraction(dec)
+    raise RuleError("angka-tidak-sah", field=field, value=value)
+
+
+def round_half_up(value: Fraction | int, digits: int = 0) -> Decimal:
+    """Round as spreadsheets do: half away from zero, on the exact value."""
+    frac = Fraction(value)
+    scale = Fraction(10) ** digits
+    scaled = abs(frac) * scale
+    whole = math.floor(scaled + Fraction(1, 2))
+    signed = whole if frac >= 0 else -whole
+    return Decimal(signed).scaleb(-digits)
+
+
+def quantize_decimal(value: Decimal, digits: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def percent_text(value: Fraction, digits: int = 2) -> str:
+    """A share (0..1) as Indonesian percent text: 2/3 -> "66,67%", 7/10 -> "70%"."""
+    rounded = round_half_up(value * 100, digits)
+    text = format(rounded.normalize(), "f") if rounded != 0 else "0"
+    return text.replace(".", ",") + "%"
+
+
+def number_text(value: Fraction | Decimal | int, digits: int = 2, fixed: bool = False) -> str:
+    """A number as Indonesian text: 18.75 -> "18,75"; `fixed` keeps all decimals ("5,00")."""
+    rounded = round_half_up(Fraction(value), digits)
+    if fixed:
+        return format(rounded, "f").replace(".", ",")
+    text = format(rounded.normalize(), "f") if rounded != 0 else "0"
+    return text.replace(".", ",")

@@ -1,0 +1,451 @@
+"""Policy settings: every rule that domain.md marks uncertain or regional, with its default.
+
+The defaults are domain.md's recommendations. `load_policy` reads `sheetnilai.toml`
+(the reading is in `sheetnilai.config`; this module only turns the parsed table into a
+`Policy`) and validates every key: a bad setting is reported in Indonesian naming the key, the value
+and what is allowed. The README's "Kebijakan" section documents each setting; a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from sheetnilai.problems import Problem, Severity
+from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.labels import Predikat, parse_predikat
+from sheetnilai.rules.numbers import exact, number_text
+
+
+class DistributionRounding(StrEnum):
+    """How a percentage limit applies to a small unit (domain.md §2.9, uncertain)."""
+
+    EXACT = "eksak"  # the share count/n is compared exactly with the limit
+    HEADCOUNT = "bulatkan-jumlah"  # the limit becomes round_half_up(limit × n) pegawai
+
+
+class SuggestionMethod(StrEnum):
+    """How IKI capaian become one suggested rating hasil kerja (domain.md §2.7)."""
+
+    MEAN = "rata-rata"
+    LOWEST = "terendah"
+
+
+class IkmWeight(StrEnum):
+    """Weight per unsur of the IKM (domain.md §6): exact 1/9 or 0.11 as printed."""
+
+    NINTH = "1/9"
+    PRINTED = "0.11"
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(1, 9) if self is IkmWeight.NINTH else Fraction(11, 100)
+
+
+class BandRounding(StrEnum):
+    """How a PP 46/2011 score is rounded before it is put in a band (domain.md §4.5)."""
+
+    NONE = "tanpa"
+    WHOLE = "bulat"
+    TWO = "dua-desimal"
+
+    @property
+    def digits(self) -> int | None:
+        return {"tanpa": None, "bulat": 0, "dua-desimal": 2}[self.value]
+
+
+class Pp30Weights(StrEnum):
+    """PP 30/2019 Ps. 41(2)–(4): 70/30, or 60/40 where behaviour is assessed 360°."""
+
+    W70_30 = "70/30"
+    W60_40 = "60/40"
+
+    @property
+    def skp(self) -> Fraction:
+        return Fraction(70, 100) if self is Pp30Weights.W70_30 else Fraction(60, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class CapaianPolicy:
+    # The 8/2021 worked example rounds 97.9% to 98% before interpolating (domain.md §3);
+    # None keeps the exact capaian.
+    desimal: int | None = 0
+    # [V:S9] realisation above target counts up to 120.
+    batas_atas: Fraction = Fraction(120)
+    # [V:S10 p.363, example only] capaian exactly 100% scores 109.
+    nilai_baik: Fraction = Fraction(109)
+
+
+@dataclass(frozen=True, slots=True)
+class SaranRatingPolicy:
+    aktif: bool = True
+    metode: SuggestionMethod = SuggestionMethod.MEAN
+    batas_di_atas: Fraction = Fraction(101)
+    batas_sesuai: Fraction = Fraction(100)
+
+
+@dataclass(frozen=True, slots=True)
+class DistribusiPolicy:
+    pembulatan: DistributionRounding = DistributionRounding.EXACT
+    # Small units cannot meet percentages exactly: findings are warnings (domain.md §2.9).
+    tingkat: Severity = Severity.PERINGATAN
+    # "sebagian besar (maksimal 70%)" read as "the largest group and ≤ 70%" (§10 item 2).
+    kelompok_terbesar: bool = True
+
+
+def _ro(d: Mapping[Any, Fraction]) -> Mapping[Any, Fraction]:
+    return MappingProxyType(dict(d))
+
+
+DEFAULT_AK_PERSEN: Mapping[Predikat, Fraction] = _ro(
+    {
+        Predikat.SANGAT_BAIK: Fraction(150),
+        Predikat.BAIK: Fraction(100),
+        Predikat.BUTUH_PERBAIKAN: Fraction(75),
+        Predikat.KURANG: Fraction(50),
+        Predikat.SANGAT_KURANG: Fraction(25),
+    }
+)
+
+# [V:S11, V-code] annual coefficient per jenjang (Baik = 100%).
+DEFAULT_KOEFISIEN: Mapping[str, Fraction] = _ro(
+    {
+        "Pemula": Fraction("3.75"),
+        "Terampil": Fraction(5),
+        "Mahir": Fraction("12.5"),
+        "Penyelia": Fraction(25),
+        "Ahli Pertama": Fraction("12.5"),
+        "Ahli Muda": Fraction(25),
+        "Ahli Madya": Fraction("37.5"),
+        "Ahli Utama": Fraction(50),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AngkaKreditPolicy:
+    persen: Mapping[Predikat, Fraction] = field(default_factory=lambda: DEFAULT_AK_PERSEN)
+    koefisien: Mapping[str, Fraction] = field(default_factory=lambda: DEFAULT_KOEFISIEN)
+    # Shown rounded half up; the exact value is kept for sums (domain.md §2.12).
+    desimal_tampilan: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class IkmPolicy:
+    bobot: IkmWeight = IkmWeight.NINTH
+
+
+@dataclass(frozen=True, slots=True)
+class Pp46Policy:
+    bobot_skp: Fraction = Fraction(60, 100)  # [V:S13, S14]
+    pembulatan_sebutan: BandRounding = BandRounding.NONE
+    # [M] tugas tambahan: 1–3 tasks = 1, 4–6 = 2, ≥7 = 3 (domain.md §4.3, §10 item 9).
+    tugas_tambahan: tuple[tuple[int, Fraction], ...] = (
+        (1, Fraction(1)),
+        (4, Fraction(2)),
+        (7, Fraction(3)),
+    )
+    # [M] kreativitas by who acknowledges it.
+    kreativitas: Mapping[str, Fraction] = field(
+        default_factory=lambda: _ro(
+            {"unit": Fraction(3), "organisasi": Fraction(6), "negara": Fraction(12)}
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pp30Policy:
+    bobot: Pp30Weights = Pp30Weights.W70_30
+    batas_realisasi: Fraction = Fraction(120)  # [V:S9]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
+    saran_rating: SaranRatingPolicy = field(default_factory=SaranRatingPolicy)
+    distribusi: DistribusiPolicy = field(default_factory=DistribusiPolicy)
+    angka_kredit: AngkaKreditPolicy = field(default_factory=AngkaKreditPolicy)
+    ikm: IkmPolicy = field(default_factory=IkmPolicy)
+    pp46: Pp46Policy = field(default_factory=Pp46Policy)
+    pp30: Pp30Policy = field(default_factory=Pp30Policy)
+
+
+DEFAULT_POLICY = Policy()
+
+
+# --- reading a parsed sheetnilai.toml ----------------------------------------------------
+
+
+class PolicyInvalid(Exception):
+    """The policy table has bad settings; `problems` names each key, value and what is allowed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+class _Bad(Exception):
+    def __init__(self, allowed: str) -> None:
+        self.allowed = allowed
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _number(lo: Fraction | None, hi: Fraction | None) -> Callable[[object], Fraction]:
+    allowed = "angka" + (
+        f" {number_text(lo)} sampai {number_text(hi)}"
+        if lo is not None and hi is not None
+        else f" ≥ {number_text(lo)}"
+        if lo is not None
+        else ""
+    )
+
+    def parse(value: object) -> Fraction:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Bad(allowed)
+        try:
+            num = exact(value, "nilai")
+        except RuleError:
+            raise _Bad(allowed) from None
+        if (lo is not None and num < lo) or (hi is not None and num > hi):
+            raise _Bad(allowed)
+        return num
+
+    return parse
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("true atau false")
+    return value
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(enum: type[E]) -> Callable[[object], E]:
+    def parse(value: object) -> E:
+        for member in enum:
+            if value == member.value:
+                return member
+        raise _Bad(", ".join(f'"{m.value}"' for m in enum))
+
+    return parse
+
+
+def _decimals(value: object) -> int | None:
+    if value == "tanpa":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise _Bad('bilangan bulat 0 sampai 6, atau "tanpa" (tanpa pembulatan)')
+    return value
+
+
+def _percent_of_100(value: object) -> Fraction:
+    return _number(Fraction(1), Fraction(99))(value) / 100
+
+
+def _severity(value: object) -> Severity:
+    if value in (Severity.GALAT.value, Severity.PERINGATAN.value):
+        return Severity(value)
+    raise _Bad('"galat", "peringatan"')
+
+
+def _points(value: object) -> Mapping[str, Fraction]:
+    if not isinstance(value, dict) or not value:
+        raise _Bad("tabel nama = angka, mis. { unit = 3, organisasi = 6, negara = 12 }")
+    parse = _number(Fraction(0), None)
+    return _ro({str(k): parse(v) for k, v in value.items()})
+
+
+def _tiers(value: object) -> tuple[tuple[int, Fraction], ...]:
+    allowed = "daftar [jumlah_minimal, nilai] yang naik, mis. [[1, 1], [4, 2], [7, 3]]"
+    if not isinstance(value, list) or not value:
+        raise _Bad(allowed)
+    tiers: list[tuple[int, Fraction]] = []
+    for item in value:
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or isinstance(item[0], bool)
+            or not isinstance(item[0], int)
+            or item[0] < 1
+        ):
+            raise _Bad(allowed)
+        tiers.append((item[0], _number(Fraction(0), None)(item[1])))
+    if [t[0] for t in tiers] != sorted({t[0] for t in tiers}):
+        raise _Bad(allowed)
+    return tuple(tiers)
+
+
+def _ak_percent(value: object) -> Mapping[Predikat, Fraction]:
+    allowed = 'tabel predikat = persen, mis. { "Sangat Baik" = 150, "Baik" = 100 }'
+    if not isinstance(value, dict):
+        raise _Bad(allowed)
+    table = dict(DEFAULT_AK_PERSEN)
+    for key, pct in value.items():
+        try:
+            table[parse_predikat(key)] = _number(Fraction(0), Fraction(1000))(pct)
+        except RuleError:
+            raise _Bad(allowed) from None
+    return _ro(table)
+
+
+def _koefisien(value: object) -> Mapping[str, Fraction]:
+    if not isinstance(value, dict):
+        raise _Bad('tabel jenjang = koefisien, mis. { "Ahli Pertama" = 12.5 }')
+    table = dict(DEFAULT_KOEFISIEN)
+    parse = _number(Fraction(0), None)
+    for key, koef in value.items():
+        table[str(key)] = parse(koef)
+    return _ro(table)
+
+
+_Parser = Callable[[object], Any]
+
+# Section -> key -> parser. The order is the README's.
+SCHEMA: dict[str, dict[str, _Parser]] = {
+    "capaian": {
+        "desimal": _decimals,
+        "batas_atas": _number(Fraction(100), Fraction(1000)),
+        "nilai_baik": _number(Fraction(0), Fraction(120)),
+    },
+    "saran_rating": {
+        "aktif": _boolean,
+        "metode": _choice(SuggestionMethod),
+        "batas_di_atas": _number(Fraction(0), Fraction(1000)),
+        "batas_sesuai": _number(Fraction(0), Fraction(1000)),
+    },
+    "distribusi": {
+        "pembulatan": _choice(DistributionRounding),
+        "tingkat": _severity,
+        "kelompok_terbesar": _boolean,
+    },
+    "angka_kredit": {
+        "persen": _ak_percent,
+        "koefisien": _koefisien,
+        "desimal_tampilan": _number(Fraction(0), Fraction(6)),
+    },
+    "ikm": {"bobot": _choice(IkmWeight)},
+    "pp46": {
+        "bobot_skp": _percent_of_100,
+        "pembulatan_sebutan": _choice(BandRounding),
+        "tugas_tambahan": _tiers,
+        "kreativitas": _points,
+    },
+    "pp30": {
+        "bobot": _choice(Pp30Weights),
+        "batas_realisasi": _number(Fraction(100), Fraction(1000)),
+    },
+}
+
+
+def policy_from_mapping(data: Mapping[str, object], source: str = "sheetnilai.toml") -> Policy:
+    """Build a Policy from a parsed TOML table; every bad key is reported, not just the first."""
+    problems: list[Problem] = []
+    sections: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in SCHEMA:
+            problems.append(_unknown(source, name, ", ".join(f"[{s}]" for s in SCHEMA)))
+            continue
+        if not isinstance(table, dict):
+            problems.append(_unknown(source, name, "sebuah tabel [" + name + "]"))
+            continue
+        values: dict[str, Any] = {}
+        for key, raw in table.items():
+            parser = SCHEMA[name].get(key)
+            if parser is None:
+                problems.append(_unknown(source, f"{name}.{key}", ", ".join(SCHEMA[name])))
+                continue
+            try:
+                values[key] = parser(raw)
+            except _Bad as bad:
+                problems.append(
+                    Problem.make(
+                        "kebijakan-nilai-tidak-sah",
+                        params={
+                            "key": f"{name}.{key}",
+                            "value": _shown(raw),
+                            "allowed": bad.allowed,
+                        },
+                        file=source,
+                    )
+                )
+        sections[name] = values
+    if problems:
+        raise PolicyInvalid(problems)
+    policy = DEFAULT_POLICY
+    for name, values in sections.items():
+        if name == "angka_kredit" and "desimal_tampilan" in values:
+            values["desimal_tampilan"] = int(values["desimal_tampilan"])
+        policy = replace(policy, **{name: replace(getattr(policy, name), **values)})
+    _check_consistency(policy, source)
+    return policy
+
+
+def _unknown(source: str, key: str, allowed: str) -> Problem:
+    return Problem.make(
+        "kebijakan-kunci-tidak-dikenal", params={"key": key, "allowed": allowed}, file=source
+    )
+
+
+def _check_consistency(policy: Policy, source: str) -> None:
+    s = policy.saran_rating
+    if s.batas_sesuai > s.batas_di_atas:
+        raise PolicyInvalid(
+            [
+                Problem.make(
+                    "kebijakan-nilai-tidak-sah",
+                    params={
+                        "key": "saran_rating.batas_sesuai",
+                        "value": number_text(s.batas_sesuai),
+                        "allowed": "angka ≤ saran_rating.batas_di_atas "
+                        f"({number_text(s.batas_di_atas)})",
+                    },
+                    file=source,
+                )
+            ]
+        )
+
+
+def policy_as_table(policy: Policy) -> dict[str, dict[str, object]]:
+    """The policy in force as plain TOML-able values, for printing and the score book."""
+    out: dict[str, dict[str, object]] = {}
+    for section in fields(policy):
+        values = getattr(policy, section.name)
+        table: dict[str, object] = {}
+        for f in fields(values):
+            value = getattr(values, f.name)
+            # bobot_skp is written as a percent in the file, like the regulation prints it.
+            table[f.name] = _plain(value * 100 if f.name == "bobot_skp" else value)
+        out[section.name] = table
+    return out
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if value is None:
+        return "tanpa"
+    if isinstance(value, Mapping):
+        return {
+            (k.label if isinstance(k, Predikat) else str(k)): _plain(v) for k, v in value.items()
+        }
+    if isinstance(value, tuple):
+        return [
+            [_plain(x) for x in item] if isinstance(item, tuple) else _plain(item) for item in value
+        ]
+    return value

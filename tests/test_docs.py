@@ -1,0 +1,32 @@
+"""Every command has Indonesian help and a place in the README's user guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from sheetnilai.cli import cli
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[str]:
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_command_has_help_and_readme_section(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help, f"{name} has no help"
+    assert f"`sheetnilai {name}`" in README, f"README has no section for {name}"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts} has no help"
+
+
+def test_readme_starts_with_what_it_is_then_the_two_commands() -> None:
+    head = README.split("## ", 1)[0]
+    assert "penilaian kinerja ASN" in head
+    assert head.index("make demo") < head.index("make test")
