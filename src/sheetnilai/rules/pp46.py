@@ -89,7 +89,6 @@ def _tidak_negatif(value: object, field: str) -> Fraction:
 def _target(value: object, field: str) -> Fraction:
     number = _tidak_negatif(value, field)
     if number == 0:
-        # The catalogue text names no field; it is still passed for the Problem's params.
         raise RuleError("target-nol", field=field)
     return number
 
