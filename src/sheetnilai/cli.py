@@ -16,6 +16,7 @@ import click
 from sheetnilai import __version__, cli_i18n
 from sheetnilai.config import load_policy, policy_toml
 from sheetnilai.errors import SheetnilaiError
+from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity, has_errors
 from sheetnilai.rules.nip import check_nip, compact, format_nip
 from sheetnilai.rules.numbers import number_text
@@ -130,6 +131,100 @@ def cek_nip(nip: tuple[str, ...], berkas: Path | None, status: str) -> None:
     )
     if n_err:
         sys.exit(EXIT_DATA_ERRORS)
+
+
+# --- templat -------------------------------------------------------------------------------
+
+
+def _print_problems(problems: Iterable[Problem], limit: int = 50) -> None:
+    shown = sorted(problems, key=lambda p: (p.severity.rank, p.row or 0))
+    for p in shown[:limit]:
+        click.echo(p.render(), err=True)
+    if len(shown) > limit:
+        click.echo(f"… dan {len(shown) - limit} masalah lain.", err=True)
+
+
+def _problem_summary(problems: list[Problem]) -> str:
+    counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
+    return ", ".join(f"{n} {s.value}" for s, n in counts.items())
+
+
+@cli.group("templat")
+def templat() -> None:
+    """Buat workbook SKP unit kerja dari daftar pegawai, atau templat kosong."""
+
+
+@templat.command("buat")
+@click.argument("roster", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--contoh", is_flag=True, help="Pakai daftar pegawai contoh bawaan (kabupaten fiktif).")
+@click.option("--tahun", type=click.IntRange(2022, 2100), default=None,
+              help="Tahun penilaian. Bawaan: tahun berjalan.")  # fmt: skip
+@click.option(
+    "--skema",
+    type=click.Choice([s.value for s in Scheme]),
+    default=Scheme.TRIWULAN.value,
+    show_default=True,
+    help="Periode evaluasi: triwulan, semester, atau bulanan (selalu ditambah Tahunan).",
+)
+@click.option("--keluaran", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder hasil. Bawaan: workbook-unit-TAHUN di folder kerja.")  # fmt: skip
+@click.option("--timpa", is_flag=True, help="Timpa workbook yang sudah ada di folder hasil.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Jumlah proses paralel. Bawaan: jumlah inti prosesor.")  # fmt: skip
+@POLICY_OPTION
+def templat_buat(
+    roster: Path | None, contoh: bool, tahun: int | None, skema: str, keluaran: Path | None,
+    timpa: bool, jobs: int | None, policy_path: Path | None,
+) -> None:
+    """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx atau .csv).
+
+    Setiap workbook berisi Petunjuk, satu lembar SKP per pegawai (identitas terisi), Rekap
+    unit dengan pemeriksaan kurva distribusi, dan lembar Aturan.
+    """
+    import datetime as dt
+
+    from sheetnilai.roster import read_roster, sample_roster_path
+    from sheetnilai.workbook.generate import generate_unit_workbooks
+
+    if (roster is None) == (not contoh):
+        raise SheetnilaiError("templat-sumber-roster")
+    policy = _policy(policy_path)
+    source = sample_roster_path() if contoh else roster
+    assert source is not None
+    data = read_roster(source, policy)
+    year = tahun or dt.date.today().year
+    outdir = keluaran or Path(f"workbook-unit-{year}")
+    if data.problems:
+        click.echo(f"Masalah pada daftar pegawai ({_problem_summary(data.problems)}):", err=True)
+        _print_problems(data.problems)
+    if not data.pegawai:
+        raise SheetnilaiError("templat-tanpa-pegawai", {"path": source})
+
+    def progress(done: object) -> None:
+        from sheetnilai.workbook.generate import Generated
+
+        assert isinstance(done, Generated)
+        click.echo(f"  {done.path.name}  ({done.pegawai} pegawai)")
+
+    click.echo(f"Membuat workbook {Scheme(skema).value} {year} untuk {len(data.units())} unit di {outdir}/")
+    made = generate_unit_workbooks(data, year, Scheme(skema), outdir, policy, timpa, jobs, progress)
+    total = sum(g.pegawai for g in made)
+    click.echo(f"Selesai: {len(made)} workbook, {total} lembar SKP pegawai.")
+    if has_errors(data.problems):
+        sys.exit(EXIT_DATA_ERRORS)
+
+
+@templat.command("kosong")
+@click.argument("berkas", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skema", type=click.Choice([s.value for s in Scheme]), default=Scheme.TRIWULAN.value,
+              show_default=True, help="Periode evaluasi.")  # fmt: skip
+@click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
+def templat_kosong(berkas: Path, skema: str, timpa: bool) -> None:
+    """Tulis templat SKP kosong (tanpa daftar pegawai) ke BERKAS .xlsx."""
+    from sheetnilai.workbook.generate import write_blank_template
+
+    write_blank_template(berkas, Scheme(skema), overwrite=timpa)
+    click.echo(f"Templat kosong ditulis: {berkas}")
 
 
 # --- kebijakan -----------------------------------------------------------------------------

@@ -238,7 +238,30 @@ CATALOGUE: dict[str, Entry] = {
         'Berkas kebijakan "{path}" memuat {count} kesalahan.',
         "Perbaiki setiap kesalahan yang tercantum di bawah ini.",
     ),
+    # --- files ----------------------------------------------------------------------------
+    "berkas-sudah-ada": Entry(
+        G,
+        'Berkas "{path}" sudah ada dan tidak ditimpa.',
+        "Pilih nama atau folder lain, pindahkan berkas itu, atau tambahkan --timpa untuk "
+        "menimpanya.",
+    ),
+    "templat-sudah-ada": Entry(
+        G,
+        '{count} workbook unit sudah ada di folder "{folder}" (mis. "{path}"); tidak ada yang '
+        "ditulis.",
+        "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
+    ),
     # --- command line -------------------------------------------------------------------
+    "templat-sumber-roster": Entry(
+        G,
+        "Sebutkan satu sumber daftar pegawai: berkas ROSTER, atau --contoh.",
+        "Contoh: sheetnilai templat buat daftar-pegawai.xlsx --tahun 2026",
+    ),
+    "templat-tanpa-pegawai": Entry(
+        G,
+        'Tidak ada pegawai yang dapat dipakai dari "{path}".',
+        "Perbaiki masalah daftar pegawai yang tercantum di atas, lalu jalankan lagi.",
+    ),
     "berkas-tidak-terbaca": Entry(
         G,
         'Berkas "{path}" tidak dapat dibaca: {detail}.',

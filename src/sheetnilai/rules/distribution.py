@@ -34,6 +34,12 @@ class Constraint:
     groups: tuple[Predikat, ...]
     limit: Fraction = Fraction(0)
 
+    @property
+    def label(self) -> str:
+        """The groups as the messages name them: "Kurang/Misconduct + Butuh Perbaikan"."""
+        joiner = " dan/atau " if self.kind is Kind.REQUIRED else " + "
+        return joiner.join(g.label for g in self.groups)
+
 
 _SB, _B, _BP, _K, _SK = (
     Predikat.SANGAT_BAIK,
@@ -78,6 +84,7 @@ class Finding:
     """One way the unit's spread breaks its curve."""
 
     code: str
+    slot: int  # position of the broken rule in active_constraints(org, policy)
     kind: Kind
     groups: tuple[Predikat, ...]
     count: int  # employees in `groups`
@@ -113,8 +120,13 @@ def count_predikat(values: Iterable[Predikat]) -> dict[Predikat, int]:
     return {p: found.get(p, 0) for p in CURVE_ORDER}
 
 
-def _group_label(groups: tuple[Predikat, ...]) -> str:
-    return " + ".join(g.label for g in groups)
+def active_constraints(
+    org: OrgPredikat, policy: DistribusiPolicy = DEFAULT_POLICY.distribusi
+) -> tuple[Constraint, ...]:
+    """The rules checked for an organisation predikat under the policy, in a fixed order."""
+    return tuple(
+        c for c in RULES[org] if c.kind is not Kind.LARGEST or policy.kelompok_terbesar
+    )
 
 
 def allowed_headcount(limit: Fraction, total: int) -> int:
@@ -156,10 +168,9 @@ def check_distribution(
         return DistributionResult(org, full, 0, ())
     findings: list[Finding] = []
     rounding = policy.pembulatan
-    for rule in RULES[org]:
+    for slot, rule in enumerate(active_constraints(org, policy)):
         count = sum(full[g] for g in rule.groups)
-        label = _group_label(rule.groups)
-        params: dict[str, object] = {"predikat": label, "org": org.label}
+        params: dict[str, object] = {"predikat": rule.label, "org": org.label}
         if rule.kind in (Kind.MAX, Kind.MIN):
             if not _breaks(rule.kind, count, total, rule.limit, rounding):
                 continue
@@ -173,8 +184,6 @@ def check_distribution(
                 "limit": _limit_text(rule.limit, total, rounding),
             }
         elif rule.kind is Kind.LARGEST:
-            if not policy.kelompok_terbesar:
-                continue
             rival = max(
                 (p for p in CURVE_ORDER if p not in rule.groups),
                 key=lambda p: (full[p], p.rank),
@@ -191,7 +200,6 @@ def check_distribution(
             if count > 0:
                 continue
             code = "distribusi-wajib-ada"
-            params["predikat"] = " dan/atau ".join(g.label for g in rule.groups)
         else:
             if count == 0:
                 continue
@@ -201,6 +209,7 @@ def check_distribution(
         findings.append(
             Finding(
                 code=code,
+                slot=slot,
                 kind=rule.kind,
                 groups=rule.groups,
                 count=count,

@@ -9,11 +9,10 @@ the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sheetnilai.problems import Problem, Severity
@@ -98,8 +97,38 @@ class DistribusiPolicy:
     kelompok_terbesar: bool = True
 
 
+K = TypeVar("K")
+
+
+class FrozenMap(Mapping[K, Fraction]):
+    """A read-only mapping that, unlike MappingProxyType, pickles (for worker processes)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[K, Fraction]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: K) -> Fraction:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
 def _ro(d: Mapping[Any, Fraction]) -> Mapping[Any, Fraction]:
-    return MappingProxyType(dict(d))
+    return FrozenMap(d)
 
 
 DEFAULT_AK_PERSEN: Mapping[Predikat, Fraction] = _ro(

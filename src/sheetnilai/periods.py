@@ -1,0 +1,47 @@
+"""Evaluation periods (domain.md §2.6): triwulan by default, semester or bulanan, plus Tahunan.
+
+The annual evaluation is stored like a period, the last one of every scheme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Scheme(StrEnum):
+    TRIWULAN = "triwulan"
+    SEMESTER = "semester"
+    BULANAN = "bulanan"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    key: str  # stable code, also what `konsolidasi --periode` takes: TW1, S1, JAN, TAHUNAN
+    label: str  # as printed on the forms: "Triwulan I"
+    months: int  # length, for angka kredit of a partial year
+
+    @property
+    def is_annual(self) -> bool:
+        return self.key == ANNUAL.key
+
+
+ANNUAL = Period("TAHUNAN", "Tahunan", 12)
+
+_ROMAN = ("I", "II", "III", "IV")
+_BULAN = (
+    ("JAN", "Januari"), ("FEB", "Februari"), ("MAR", "Maret"), ("APR", "April"),
+    ("MEI", "Mei"), ("JUN", "Juni"), ("JUL", "Juli"), ("AGU", "Agustus"),
+    ("SEP", "September"), ("OKT", "Oktober"), ("NOV", "November"), ("DES", "Desember"),
+)  # fmt: skip
+
+
+def periods(scheme: Scheme) -> tuple[Period, ...]:
+    """The periods of a scheme, in order, ending with the annual evaluation."""
+    if scheme is Scheme.TRIWULAN:
+        parts = tuple(Period(f"TW{i + 1}", f"Triwulan {_ROMAN[i]}", 3) for i in range(4))
+    elif scheme is Scheme.SEMESTER:
+        parts = tuple(Period(f"S{i + 1}", f"Semester {_ROMAN[i]}", 6) for i in range(2))
+    else:
+        parts = tuple(Period(key, label, 1) for key, label in _BULAN)
+    return (*parts, ANNUAL)

@@ -1,0 +1,697 @@
+"""Write one unit workbook (.xlsx) with XlsxWriter: Petunjuk, one SKP sheet per pegawai,
+Rekap, Aturan and a very hidden metadata sheet.
+
+The layout is in `layout.py`, the formula text in `formulas.py`, the lookup tables in
+`aturan.py`. Input cells are unlocked through column defaults (so blank inputs cost no cell
+writes) and shown in yellow by a conditional format; every written label and formula is
+locked. Sheets are protected without a password: a guard, not a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from sheetnilai import __version__
+from sheetnilai.periods import Scheme, periods
+from sheetnilai.roster import JenisJabatan, Pegawai
+from sheetnilai.rules.capaian import Arah
+from sheetnilai.rules.labels import CURVE_ORDER, OrgPredikat, Rating
+from sheetnilai.rules.nip import format_nip
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.workbook import formulas as f
+from sheetnilai.workbook.aturan import write_rules_sheet
+from sheetnilai.workbook.layout import (
+    ASPEK,
+    BERAKHLAK,
+    GUIDE_SHEET,
+    IDENTITY_LABELS,
+    IDENTITY_ROWS,
+    IKI_PER_RHK,
+    JENIS_RHK,
+    LAMPIRAN,
+    LAMPIRAN_ROWS,
+    META_SHEET,
+    NILAI_COL,
+    NILAI_COLUMNS,
+    PENDEKATAN,
+    PERIOD_FIELDS,
+    PERSPEKTIF,
+    PLAN_COLUMNS,
+    RECAP_SHEET,
+    RHK_COUNT,
+    TEMPLATE_FORMAT,
+    TEMPLATE_VERSION,
+    SkpLayout,
+    cell,
+    quote_sheet,
+)
+from sheetnilai.workbook.styles import Styles, make_styles
+
+INPUT_PLAN_KEYS = {k for k, _, _ in PLAN_COLUMNS}  # every plan column is typed by the user
+INPUT_PERIOD_FIELDS = ("realisasi", "bukti", "umpan_balik")
+
+
+@dataclass(frozen=True)
+class SheetPegawai:
+    """One SKP sheet to write: the pegawai and the people around them (None when unknown)."""
+
+    title: str
+    pegawai: Pegawai | None  # None: a blank sheet of the generic template
+    penilai: Pegawai | None = None
+    atasan_penilai: Pegawai | None = None
+
+
+@dataclass(frozen=True)
+class UnitWorkbook:
+    unit: str
+    year: int
+    scheme: Scheme
+    sheets: Sequence[SheetPegawai]
+    policy: Policy = DEFAULT_POLICY
+    blank: bool = False  # the generic template: identity cells are inputs
+    extra_names: Mapping[str, str] = field(default_factory=dict)
+
+
+def _options() -> dict[str, Any]:
+    # Text from the roster must stay text ("=…" is not a formula; "0812…" keeps its zero).
+    return {"use_future_functions": True, "strings_to_numbers": False, "strings_to_formulas": False,
+            "strings_to_urls": False}  # fmt: skip
+
+
+def build_unit_workbook(path: Path, spec: UnitWorkbook) -> None:
+    """Write the workbook to `path` (callers pass a temporary path and move it atomically)."""
+    wb = Workbook(str(path), _options())
+    # A fixed creation date keeps the output byte-for-byte reproducible (the committed
+    # blank template is checked against the generator).
+    wb.set_properties(
+        {
+            "title": f"SKP {spec.unit} {spec.year}",
+            "subject": "Penilaian kinerja pegawai (PermenPANRB 6/2022)",
+            "author": "sheetnilai",
+            "company": spec.unit,
+            "comments": f"{TEMPLATE_FORMAT} versi {TEMPLATE_VERSION}",
+            "created": dt.datetime(spec.year, 1, 1),
+        }
+    )
+    st = make_styles(wb)
+    layout = SkpLayout(periods(spec.scheme))
+    _write_guide(wb, st, spec, layout)
+    for sheet in spec.sheets:
+        _write_skp(wb, st, spec, layout, sheet)
+    _write_recap(wb, st, spec, layout)
+    write_rules_sheet(wb, st, spec.policy)
+    _write_meta(wb, spec, layout)
+    wb.close()
+
+
+# --- Petunjuk -----------------------------------------------------------------------------
+
+
+GUIDE = (
+    ("Cara mengisi", None),
+    ("1.", "Setiap pegawai memiliki satu lembar SKP (nama lembar diawali nomor urut). Isi hanya "
+           "sel berwarna kuning; sel abu-abu dihitung otomatis dan dikunci."),
+    ("2.", "Hasil kerja: tulis RHK, RHK atasan yang diintervensi (non-JPT), aspek atau perspektif "
+           "(JPT), IKI, target beserta satuannya, dan arah IKI. Target rentang (mis. 80–90) diisi "
+           "batas bawah di kolom Target dan batas atas di kolom Target batas atas. IKI kualitatif: "
+           "kosongkan Target dan isi Target kualitatif."),
+    ("3.", "Setiap periode: isi realisasi (angka), tautan bukti dukung, dan umpan balik. Capaian "
+           "(%) dihitung langsung; capaian di bawah 100% diberi warna jingga."),
+    ("4.", "Pejabat penilai memilih rating hasil kerja dan rating perilaku kerja dari daftar "
+           "pilihan pada bagian C. Saran rating hasil kerja hanya saran dari capaian IKI dan "
+           "tidak pernah menggantikan rating pejabat penilai. Predikat dan angka kredit (jabatan "
+           "fungsional) dihitung otomatis."),
+    ("5.", "Lembar Rekap menampilkan semua pegawai per periode. Pilih predikat kinerja "
+           "organisasi per periode; pemeriksaan kurva distribusi (SE MenPANRB 3/2023) langsung "
+           "menyatakan Sesuai atau Tidak sesuai beserta alasannya."),
+    ("Menambah baris IKI", None),
+    ("•", "Tersedia 15 RHK dengan 3 baris IKI. Bila kurang: buka proteksi lembar (Tinjau → Buka "
+          "Proteksi Lembar; tanpa kata sandi), salin satu baris IKI yang masih kosong, klik kanan "
+          "baris di atas baris penutup bertanda “akhir tabel hasil kerja”, pilih Sisipkan Sel yang "
+          "Disalin, lalu lindungi kembali lembarnya. Jangan menyisipkan di bawah baris penutup."),
+    ("Penting", None),
+    ("•", "NIP selalu berupa teks 18 digit. Jangan mengubah nama lembar, lembar Aturan, atau "
+          "baris tersembunyi: sheetnilai membaca workbook melalui nama-nama yang tersimpan di "
+          "dalamnya."),
+    ("•", "Kirim kembali berkas ini dalam format .xlsx (Excel), .ods (LibreOffice), atau dari "
+          "Google Sheets, tanpa mengganti nama berkas."),
+)  # fmt: skip
+
+
+def _write_guide(wb: Workbook, st: Styles, spec: UnitWorkbook, layout: SkpLayout) -> None:
+    ws = wb.add_worksheet(GUIDE_SHEET)
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 100)
+    ws.write(0, 1, "PETUNJUK PENGISIAN SKP DAN EVALUASI KINERJA", st.title)
+    ws.write(1, 1, f"{spec.unit} — Tahun {spec.year} — periode: "
+                   + ", ".join(p.label for p in layout.periods), st.subtitle)  # fmt: skip
+    row = 3
+    for head, text in GUIDE:
+        if text is None:
+            row += 1
+            ws.write(row, 1, head, st.guide_head)
+        else:
+            ws.write(row, 1, head, st.guide)
+            ws.write(row, 2, text, st.guide)
+            ws.set_row(row, 15 * (len(text) // 95 + 1))
+        row += 1
+    row += 1
+    ws.write(row, 1, "Daftar lembar SKP", st.guide_head)
+    for i, sheet in enumerate(spec.sheets):
+        r = row + 1 + i
+        who = sheet.pegawai
+        ws.write_url(r, 1, f"internal:{quote_sheet(sheet.title)}!A1", string=sheet.title)
+        ws.write(r, 2, f"{who.nama} — {who.jabatan}" if who else "(isi identitas pegawai)", st.guide)
+    ws.fit_to_pages(1, 0)
+    ws.set_paper(9)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.activate()
+
+
+# --- SKP sheet ----------------------------------------------------------------------------
+
+
+def _person(p: Pegawai | None) -> dict[str, str]:
+    if p is None:
+        return dict.fromkeys(IDENTITY_ROWS, "")
+    return {"nama": p.nama, "nip": p.nip, "pangkat": p.pangkat, "jabatan": p.jabatan, "unit": p.unit}
+
+
+def _local(wb: Workbook, sheet: str, name: str, first: tuple[int, int], last: tuple[int, int] | None = None) -> None:
+    ref = xl_range_abs(first[0], first[1], *(last or first))
+    # XlsxWriter finds the sheet by its plain name (it only trims outer quotes).
+    wb.define_name(f"{sheet}!{name}", f"={quote_sheet(sheet)}!{ref}")
+
+
+def _write_skp(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout, sheet: SheetPegawai) -> None:  # noqa: N803
+    ws = wb.add_worksheet(sheet.title)
+    name = sheet.title
+    peg = sheet.pegawai
+    is_jpt = peg is not None and peg.jenis_jabatan is JenisJabatan.JPT
+
+    # Columns: widths, and unlocked defaults for input columns (see module docstring).
+    for col, (key, _, width) in enumerate(PLAN_COLUMNS):
+        ws.set_column(col, col, width, st.input_default if key in INPUT_PLAN_KEYS else None)
+    for i, _p in enumerate(L.periods):
+        for fld, _, width in PERIOD_FIELDS:
+            col = L.period_col(i, fld)
+            ws.set_column(col, col, width, st.input_default if fld in INPUT_PERIOD_FIELDS else None)
+
+    # Title and identity.
+    ws.set_row(L.title_row, 24)
+    ws.write(L.title_row, 0, "SASARAN KINERJA PEGAWAI", st.title)
+    ws.write(L.title_row + 1, 0, f"{spec.unit} — periode penilaian 1 Januari s.d. 31 Desember "
+             f"{spec.year} — evaluasi: " + ", ".join(p.label for p in L.periods), st.subtitle)  # fmt: skip
+    if peg is not None:
+        ws.write(L.title_row + 2, 0, f"{peg.nama} — NIP {format_nip(peg.nip)}", st.section)
+    right_end = L.print_last_col
+    ws.merge_range(L.ident_header_row, L.left_label_col, L.ident_header_row, L.left_value_col,
+                   "PEGAWAI YANG DINILAI", st.header)  # fmt: skip
+    ws.merge_range(L.ident_header_row, L.right_label_col, L.ident_header_row, right_end,
+                   "PEJABAT PENILAI KINERJA", st.header)  # fmt: skip
+    ws.merge_range(L.apnl_header_row, L.right_label_col, L.apnl_header_row, right_end,
+                   "ATASAN PEJABAT PENILAI KINERJA", st.header)  # fmt: skip
+    # People the roster does not hold (e.g. the kepala daerah as penilai of a JPT) are typed
+    # in by the unit, so their cells are inputs; roster identities are locked.
+    known = {"peg": peg is not None, "pnl": sheet.penilai is not None,
+             "apnl": sheet.atasan_penilai is not None}  # fmt: skip
+
+    def value_style(who: str) -> Any:
+        return st.input if spec.blank or not known[who] else st.ident_value
+
+    def nip_style(who: str) -> Any:
+        return st.input_nip if spec.blank or not known[who] else st.nip
+
+    people = {"peg": _person(peg), "pnl": _person(sheet.penilai), "apnl": _person(sheet.atasan_penilai)}
+    if peg is not None and sheet.penilai is None and peg.penilai_nip:
+        people["pnl"]["nip"] = peg.penilai_nip  # known by NIP only (outside the roster)
+    if peg is not None and sheet.atasan_penilai is None and peg.atasan_penilai_nip:
+        people["apnl"]["nip"] = peg.atasan_penilai_nip
+    extra = {
+        "jenis_jabatan": peg.jenis_jabatan.label if peg else "",
+        "status": peg.status.label if peg else "",
+        "jenjang": (peg.jenjang or "") if peg else "",
+    }
+    for key, (r, c) in L.identity_cells.items():
+        who, field_key = key.split("_", 1)
+        label_col = L.left_label_col if who == "peg" else L.right_label_col
+        ws.write(r, label_col, IDENTITY_LABELS[field_key], st.label)
+        if field_key == "pendekatan":
+            ws.write_string(r, c, "Kuantitatif", st.input)
+            ws.data_validation(r, c, r, c, {"validate": "list", "source": list(PENDEKATAN)})
+        elif field_key == "nip":
+            if who == "peg":
+                ws.write_string(r, c, people[who]["nip"], nip_style(who))
+            else:
+                ws.merge_range(r, c, r, right_end, people[who]["nip"], nip_style(who))
+            if spec.blank:
+                ws.data_validation(r, c, r, c, {"validate": "length", "criteria": "==", "value": 18,
+                                                "error_message": "NIP harus 18 digit (teks)."})  # fmt: skip
+        elif field_key in extra:
+            ws.write_string(r, c, extra[field_key], value_style(who))
+        elif who == "peg":
+            ws.write_string(r, c, people[who][field_key], value_style(who))
+        else:
+            ws.merge_range(r, c, r, right_end, people[who][field_key], value_style(who))
+        _local(wb, name, f"SN_{key.upper()}", (r, c))
+    if spec.blank:
+        r, c = L.identity_cells["peg_jenis_jabatan"]
+        ws.data_validation(r, c, r, c, {"validate": "list", "source": [j.label for j in JenisJabatan]})
+        r, c = L.identity_cells["peg_jenjang"]
+        ws.data_validation(r, c, r, c, {"validate": "list", "source": list(spec.policy.angka_kredit.koefisien)})
+
+    _write_hasil_kerja(wb, ws, st, spec, L, name, is_jpt)
+    _write_perilaku(wb, ws, st, L, name)
+    _write_penilaian(wb, ws, st, L, name)
+    _write_lampiran(wb, ws, st, L, name)
+    _write_signatures(ws, st, L)
+
+    # Print: A4 landscape, one page wide, the SKP plan as on the official form.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.fit_to_pages(1, 0)
+    ws.print_area(0, 0, L.last_row, L.print_last_col)
+    ws.repeat_rows(L.hk_group_row, L.hk_header_row)
+    ws.set_footer(f"&L{_footer_text(name)}&RHalaman &P dari &N")
+    ws.freeze_panes(3, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True, "insert_hyperlinks": True})
+
+
+def _footer_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _write_hasil_kerja(
+    wb: Workbook, ws: Worksheet, st: Styles, spec: UnitWorkbook, L: SkpLayout, name: str, is_jpt: bool  # noqa: N803
+) -> None:
+    ws.write(L.hk_title_row, 0, "A. HASIL KERJA", st.section)
+    headers = dict((k, h) for k, h, _ in PLAN_COLUMNS)
+    if is_jpt:
+        headers["rhk_atasan"] = "Penugasan dari (bila ada)"
+        headers["aspek"] = "Perspektif"
+    ws.merge_range(L.hk_group_row, 0, L.hk_group_row, len(PLAN_COLUMNS) - 1, "Rencana (SKP)",
+                   st.header_group)  # fmt: skip
+    for col, key in enumerate(k for k, _, _ in PLAN_COLUMNS):
+        ws.write(L.hk_header_row, col, headers[key], st.header)
+    for i, p in enumerate(L.periods):
+        first = L.period_col(i, PERIOD_FIELDS[0][0])
+        ws.merge_range(L.hk_group_row, first, L.hk_group_row, first + len(PERIOD_FIELDS) - 1,
+                       f"Evaluasi {p.label}", st.header_group)  # fmt: skip
+        for fld, header, _ in PERIOD_FIELDS:
+            ws.write(L.hk_header_row, L.period_col(i, fld), header, st.header)
+    ws.set_row(L.hk_header_row, 40)
+    ws.write_row(L.hk_key_row, 0, L.hk_keys, st.key)
+    ws.set_row(L.hk_key_row, None, None, {"hidden": True})
+
+    first, last = L.hk_first_row, L.hk_last_row
+    col = {k: i for i, k in enumerate(L.hk_keys)}
+    for rhk in range(RHK_COUNT):
+        ws.write_number(first + rhk * IKI_PER_RHK, col["no"], rhk + 1, st.input_number)
+    for r in range(first, last + 1):
+        tgt = f"${cell(r, col['target'])}"
+        atas = f"${cell(r, col['target_atas'])}"
+        arah = f"${cell(r, col['arah'])}"
+        for i, _p in enumerate(L.periods):
+            real = cell(r, L.period_col(i, "realisasi"))
+            ws.write_formula(
+                r, L.period_col(i, "capaian"),
+                f.capaian(real, tgt, atas, arah, exact=spec.policy.capaian.desimal is None),
+                st.formula_pct, "",
+            )  # fmt: skip
+    ws.write(L.hk_end_row, 0, "— akhir tabel hasil kerja: sisipkan baris baru di atas baris ini —", st.end)
+    for c in range(1, L.last_col + 1):
+        ws.write_blank(L.hk_end_row, c, None, st.end)
+    _local(wb, name, "SN_HK", (L.hk_key_row, 0), (L.hk_end_row, L.last_col))
+
+    # Guards: lists, numbers, input colouring, capaian behind target.
+    def rng(key: str) -> str:
+        return xl_range(first, col[key], last, col[key])
+
+    ws.data_validation(rng("jenis"), {"validate": "list", "source": list(JENIS_RHK)})
+    ws.data_validation(rng("aspek"), {"validate": "list", "source": list(PERSPEKTIF if is_jpt else ASPEK)})
+    ws.data_validation(rng("arah"), {"validate": "list", "source": [a.value for a in Arah]})
+    number_rule = {"validate": "decimal", "criteria": ">=", "value": 0,
+                   "error_title": "Bukan angka", "error_message": "Isi angka 0 atau lebih, tanpa satuan."}  # fmt: skip
+    ws.data_validation(rng("target"), number_rule)
+    ws.data_validation(rng("target_atas"), number_rule)
+    ws.data_validation(rng("no"), {"validate": "integer", "criteria": ">=", "value": 1})
+    kual = f"${cell(first, col['target_kualitatif'])}"
+    inputs = [xl_range(first, 0, last, len(PLAN_COLUMNS) - 1)]
+    for i, _p in enumerate(L.periods):
+        rc = L.period_col(i, "realisasi")
+        top = cell(first, rc)
+        ws.data_validation(first, rc, last, rc, {
+            "validate": "custom", "value": f'=OR(AND(ISNUMBER({top}),{top}>=0),{kual}<>"")',
+            "error_title": "Realisasi", "error_message":
+            "Isi realisasi dengan angka 0 atau lebih. Teks hanya untuk IKI dengan target kualitatif.",
+        })  # fmt: skip
+        inputs.append(xl_range(first, rc, last, L.period_col(i, "umpan_balik")))
+        cap = L.period_col(i, "capaian")
+        top_cap = cell(first, cap)
+        ws.conditional_format(first, cap, last, cap, {
+            "type": "formula", "criteria": f"=AND(ISNUMBER({top_cap}),{top_cap}<100)",
+            "format": st.warn_fill,
+        })  # fmt: skip
+    ws.conditional_format(first, 0, last, len(PLAN_COLUMNS) - 1, {
+        "type": "formula", "criteria": "=TRUE", "format": st.input_cf, "multi_range": " ".join(inputs),
+    })  # fmt: skip
+
+
+def _write_perilaku(wb: Workbook, ws: Worksheet, st: Styles, L: SkpLayout, name: str) -> None:  # noqa: N803
+    ws.write(L.pk_title_row, 0, "B. PERILAKU KERJA (BerAKHLAK)", st.section)
+    ws.write(L.pk_header_row, 0, "No", st.header)
+    ws.merge_range(L.pk_header_row, L.PK_ASPEK_COL, L.pk_header_row, L.PK_ASPEK_COL + 1,
+                   "Aspek perilaku", st.header)  # fmt: skip
+    ws.merge_range(L.pk_header_row, L.PK_PANDUAN_COL, L.pk_header_row, L.PK_PANDUAN_COL + 1,
+                   "Panduan perilaku", st.header)  # fmt: skip
+    ws.write(L.pk_header_row, L.PK_EKSPEKTASI_COL, "Ekspektasi khusus pimpinan", st.header)
+    for i, p in enumerate(L.periods):
+        ws.write(L.pk_header_row, L.period_col(i, "umpan_balik"), f"Umpan balik {p.label}", st.header)
+    ws.write_row(L.pk_key_row, 0, L.pk_keys, st.key)
+    ws.set_row(L.pk_key_row, None, None, {"hidden": True})
+    for i, (aspek, guides) in enumerate(BERAKHLAK):
+        r = L.pk_first_row + i
+        ws.set_row(r, 66)
+        ws.write_number(r, 0, i + 1, st.text)
+        ws.merge_range(r, L.PK_ASPEK_COL, r, L.PK_ASPEK_COL + 1, aspek, st.label)
+        text = "\n".join(f"{'abc'[k]}. {g}" for k, g in enumerate(guides))
+        ws.merge_range(r, L.PK_PANDUAN_COL, r, L.PK_PANDUAN_COL + 1, text, st.text_wrap)
+    inputs = [xl_range(L.pk_first_row, L.PK_EKSPEKTASI_COL, L.pk_last_row, L.PK_EKSPEKTASI_COL)]
+    inputs += [xl_range(L.pk_first_row, L.period_col(i, "umpan_balik"), L.pk_last_row,
+                        L.period_col(i, "umpan_balik")) for i in range(len(L.periods))]  # fmt: skip
+    ws.conditional_format(L.pk_first_row, L.PK_EKSPEKTASI_COL, L.pk_last_row, L.PK_EKSPEKTASI_COL, {
+        "type": "formula", "criteria": "=TRUE", "format": st.input_cf, "multi_range": " ".join(inputs),
+    })  # fmt: skip
+    _local(wb, name, "SN_PK", (L.pk_key_row, 0), (L.pk_last_row, L.last_col))
+
+
+def _write_penilaian(wb: Workbook, ws: Worksheet, st: Styles, L: SkpLayout, name: str) -> None:  # noqa: N803
+    ws.write(L.nilai_title_row, 0, "C. PENILAIAN KINERJA (diisi pejabat penilai)", st.section)
+    for key, header, c in NILAI_COLUMNS:
+        if key in ("predikat", "angka_kredit"):
+            ws.merge_range(L.nilai_header_row, c, L.nilai_header_row, c + 1, header, st.header)
+        else:
+            ws.write(L.nilai_header_row, c, header, st.header)
+    ws.set_row(L.nilai_header_row, 30)
+    ws.write_row(L.nilai_key_row, 0, L.nilai_keys, st.key)
+    ws.set_row(L.nilai_key_row, None, None, {"hidden": True})
+    hk_first, hk_last = L.hk_first_row, L.hk_last_row
+    jenjang = xl_rowcol_to_cell(*L.identity_cells["peg_jenjang"], row_abs=True, col_abs=True)
+    ratings = [r.label for r in Rating]
+    for i, p in enumerate(L.periods):
+        r = L.nilai_row(i)
+        cap = L.period_col(i, "capaian")
+        cap_range = xl_range_abs(hk_first, cap, hk_last, cap)
+        c = NILAI_COL
+        ws.write_string(r, c["kode"], p.key, st.label)
+        ws.write_string(r, c["periode"], p.label, st.label)
+        ws.write_formula(r, c["saran"], f.saran(cap_range), st.formula, "")
+        ws.write_number(r, c["bulan"], p.months, st.input_number)
+        hasil = cell(r, c["rating_hasil"])
+        perilaku = cell(r, c["rating_perilaku"])
+        pred = cell(r, c["predikat"])
+        ws.merge_range(r, c["predikat"], r, c["predikat"] + 1, "", st.formula)
+        ws.write_formula(r, c["predikat"], f.predikat(hasil, perilaku), st.formula, "")
+        ws.merge_range(r, c["angka_kredit"], r, c["angka_kredit"] + 1, "", st.formula_ak)
+        ws.write_formula(r, c["angka_kredit"], f.angka_kredit(pred, jenjang, cell(r, c["bulan"])),
+                         st.formula_ak, "")  # fmt: skip
+    first, last = L.nilai_first_row, L.nilai_last_row
+    for key in ("rating_hasil", "rating_perilaku"):
+        col = NILAI_COL[key]
+        ws.data_validation(first, col, last, col, {"validate": "list", "source": ratings})
+        ws.conditional_format(first, col, last, col, {"type": "blanks", "format": st.missing_fill})
+    col = NILAI_COL["bulan"]
+    ws.data_validation(first, col, last, col, {"validate": "integer", "criteria": "between",
+                                               "minimum": 1, "maximum": 12})  # fmt: skip
+    inputs = " ".join(xl_range(first, NILAI_COL[k], last, NILAI_COL[k]) for k in ("catatan",))
+    ws.conditional_format(first, NILAI_COL["catatan"], last, NILAI_COL["catatan"], {
+        "type": "formula", "criteria": "=TRUE", "format": st.input_cf, "multi_range": inputs})  # fmt: skip
+    _local(wb, name, "SN_NILAI", (L.nilai_key_row, 0), (last, max(NILAI_COL.values()) + 1))
+
+
+def _write_lampiran(wb: Workbook, ws: Worksheet, st: Styles, L: SkpLayout, name: str) -> None:  # noqa: N803
+    ws.write(L.lampiran_title_row, 0, "D. LAMPIRAN SKP", st.section)
+    keys = [""] * (L.LAMPIRAN_TEXT_COL + 1)
+    keys[L.LAMPIRAN_LABEL_COL], keys[L.LAMPIRAN_TEXT_COL] = "bagian", "teks"
+    ws.write_row(L.lampiran_key_row, 0, keys, st.key)
+    ws.set_row(L.lampiran_key_row, None, None, {"hidden": True})
+    for s, (_key, label) in enumerate(LAMPIRAN):
+        for line in range(LAMPIRAN_ROWS):
+            r = L.lampiran_row(s, line)
+            ws.write_string(r, L.LAMPIRAN_LABEL_COL, label if line == 0 else "", st.label)
+    first, last = L.lampiran_row(0, 0), L.lampiran_last_row
+    ws.conditional_format(first, L.LAMPIRAN_TEXT_COL, last, L.LAMPIRAN_TEXT_COL,
+                          {"type": "formula", "criteria": "=TRUE", "format": st.input_cf})  # fmt: skip
+    _local(wb, name, "SN_LAMPIRAN", (L.lampiran_key_row, 0), (last, L.LAMPIRAN_TEXT_COL))
+
+
+def _write_signatures(ws: Worksheet, st: Styles, L: SkpLayout) -> None:  # noqa: N803
+    r = L.signature_row
+    peg_nama = cell(*L.identity_cells["peg_nama"], absolute=True)
+    peg_nip = cell(*L.identity_cells["peg_nip"], absolute=True)
+    pnl_nama = cell(*L.identity_cells["pnl_nama"], absolute=True)
+    pnl_nip = cell(*L.identity_cells["pnl_nip"], absolute=True)
+    ws.write(r, 2, "Pegawai yang Dinilai", st.label)
+    ws.write(r, 6, "Pejabat Penilai Kinerja", st.label)
+    ws.write_formula(r + 4, 2, f"={peg_nama}&\"\"", None, "")
+    ws.write_formula(r + 5, 2, f'="NIP "&{peg_nip}', None, "")
+    ws.write_formula(r + 4, 6, f"={pnl_nama}&\"\"", None, "")
+    ws.write_formula(r + 5, 6, f'="NIP "&{pnl_nip}', None, "")
+
+
+# --- Rekap --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecapLayout:
+    n_periods: int
+    n_pegawai: int
+    title_row: int = 0
+    period_row: int = 3
+    org_row: int = 4
+    count_first_row: int = 5
+
+    @property
+    def n_row(self) -> int:
+        return self.count_first_row + len(CURVE_ORDER)
+
+    @property
+    def status_row(self) -> int:
+        return self.n_row + 1
+
+    @property
+    def text_row(self) -> int:
+        return self.n_row + 2
+
+    HELPERS = ("idx", "kind", "count", "rival", "rival_label", "heads", "broken", "sentence")
+
+    def helper_row(self, slot: int, name: str) -> int:
+        return self.text_row + 1 + slot * len(self.HELPERS) + self.HELPERS.index(name)
+
+    @property
+    def table_header_row(self) -> int:
+        return self.helper_row(f.DIST_SLOTS - 1, "sentence") + 3
+
+    @property
+    def table_key_row(self) -> int:
+        return self.table_header_row + 1
+
+    @property
+    def table_first_row(self) -> int:
+        return self.table_key_row + 1
+
+    @property
+    def table_last_row(self) -> int:
+        return self.table_first_row + max(self.n_pegawai, 1) - 1
+
+    FIXED = ("no", "nip", "nama", "jabatan", "lembar")
+
+    def period_col(self, index: int, field_name: str) -> int:
+        return len(self.FIXED) + index * 3 + ("rating_hasil", "rating_perilaku", "predikat").index(field_name)
+
+    def dist_col(self, index: int) -> int:
+        return 2 + index
+
+
+def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> None:  # noqa: N803
+    ws = wb.add_worksheet(RECAP_SHEET)
+    R = RecapLayout(len(L.periods), len(spec.sheets))  # noqa: N806
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2, 26)
+    ws.set_column(3, 3, 30)
+    ws.set_column(4, 4, 16)
+    ws.set_column(5, 5 + 3 * len(L.periods), 17)
+    ws.write(R.title_row, 0, f"REKAP PENILAIAN KINERJA — {spec.unit} — TAHUN {spec.year}", st.title)
+    ws.write(R.title_row + 1, 0, "Pilih predikat kinerja organisasi setiap periode; pemeriksaan "
+             "kurva distribusi SE MenPANRB 3/2023 dihitung langsung.", st.subtitle)  # fmt: skip
+
+    # Distribution block: one column per period.
+    ws.write(R.period_row, 1, "Periode", st.header)
+    ws.write(R.org_row, 1, "Predikat kinerja organisasi", st.label)
+    for k, p in enumerate(CURVE_ORDER):
+        ws.write(R.count_first_row + k, 1, p.label, st.label)
+    ws.write(R.n_row, 1, "Jumlah pegawai berpredikat", st.label)
+    ws.write(R.status_row, 1, "Pemeriksaan distribusi", st.label)
+    ws.write(R.text_row, 1, "Keterangan", st.label)
+    for slot in range(f.DIST_SLOTS):
+        for h in R.HELPERS:
+            ws.write(R.helper_row(slot, h), 1, f"aturan {slot + 1}: {h}", st.key)
+            ws.set_row(R.helper_row(slot, h), None, None, {"hidden": True})
+    ws.set_row(R.text_row, 60)
+    orgs = [o.label for o in OrgPredikat]
+    for i, p in enumerate(L.periods):
+        c = R.dist_col(i)
+        ws.write(R.period_row, c, p.label, st.header)
+        ws.write_blank(R.org_row, c, None, st.input)
+        ws.data_validation(R.org_row, c, R.org_row, c, {"validate": "list", "source": orgs})
+        pred_col = R.period_col(i, "predikat")
+        pred_range = xl_range_abs(R.table_first_row, pred_col, R.table_last_row, pred_col)
+        counts = []
+        for k, pk in enumerate(CURVE_ORDER):
+            r = R.count_first_row + k
+            ws.write_formula(r, c, f.count_predikat(pred_range, pk.label), st.formula, 0)
+            counts.append(cell(r, c))
+        n = cell(R.n_row, c)
+        ws.write_formula(R.n_row, c, "=" + "+".join(counts), st.formula, 0)
+        org = cell(R.org_row, c)
+        broken = []
+        sentences = []
+        for slot in range(f.DIST_SLOTS):
+            def h(name: str, slot: int = slot, c: int = c) -> str:
+                return cell(R.helper_row(slot, name), c)
+
+            ws.write_formula(R.helper_row(slot, "idx"), c, f.dist_index(org, slot), st.key, "")
+            ws.write_formula(R.helper_row(slot, "kind"), c, f.dist_kind(h("idx")), st.key, "")
+            ws.write_formula(R.helper_row(slot, "count"), c, f.dist_count(h("idx"), counts), st.key, "")
+            ws.write_formula(R.helper_row(slot, "rival"), c, f.dist_rival(h("idx"), counts), st.key, "")
+            ws.write_formula(
+                R.helper_row(slot, "rival_label"), c,
+                f.dist_rival_label(h("idx"), h("rival"), list(reversed(counts)),
+                                   [pk.label for pk in reversed(CURVE_ORDER)]),
+                st.key, "",
+            )  # fmt: skip
+            ws.write_formula(R.helper_row(slot, "heads"), c, f.dist_limit_heads(h("idx"), n), st.key, "")
+            ws.write_formula(
+                R.helper_row(slot, "broken"), c,
+                f.dist_breaks(h("kind"), h("idx"), h("count"), n, h("heads"), h("rival")), st.key, False,
+            )  # fmt: skip
+            ws.write_formula(
+                R.helper_row(slot, "sentence"), c,
+                f.dist_sentence(h("kind"), h("idx"), h("count"), n, h("heads"), h("rival"),
+                                h("rival_label"), h("broken"), org),
+                st.key, "",
+            )  # fmt: skip
+            broken.append(h("broken"))
+            sentences.append(h("sentence"))
+        ws.write_formula(R.status_row, c, f.dist_status(org, n, broken), st.formula, "")
+        ws.write_formula(R.text_row, c, f.join_sentences(sentences), st.formula_text, "")
+    status_range = xl_range(R.status_row, R.dist_col(0), R.status_row, R.dist_col(len(L.periods) - 1))
+    ws.conditional_format(status_range, {"type": "cell", "criteria": "==", "value": '"Tidak sesuai"',
+                                         "format": st.bad_fill})  # fmt: skip
+    ws.conditional_format(status_range, {"type": "cell", "criteria": "==", "value": '"Sesuai"',
+                                         "format": st.good_fill})  # fmt: skip
+    wb.define_name("SN_REKAP_DISTRIBUSI", "=" + quote_sheet(RECAP_SHEET) + "!" + xl_range_abs(
+        R.period_row, 1, R.text_row, R.dist_col(len(L.periods) - 1)))  # fmt: skip
+
+    # Pegawai table.
+    hdr = ["No", "NIP", "Nama", "Jabatan", "Lembar SKP"]
+    keys = list(R.FIXED)
+    for p in L.periods:
+        hdr += [f"{p.label}: rating hasil kerja", f"{p.label}: rating perilaku", f"{p.label}: predikat"]
+        keys += [f"rating_hasil@{p.key}", f"rating_perilaku@{p.key}", f"predikat@{p.key}"]
+    ws.write_row(R.table_header_row, 0, hdr, st.header)
+    ws.set_row(R.table_header_row, 42)
+    ws.write_row(R.table_key_row, 0, keys, st.key)
+    ws.set_row(R.table_key_row, None, None, {"hidden": True})
+    for j, sheet in enumerate(spec.sheets):
+        r = R.table_first_row + j
+        q = quote_sheet(sheet.title)
+        ws.write_number(r, 0, j + 1, st.text)
+        nip_ref = f"{q}!{cell(*L.identity_cells['peg_nip'], absolute=True)}"
+        nama_ref = f"{q}!{cell(*L.identity_cells['peg_nama'], absolute=True)}"
+        jab_ref = f"{q}!{cell(*L.identity_cells['peg_jabatan'], absolute=True)}"
+        peg = sheet.pegawai
+        if peg is not None:
+            ws.write_string(r, 1, peg.nip, st.nip)
+            ws.write_string(r, 2, peg.nama, st.text)
+            ws.write_string(r, 3, peg.jabatan, st.text)
+        else:
+            ws.write_formula(r, 1, f'={nip_ref}&""', st.nip, "")
+            ws.write_formula(r, 2, f'={nama_ref}&""', st.text, "")
+            ws.write_formula(r, 3, f'={jab_ref}&""', st.text, "")
+        ws.write_url(r, 4, f"internal:{q}!A1", string=sheet.title)
+        for i, _p in enumerate(L.periods):
+            nr = L.nilai_row(i)
+            for fld, key in (("rating_hasil", "rating_hasil"), ("rating_perilaku", "rating_perilaku"),
+                             ("predikat", "predikat")):  # fmt: skip
+                src = f"{q}!{cell(nr, NILAI_COL[key], absolute=True)}"
+                ws.write_formula(r, R.period_col(i, fld), f'=IF({src}="","",{src})', st.formula, "")
+    wb.define_name("SN_REKAP_PEGAWAI", "=" + quote_sheet(RECAP_SHEET) + "!" + xl_range_abs(
+        R.table_key_row, 0, R.table_last_row, R.period_col(len(L.periods) - 1, "predikat")))  # fmt: skip
+
+    # The curve: counts per predikat (Sangat Kurang → Sangat Baik) for every period.
+    chart = wb.add_chart({"type": "column"})
+    q = quote_sheet(RECAP_SHEET)
+    for i, p in enumerate(L.periods):
+        c = R.dist_col(i)
+        chart.add_series({
+            "name": p.label,
+            "categories": f"={q}!{xl_range_abs(R.count_first_row, 1, R.count_first_row + 4, 1)}",
+            "values": f"={q}!{xl_range_abs(R.count_first_row, c, R.count_first_row + 4, c)}",
+        })  # fmt: skip
+    chart.set_title({"name": "Kurva distribusi predikat kinerja pegawai"})
+    chart.set_x_axis({"name": "Predikat"})
+    chart.set_y_axis({"name": "Jumlah pegawai", "major_unit": 1, "min": 0})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(R.period_row, R.dist_col(len(L.periods)) + 1, chart)
+    ws.freeze_panes(R.table_key_row + 1, 3)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True, "sort": True, "autofilter": True})
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def _write_meta(wb: Workbook, spec: UnitWorkbook, L: SkpLayout) -> None:  # noqa: N803
+    ws = wb.add_worksheet(META_SHEET)
+    rows: list[tuple[str, str, str | int]] = [
+        ("SN_FORMAT", "format", TEMPLATE_FORMAT),
+        ("SN_VERSI", "versi", TEMPLATE_VERSION),
+        ("SN_UNIT", "unit", spec.unit),
+        ("SN_TAHUN", "tahun", spec.year),
+        ("SN_SKEMA", "skema", spec.scheme.value),
+        ("SN_PERIODE", "periode", ",".join(p.key for p in L.periods)),
+        ("SN_PEMBUAT", "dibuat_oleh", f"sheetnilai {__version__}"),
+    ]
+    for i, (name, key, value) in enumerate(rows):
+        ws.write_string(i, 0, key)
+        if isinstance(value, int):
+            ws.write_number(i, 1, value)
+        else:
+            ws.write_string(i, 1, value)
+        wb.define_name(name, f"={quote_sheet(META_SHEET)}!{xl_range_abs(i, 1, i, 1)}")
+    start = len(rows) + 1
+    ws.write_row(start, 0, ["lembar", "nip", "nama"])
+    nip_fmt = wb.add_format({"num_format": "@"})
+    for j, sheet in enumerate(spec.sheets):
+        ws.write_string(start + 1 + j, 0, sheet.title)
+        ws.write_string(start + 1 + j, 1, sheet.pegawai.nip if sheet.pegawai else "", nip_fmt)
+        ws.write_string(start + 1 + j, 2, sheet.pegawai.nama if sheet.pegawai else "")
+    last = start + max(len(spec.sheets), 1)
+    wb.define_name("SN_LEMBAR", f"={quote_sheet(META_SHEET)}!{xl_range_abs(start, 0, last, 2)}")
+    ws.very_hidden()
+    ws.protect("")
+

@@ -1,0 +1,114 @@
+"""Generate the unit workbooks of a roster, one file per unit kerja, and the blank template."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.files import atomic_path
+from sheetnilai.periods import Scheme
+from sheetnilai.roster import Roster, safe_file_stem, sheet_title
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.workbook.build import SheetPegawai, UnitWorkbook, build_unit_workbook
+
+
+@dataclass(frozen=True)
+class Generated:
+    unit: str
+    path: Path
+    pegawai: int
+
+
+def unit_specs(roster: Roster, year: int, scheme: Scheme, policy: Policy) -> list[UnitWorkbook]:
+    """One workbook spec per unit, with unique sheet names and known penilai identities."""
+    by_nip = roster.by_nip()
+    specs = []
+    for unit, members in roster.units().items():
+        used: set[str] = set()
+        sheets = []
+        for i, p in enumerate(members, 1):
+            penilai = by_nip.get(p.penilai_nip or "")
+            atasan = by_nip.get(p.atasan_penilai_nip or "")
+            sheets.append(SheetPegawai(sheet_title(i, p.nama, used), p, penilai, atasan))
+        specs.append(UnitWorkbook(unit, year, scheme, tuple(sheets), policy))
+    return specs
+
+
+def file_names(units: Sequence[str]) -> list[str]:
+    """A distinct, safe .xlsx name per unit (two units may sanitise to the same stem)."""
+    seen: dict[str, int] = {}
+    names = []
+    for unit in units:
+        stem = safe_file_stem(unit)
+        key = stem.casefold()
+        seen[key] = seen.get(key, 0) + 1
+        names.append(f"{stem}.xlsx" if seen[key] == 1 else f"{stem} ({seen[key]}).xlsx")
+    return names
+
+
+def _write_one(args: tuple[UnitWorkbook, Path, bool]) -> Path:
+    spec, target, overwrite = args
+    with atomic_path(target, overwrite) as tmp:
+        build_unit_workbook(tmp, spec)
+    return target
+
+
+def generate_unit_workbooks(
+    roster: Roster,
+    year: int,
+    scheme: Scheme,
+    outdir: Path,
+    policy: Policy = DEFAULT_POLICY,
+    overwrite: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[Generated], None] | None = None,
+) -> list[Generated]:
+    specs = unit_specs(roster, year, scheme, policy)
+    targets = [outdir / name for name in file_names([s.unit for s in specs])]
+    if not overwrite:
+        existing = [t for t in targets if t.exists()]
+        if existing:
+            raise SheetnilaiError(
+                "templat-sudah-ada",
+                {"count": len(existing), "path": existing[0], "folder": outdir},
+            )
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = [(spec, target, overwrite) for spec, target in zip(specs, targets, strict=True)]
+    jobs = jobs or min(len(work), os.cpu_count() or 1)
+    results: list[Generated] = []
+    if jobs <= 1 or len(work) <= 1:
+        paths = map(_write_one, work)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        paths = pool.map(_write_one, work, chunksize=max(1, len(work) // (jobs * 8)))
+    try:
+        for spec, path in zip(specs, paths, strict=True):
+            done = Generated(spec.unit, path, len(spec.sheets))
+            results.append(done)
+            if progress:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return results
+
+
+BLANK_UNIT = "(Nama Unit Kerja)"
+BLANK_YEAR = 2026
+
+
+def blank_template(scheme: Scheme, policy: Policy = DEFAULT_POLICY, sheets: int = 1) -> UnitWorkbook:
+    """The generic template: identity cells are inputs, nothing is pre-filled."""
+    used: set[str] = set()
+    pages = tuple(SheetPegawai(sheet_title(i, "Pegawai", used), None) for i in range(1, sheets + 1))
+    return UnitWorkbook(BLANK_UNIT, BLANK_YEAR, scheme, pages, policy, blank=True)
+
+
+def write_blank_template(path: Path, scheme: Scheme, overwrite: bool = True) -> None:
+    with atomic_path(path, overwrite) as tmp:
+        build_unit_workbook(tmp, blank_template(scheme))
