@@ -156,9 +156,15 @@ def templat() -> None:
 
 @templat.command("buat")
 @click.argument("roster", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--contoh", is_flag=True, help="Pakai daftar pegawai contoh bawaan (kabupaten fiktif).")
-@click.option("--tahun", type=click.IntRange(2022, 2100), default=None,
-              help="Tahun penilaian. Bawaan: tahun berjalan.")  # fmt: skip
+@click.option(
+    "--contoh", is_flag=True, help="Pakai daftar pegawai contoh bawaan (kabupaten fiktif)."
+)
+@click.option(
+    "--tahun",
+    type=click.IntRange(2022, 2100),
+    default=None,
+    help="Tahun penilaian. Bawaan: tahun berjalan.",
+)
 @click.option(
     "--skema",
     type=click.Choice([s.value for s in Scheme]),
@@ -166,15 +172,29 @@ def templat() -> None:
     show_default=True,
     help="Periode evaluasi: triwulan, semester, atau bulanan (selalu ditambah Tahunan).",
 )
-@click.option("--keluaran", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder hasil. Bawaan: workbook-unit-TAHUN di folder kerja.")  # fmt: skip
+@click.option(
+    "--keluaran",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder hasil. Bawaan: workbook-unit-TAHUN di folder kerja.",
+)
 @click.option("--timpa", is_flag=True, help="Timpa workbook yang sudah ada di folder hasil.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Jumlah proses paralel. Bawaan: jumlah inti prosesor.")  # fmt: skip
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Jumlah proses paralel. Bawaan: jumlah inti prosesor.",
+)
 @POLICY_OPTION
 def templat_buat(
-    roster: Path | None, contoh: bool, tahun: int | None, skema: str, keluaran: Path | None,
-    timpa: bool, jobs: int | None, policy_path: Path | None,
+    roster: Path | None,
+    contoh: bool,
+    tahun: int | None,
+    skema: str,
+    keluaran: Path | None,
+    timpa: bool,
+    jobs: int | None,
+    policy_path: Path | None,
 ) -> None:
     """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx atau .csv).
 
@@ -206,7 +226,9 @@ def templat_buat(
         assert isinstance(done, Generated)
         click.echo(f"  {done.path.name}  ({done.pegawai} pegawai)")
 
-    click.echo(f"Membuat workbook {Scheme(skema).value} {year} untuk {len(data.units())} unit di {outdir}/")
+    click.echo(
+        f"Membuat workbook {Scheme(skema).value} {year} untuk {len(data.units())} unit di {outdir}/"
+    )
     made = generate_unit_workbooks(data, year, Scheme(skema), outdir, policy, timpa, jobs, progress)
     total = sum(g.pegawai for g in made)
     click.echo(f"Selesai: {len(made)} workbook, {total} lembar SKP pegawai.")
@@ -216,8 +238,13 @@ def templat_buat(
 
 @templat.command("kosong")
 @click.argument("berkas", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--skema", type=click.Choice([s.value for s in Scheme]), default=Scheme.TRIWULAN.value,
-              show_default=True, help="Periode evaluasi.")  # fmt: skip
+@click.option(
+    "--skema",
+    type=click.Choice([s.value for s in Scheme]),
+    default=Scheme.TRIWULAN.value,
+    show_default=True,
+    help="Periode evaluasi.",
+)
 @click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
 def templat_kosong(berkas: Path, skema: str, timpa: bool) -> None:
     """Tulis templat SKP kosong (tanpa daftar pegawai) ke BERKAS .xlsx."""

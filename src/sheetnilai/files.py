@@ -22,9 +22,13 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     if target.exists() and not overwrite:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    fd, tmp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix
+    )
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp creates the file for its owner only; a workbook is shared like any new file.
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
         with open(tmp, "rb") as fh:
@@ -40,6 +44,12 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def write_atomic(target: Path, writer: Callable[[Path], None], overwrite: bool = False) -> None:

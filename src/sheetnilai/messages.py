@@ -238,6 +238,176 @@ CATALOGUE: dict[str, Entry] = {
         'Berkas kebijakan "{path}" memuat {count} kesalahan.',
         "Perbaiki setiap kesalahan yang tercantum di bawah ini.",
     ),
+    # --- roster (daftar pegawai) --------------------------------------------------------
+    # --- run level: the roster cannot be read at all -----------------------------------
+    "roster-tidak-ada": Entry(
+        G,
+        'Daftar pegawai "{path}" tidak ditemukan.',
+        "Periksa nama dan lokasi berkas daftar pegawai.",
+    ),
+    "roster-format-tidak-didukung": Entry(
+        G,
+        'Daftar pegawai "{path}" berformat "{ext}", yang tidak didukung.',
+        "Simpan daftar pegawai sebagai Buku Kerja Excel (.xlsx) atau CSV (.csv), lalu ulangi.",
+    ),
+    "roster-tidak-terbaca": Entry(
+        G,
+        'Daftar pegawai "{path}" tidak dapat dibaca: {detail}.',
+        "Buka berkas di Excel atau LibreOffice, simpan ulang sebagai .xlsx atau .csv (UTF-8), "
+        "lalu ulangi.",
+    ),
+    "roster-kolom-wajib-tidak-ada": Entry(
+        G,
+        'Daftar pegawai "{path}" tidak memiliki kolom wajib: {kolom}. Judul kolom yang '
+        "ditemukan pada baris {baris}: {ditemukan}.",
+        "Tambahkan kolom tersebut atau ubah judulnya; judul yang dikenali antara lain NIP, "
+        "Nama, Jabatan, Jenis Jabatan, Unit Kerja, dan NIP Pejabat Penilai (huruf besar/kecil, "
+        "spasi, dan tanda baca diabaikan).",
+    ),
+    # --- the roster as a whole ----------------------------------------------------------
+    "roster-kosong": Entry(
+        G,
+        "Daftar pegawai tidak memuat satu pun baris pegawai.",
+        "Isi satu baris per pegawai di bawah baris judul kolom.",
+    ),
+    "roster-kolom-ganda": Entry(
+        C,
+        'Kolom "{kolom}" (sel {sel}) dibaca sebagai {arti}, sama dengan kolom "{kolom_pertama}" '
+        "(sel {sel_pertama}); yang dipakai hanya kolom pertama.",
+        "Hapus atau ganti judul salah satu kolom.",
+    ),
+    "roster-baris-tidak-diikutkan": Entry(
+        C,
+        "Baris {baris} ({nama}) tidak diikutkan dalam buku kerja karena {alasan}.",
+        "Perbaiki galat pada baris ini, lalu jalankan ulang.",
+    ),
+    # --- one row --------------------------------------------------------------------------
+    "roster-nip-ganda": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: NIP {nip} ({nama}) sudah tercantum pada baris "
+        "{baris_pertama} ({nama_pertama}).",
+        "Satu NIP hanya boleh muncul satu kali; hapus baris yang berlebih atau perbaiki NIP-nya. "
+        "Yang dipakai baris {baris_pertama}.",
+    ),
+    "roster-nama-kosong": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: nama pegawai kosong.",
+        "Isi nama lengkap pegawai beserta gelarnya.",
+    ),
+    "roster-jabatan-kosong": Entry(
+        P,
+        "Baris {baris}, kolom {kolom}: nama jabatan kosong.",
+        "Isi nama jabatan sesuai SK (mis. Analis Kebijakan Ahli Muda).",
+    ),
+    "roster-jenis-jabatan-kosong": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: jenis jabatan kosong.",
+        "Isi salah satu: JPT, Administrator, Pengawas, Pelaksana, Fungsional.",
+    ),
+    "roster-jenis-jabatan-tidak-dikenal": Entry(
+        G,
+        'Baris {baris}, kolom {kolom}: jenis jabatan "{value}" tidak dikenal.',
+        "Gunakan salah satu: JPT, Administrator, Pengawas, Pelaksana, Fungsional.",
+    ),
+    "roster-status-tidak-dikenal": Entry(
+        G,
+        'Baris {baris}, kolom {kolom}: status kepegawaian "{value}" tidak dikenal.',
+        "Isi PNS atau PPPK, atau kosongkan agar status ditentukan dari NIP. Sampai diperbaiki, "
+        "pegawai ini dianggap {status} menurut NIP-nya.",
+    ),
+    "roster-jenjang-kosong": Entry(
+        P,
+        "Baris {baris}, kolom {kolom}: jenjang jabatan fungsional kosong, sehingga angka "
+        "kredit tidak dihitung.",
+        "Isi jenjang jabatan fungsional (mis. Ahli Pertama atau Terampil).",
+    ),
+    "roster-jenjang-tidak-dikenal": Entry(
+        G,
+        'Baris {baris}, kolom {kolom}: jenjang "{value}" tidak dikenal, sehingga angka kredit '
+        "tidak dihitung.",
+        "Gunakan salah satu: {allowed}.",
+    ),
+    "roster-jenjang-bukan-fungsional": Entry(
+        C,
+        'Baris {baris}, kolom {kolom}: jenjang "{value}" diabaikan karena jenis jabatannya '
+        "{jenis}, bukan Fungsional.",
+        "Kosongkan jenjang, atau ubah jenis jabatan menjadi Fungsional bila pegawai ini "
+        "pejabat fungsional.",
+    ),
+    "roster-unit-kosong": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: unit kerja kosong.",
+        "Isi unit kerja pegawai; buku kerja dibuat per unit kerja.",
+    ),
+    "roster-unit-ejaan-berbeda": Entry(
+        C,
+        'Baris {baris}, kolom {kolom}: unit kerja "{value}" dianggap sama dengan "{unit}" '
+        "(baris {baris_pertama}); penulisannya hanya berbeda huruf besar/kecil.",
+        "Samakan penulisan nama unit kerja di seluruh daftar.",
+    ),
+    "roster-unit-nama-berkas": Entry(
+        C,
+        'Baris {baris}, kolom {kolom}: nama unit kerja "{unit}" tidak dapat dipakai apa adanya '
+        'sebagai nama berkas; nama berkasnya menjadi "{stem}".',
+        "Tidak perlu tindakan. Agar nama berkas sama dengan nama unit, hindari karakter "
+        '\\ / : * ? " < > | dan batasi panjang nama unit hingga 80 karakter.',
+    ),
+    "roster-email-tidak-sah": Entry(
+        P,
+        'Baris {baris}, kolom {kolom}: alamat surel "{value}" tidak sah.',
+        "Tulis alamat surel lengkap (mis. nama@instansi.go.id) atau kosongkan; sampai "
+        "diperbaiki, alamat ini tidak dipakai.",
+    ),
+    # --- pejabat penilai ------------------------------------------------------------------
+    "roster-nip-pejabat-tidak-sah": Entry(
+        P,
+        "Baris {baris}, kolom {kolom}: NIP tidak sah, sehingga kolom ini dianggap kosong. {detail}",
+        "Ketik NIP 18 digit sebagai teks, sesuai SK pejabat yang bersangkutan.",
+    ),
+    "roster-penilai-kosong": Entry(
+        P,
+        "Baris {baris}, kolom {kolom}: NIP pejabat penilai kosong.",
+        "Isi NIP atasan langsung pegawai ini; tanpa itu lembar SKP tidak memuat pejabat penilai.",
+    ),
+    "roster-penilai-kosong-jpt": Entry(
+        C,
+        "Baris {baris}, kolom {kolom}: NIP pejabat penilai JPT kosong.",
+        "Boleh dikosongkan bila pejabat penilainya kepala daerah atau pejabat lain di luar "
+        "daftar ASN; nama pejabat penilai dapat diisi langsung pada buku kerja.",
+    ),
+    "roster-penilai-di-luar-daftar": Entry(
+        C,
+        "Baris {baris}, kolom {kolom}: pejabat penilai dengan NIP {penilai} tidak ada di daftar "
+        "pegawai (di luar daftar; diperbolehkan).",
+        "Nama dan jabatan pejabat penilai perlu diisi langsung pada buku kerja.",
+    ),
+    "roster-penilai-tidak-diikutkan": Entry(
+        P,
+        "Baris {baris}, kolom {kolom}: pejabat penilai dengan NIP {penilai} tercantum pada "
+        "baris {baris_penilai}, tetapi baris itu tidak diikutkan karena galat.",
+        "Perbaiki galat pada baris {baris_penilai}, lalu jalankan ulang.",
+    ),
+    "roster-penilai-diri-sendiri": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: {nama} (NIP {nip}) tercantum sebagai pejabat penilai "
+        "dirinya sendiri.",
+        "Isi NIP atasan langsungnya. Sampai diperbaiki, pejabat penilai pegawai ini dianggap "
+        "kosong.",
+    ),
+    "roster-penilai-siklus": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: rantai pejabat penilai berputar: {rantai}.",
+        "Rantai pejabat penilai harus berakhir pada pimpinan tertinggi; periksa NIP pejabat "
+        "penilai pada baris {baris_siklus}. Sampai diperbaiki, pejabat penilai pada baris "
+        "tersebut dianggap kosong.",
+    ),
+    "roster-atasan-penilai-berbeda": Entry(
+        C,
+        "Baris {baris}, kolom {kolom}: atasan pejabat penilai (NIP {atasan}) berbeda dengan "
+        "pejabat penilai dari {penilai} menurut baris {baris_penilai} (NIP {atasan_menurut}).",
+        "Biasanya atasan pejabat penilai adalah pejabat penilai dari pejabat penilai; periksa "
+        "kembali bila ini tidak disengaja.",
+    ),
     # --- files ----------------------------------------------------------------------------
     "berkas-sudah-ada": Entry(
         G,

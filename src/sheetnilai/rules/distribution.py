@@ -124,9 +124,7 @@ def active_constraints(
     org: OrgPredikat, policy: DistribusiPolicy = DEFAULT_POLICY.distribusi
 ) -> tuple[Constraint, ...]:
     """The rules checked for an organisation predikat under the policy, in a fixed order."""
-    return tuple(
-        c for c in RULES[org] if c.kind is not Kind.LARGEST or policy.kelompok_terbesar
-    )
+    return tuple(c for c in RULES[org] if c.kind is not Kind.LARGEST or policy.kelompok_terbesar)
 
 
 def allowed_headcount(limit: Fraction, total: int) -> int:

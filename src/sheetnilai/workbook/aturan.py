@@ -19,7 +19,14 @@ from sheetnilai.rules.labels import CURVE_ORDER, OrgPredikat, Rating
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import MATRIX
 from sheetnilai.workbook import formulas as f
-from sheetnilai.workbook.layout import ASPEK, JENIS_RHK, PENDEKATAN, PERSPEKTIF, RULES_SHEET, quote_sheet
+from sheetnilai.workbook.layout import (
+    ASPEK,
+    JENIS_RHK,
+    PENDEKATAN,
+    PERSPEKTIF,
+    RULES_SHEET,
+    quote_sheet,
+)
 from sheetnilai.workbook.styles import Styles
 
 EXACT_DECIMALS = 9  # stands for capaian.desimal = "tanpa" (formulas keep 9 decimals)
@@ -43,11 +50,12 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws.set_column(5, 10, 14)
     ws.write(0, 1, "ATURAN PENILAIAN (dibuat oleh sheetnilai; jangan diubah)", st.title)
     ws.write(
-        1, 1,
+        1,
+        1,
         "Tabel ini dipakai oleh semua rumus. Nilainya berasal dari pustaka aturan sheetnilai "
         "dan kebijakan (sheetnilai.toml) saat workbook dibuat.",
         st.subtitle,
-    )  # fmt: skip
+    )
     row = 3
 
     def names(name: str, r: int, c: int, rows: int = 1, cols: int = 1) -> None:
@@ -55,7 +63,9 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
 
     # Ratings and the 3×3 matrix (domain.md §2.8).
     ratings = list(Rating)
-    ws.write(row, 1, "Matriks predikat: rating hasil kerja (baris) × perilaku kerja (kolom)", st.section)
+    ws.write(
+        row, 1, "Matriks predikat: rating hasil kerja (baris) × perilaku kerja (kolom)", st.section
+    )
     row += 1
     ws.write(row, 1, "Rating", st.header)
     for j, perilaku in enumerate(ratings):
@@ -96,19 +106,39 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws.write_row(row, 1, ["Pengaturan", "Nilai", "Keterangan"], st.header)
     cap, sar, dis = policy.capaian, policy.saran_rating, policy.distribusi
     settings: list[tuple[str, str, Any, str]] = [
-        (f.N_DESIMAL, "capaian.desimal",
-         EXACT_DECIMALS if cap.desimal is None else cap.desimal,
-         "desimal pembulatan capaian (9 = tanpa pembulatan)"),
+        (
+            f.N_DESIMAL,
+            "capaian.desimal",
+            EXACT_DECIMALS if cap.desimal is None else cap.desimal,
+            "desimal pembulatan capaian (9 = tanpa pembulatan)",
+        ),
         (f.N_BATAS_ATAS, "capaian.batas_atas", _number(cap.batas_atas), "capaian paling tinggi"),
-        (f.N_SARAN_AKTIF, "saran_rating.aktif", "ya" if sar.aktif else "tidak", "tampilkan saran rating"),
+        (
+            f.N_SARAN_AKTIF,
+            "saran_rating.aktif",
+            "ya" if sar.aktif else "tidak",
+            "tampilkan saran rating",
+        ),
         (f.N_SARAN_METODE, "saran_rating.metode", sar.metode.value, "rata-rata atau terendah"),
-        (f.N_BATAS_DI_ATAS, "saran_rating.batas_di_atas", _number(sar.batas_di_atas),
-         "capaian ≥ ini: Di Atas Ekspektasi"),
-        (f.N_BATAS_SESUAI, "saran_rating.batas_sesuai", _number(sar.batas_sesuai),
-         "capaian ≥ ini: Sesuai Ekspektasi"),
-        (f.N_DIST_PEMBULATAN, "distribusi.pembulatan", dis.pembulatan.value,
-         "eksak atau bulatkan-jumlah"),
-    ]  # fmt: skip
+        (
+            f.N_BATAS_DI_ATAS,
+            "saran_rating.batas_di_atas",
+            _number(sar.batas_di_atas),
+            "capaian ≥ ini: Di Atas Ekspektasi",
+        ),
+        (
+            f.N_BATAS_SESUAI,
+            "saran_rating.batas_sesuai",
+            _number(sar.batas_sesuai),
+            "capaian ≥ ini: Sesuai Ekspektasi",
+        ),
+        (
+            f.N_DIST_PEMBULATAN,
+            "distribusi.pembulatan",
+            dis.pembulatan.value,
+            "eksak atau bulatkan-jumlah",
+        ),
+    ]
     for i, (name, key, value, note) in enumerate(settings):
         r = row + 1 + i
         ws.write(r, 1, key, st.label)
@@ -121,11 +151,17 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws.write(row, 1, "Aturan kurva distribusi (SE MenPANRB 3/2023)", st.section)
     row += 1
     ws.write_row(
-        row, 1,
-        ["Predikat organisasi", "Jenis aturan", "Batas (%)", "Kelompok predikat",
-         *(p.label for p in CURVE_ORDER)],
+        row,
+        1,
+        [
+            "Predikat organisasi",
+            "Jenis aturan",
+            "Batas (%)",
+            "Kelompok predikat",
+            *(p.label for p in CURVE_ORDER),
+        ],
         st.header,
-    )  # fmt: skip
+    )
     first = row + 1
     for o_index, org in enumerate(OrgPredikat):
         rules = active_constraints(org, policy.distribusi)

@@ -52,12 +52,17 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _not_number(ref: str) -> str:
+    # LibreOffice counts TRUE/FALSE as numbers and Excel does not: ISLOGICAL makes both refuse.
+    return f"OR(NOT(ISNUMBER({ref})),ISLOGICAL({ref}))"
+
+
 def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str:
     """Capaian (%) of one IKI in one period [V:S10]; cell references are given relative.
 
     `exact` (policy capaian.desimal = "tanpa") keeps 9 decimals instead of rounding.
     """
-    bound = f"IF(AND({atas}<>\"\",{real}>{atas}),{atas},{target})"
+    bound = f'IF(AND({atas}<>"",{real}>{atas}),{atas},{target})'
     ratio = f"{real}/{bound}"
     raw = f"IF({arah}={_q(TURUN)},2-{ratio},{ratio})*100"
     # ROUND(x,9) first: spreadsheet ROUND on a binary float like 97.49999999999999 must act
@@ -65,11 +70,11 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
     shown = f"ROUND({raw},9)" if exact else f"ROUND(ROUND({raw},9),{N_DESIMAL})"
     return (
         f'=IF(OR({real}="",AND({target}="",{atas}="")),"",'
-        f'IF(OR(NOT(ISNUMBER({real})),NOT(ISNUMBER({target})),'
-        f'AND({atas}<>"",NOT(ISNUMBER({atas})))),{_q(TXT_BUKAN_ANGKA)},'
+        f"IF(OR({_not_number(real)},{_not_number(target)},"
+        f'AND({atas}<>"",{_not_number(atas)})),{_q(TXT_BUKAN_ANGKA)},'
         f'IF(OR({real}<0,{target}<0,AND({atas}<>"",{atas}<0)),{_q(TXT_NEGATIF)},'
         f'IF(AND({atas}<>"",{atas}<{target}),{_q(TXT_RENTANG)},'
-        f"IF(AND({arah}<>\"\",{arah}<>{_q(NAIK)},{arah}<>{_q(TURUN)}),{_q(TXT_ARAH)},"
+        f'IF(AND({arah}<>"",{arah}<>{_q(NAIK)},{arah}<>{_q(TURUN)}),{_q(TXT_ARAH)},'
         f'IF(AND({atas}<>"",{real}>={target},{real}<={atas}),MIN({N_BATAS_ATAS},100),'
         f"IF({bound}=0,{_q(TXT_TARGET_NOL)},"
         f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))"
@@ -92,7 +97,7 @@ def predikat(hasil: str, perilaku: str) -> str:
     """The 3×3 matrix looked up in the Aturan sheet (§2.8)."""
     return (
         f'=IF(OR({hasil}="",{perilaku}=""),"",IFERROR(INDEX({N_MATRIKS},'
-        f"MATCH({hasil},{N_RATING},0),MATCH({perilaku},{N_RATING},0)),\"rating tidak dikenal\"))"
+        f'MATCH({hasil},{N_RATING},0),MATCH({perilaku},{N_RATING},0)),"rating tidak dikenal"))'
     )
 
 
@@ -103,8 +108,8 @@ def angka_kredit(predikat_cell: str, jenjang: str, bulan: str) -> str:
         f"INDEX({N_KOEFISIEN},MATCH({jenjang},{N_JENJANG},0))"
     )
     return (
-        f'=IF(OR({predikat_cell}="",{jenjang}="",NOT(ISNUMBER({bulan}))),"",'
-        f"IF(ISERROR({ak}),\"\","
+        f'=IF(OR({predikat_cell}="",{jenjang}="",{_not_number(bulan)}),"",'
+        f'IF(ISERROR({ak}),"",'
         f"IF(OR({bulan}<1,{bulan}>12,{bulan}<>INT({bulan})),{_q(TXT_BULAN)},{ak})))"
     )
 
@@ -127,7 +132,9 @@ def dist_kind(idx: str) -> str:
 
 def dist_count(idx: str, counts: Sequence[str]) -> str:
     """Employees in the rule's groups: Σ flag × count over the five predikat."""
-    terms = "+".join(f"INDEX({flag},{idx})*{c}" for flag, c in zip(N_DIST_FLAG, counts, strict=True))
+    terms = "+".join(
+        f"INDEX({flag},{idx})*{c}" for flag, c in zip(N_DIST_FLAG, counts, strict=True)
+    )
     return f'=IF({idx}="","",{terms})'
 
 
@@ -139,12 +146,14 @@ def dist_rival(idx: str, counts: Sequence[str]) -> str:
     return f'=IF({idx}="","",MAX({masked}))'
 
 
-def dist_rival_label(idx: str, rival: str, counts_desc: Sequence[str], labels_desc: Sequence[str]) -> str:
+def dist_rival_label(
+    idx: str, rival: str, counts_desc: Sequence[str], labels_desc: Sequence[str]
+) -> str:
     """The predikat holding the rival count; ties go to the better predikat, as in the rules."""
     flags_desc = list(reversed(N_DIST_FLAG))
     out = '""'
     for flag, c, label in reversed(list(zip(flags_desc, counts_desc, labels_desc, strict=True))):
-        out = f'IF(AND(INDEX({flag},{idx})=0,{c}={rival}),{_q(label)},{out})'
+        out = f"IF(AND(INDEX({flag},{idx})=0,{c}={rival}),{_q(label)},{out})"
     return f'=IF(OR({idx}="",{rival}=""),"",{out})'
 
 
@@ -173,8 +182,15 @@ def _pct(count: str, n: str) -> str:
 
 
 def dist_sentence(
-    kind: str, idx: str, count: str, n: str, heads: str, rival: str, rival_label: str,
-    broken: str, org: str,
+    kind: str,
+    idx: str,
+    count: str,
+    n: str,
+    heads: str,
+    rival: str,
+    rival_label: str,
+    broken: str,
+    org: str,
 ) -> str:
     """The Indonesian sentence of a broken rule; the same text as the rules' messages."""
     group = f"INDEX({N_DIST_KELOMPOK},{idx})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +80,10 @@ def generate_unit_workbooks(
     work = [(spec, target, overwrite) for spec, target in zip(specs, targets, strict=True)]
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     results: list[Generated] = []
+    paths: Iterator[Path]
+    pool: ProcessPoolExecutor | None = None
     if jobs <= 1 or len(work) <= 1:
         paths = map(_write_one, work)
-        pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=jobs)
         paths = pool.map(_write_one, work, chunksize=max(1, len(work) // (jobs * 8)))
@@ -102,7 +103,9 @@ BLANK_UNIT = "(Nama Unit Kerja)"
 BLANK_YEAR = 2026
 
 
-def blank_template(scheme: Scheme, policy: Policy = DEFAULT_POLICY, sheets: int = 1) -> UnitWorkbook:
+def blank_template(
+    scheme: Scheme, policy: Policy = DEFAULT_POLICY, sheets: int = 1
+) -> UnitWorkbook:
     """The generic template: identity cells are inputs, nothing is pre-filled."""
     used: set[str] = set()
     pages = tuple(SheetPegawai(sheet_title(i, "Pegawai", used), None) for i in range(1, sheets + 1))

@@ -72,8 +72,10 @@ BERAKHLAK: tuple[tuple[str, tuple[str, str, str]], ...] = (
         "Melakukan perbaikan tiada henti",
     )),
     ("Akuntabel", (
-        "Melaksanakan tugas dengan jujur, bertanggung jawab, cermat, disiplin dan berintegritas tinggi",
-        "Menggunakan kekayaan dan barang milik negara secara bertanggung jawab, efektif, dan efisien",
+        "Melaksanakan tugas dengan jujur, bertanggung jawab, cermat, disiplin dan "
+        "berintegritas tinggi",
+        "Menggunakan kekayaan dan barang milik negara secara bertanggung jawab, efektif, "
+        "dan efisien",
         "Tidak menyalahgunakan kewenangan jabatan",
     )),
     ("Kompeten", (
@@ -87,7 +89,8 @@ BERAKHLAK: tuple[tuple[str, tuple[str, str, str]], ...] = (
         "Membangun lingkungan kerja yang kondusif",
     )),
     ("Loyal", (
-        "Memegang teguh ideologi Pancasila, UUD 1945, setia kepada NKRI serta pemerintahan yang sah",
+        "Memegang teguh ideologi Pancasila, UUD 1945, setia kepada NKRI serta pemerintahan "
+        "yang sah",
         "Menjaga nama baik sesama ASN, Pimpinan, Instansi, dan Negara",
         "Menjaga rahasia jabatan dan negara",
     )),
@@ -178,7 +181,9 @@ class SkpLayout:
     def identity_cells(self) -> dict[str, tuple[int, int]]:
         cells: dict[str, tuple[int, int]] = {}
         r0 = self.ident_first_row
-        for i, key in enumerate((*IDENTITY_ROWS, "jenis_jabatan", "status", "jenjang", "pendekatan")):
+        for i, key in enumerate(
+            (*IDENTITY_ROWS, "jenis_jabatan", "status", "jenjang", "pendekatan")
+        ):
             cells[f"peg_{key}"] = (r0 + i, self.left_value_col)
         for i, key in enumerate(IDENTITY_ROWS):
             cells[f"pnl_{key}"] = (r0 + i, self.right_value_col)

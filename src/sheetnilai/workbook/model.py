@@ -57,7 +57,11 @@ def capaian_cell(
     if is_blank(realisasi) or (is_blank(target) and is_blank(target_atas)):
         return ""
     has_atas = not is_blank(target_atas)
-    if not is_number(realisasi) or not is_number(target) or (has_atas and not is_number(target_atas)):
+    if (
+        not is_number(realisasi)
+        or not is_number(target)
+        or (has_atas and not is_number(target_atas))
+    ):
         return f.TXT_BUKAN_ANGKA
     real, low = _num(realisasi), _num(target)
     high = _num(target_atas) if has_atas else low
@@ -65,9 +69,7 @@ def capaian_cell(
         return f.TXT_NEGATIF
     if high < low:
         return f.TXT_RENTANG
-    if is_blank(arah):
-        direction = Arah.NAIK
-    elif _same_text(arah, Arah.NAIK.value):
+    if is_blank(arah) or _same_text(arah, Arah.NAIK.value):
         direction = Arah.NAIK
     elif _same_text(arah, Arah.TURUN.value):
         direction = Arah.TURUN

@@ -22,6 +22,7 @@ class Styles:
     header_group: Any
     key: Any
     label: Any
+    plain: Any
     text: Any
     text_wrap: Any
     ident_value: Any
@@ -60,13 +61,16 @@ def make_styles(wb: Workbook) -> Styles:
         header_group=fmt(bold=True, bg_color="#B4C6E7", align="center", **border),
         key=fmt(font_size=8, font_color="#888888"),
         label=fmt(bold=True, **border),
+        plain=fmt(),
         text=fmt(**border),
         text_wrap=fmt(text_wrap=True, **border),
         ident_value=fmt(**border),
         nip=fmt(num_format="@", **border),
         input=fmt(locked=False, bg_color=INPUT_FILL, **border),
         input_wrap=fmt(locked=False, bg_color=INPUT_FILL, text_wrap=True, **border),
-        input_number=fmt(locked=False, bg_color=INPUT_FILL, num_format="0", align="center", **border),
+        input_number=fmt(
+            locked=False, bg_color=INPUT_FILL, num_format="0", align="center", **border
+        ),
         input_nip=fmt(locked=False, bg_color=INPUT_FILL, num_format="@", **border),
         input_default=fmt(locked=False, text_wrap=True),
         formula=fmt(bg_color=FORMULA_FILL, **border),

@@ -1,0 +1,269 @@
+"""Formula parity: the workbook's native formulas, recalculated by LibreOffice, give exactly
+what the rules library says, on thousands of drawn cases (values on every threshold included).
+
+One LibreOffice start per batch: every example builds one or more workbooks holding many
+cases, fills them with openpyxl as a user would, recalculates them all in one call, and
+compares every calculated cell with `sheetnilai.workbook.model`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from sheetnilai.periods import Scheme, periods
+from sheetnilai.roster import JenisJabatan
+from sheetnilai.rules.capaian import Arah
+from sheetnilai.rules.labels import OrgPredikat, Rating
+from sheetnilai.rules.policy import (
+    DEFAULT_POLICY,
+    CapaianPolicy,
+    DistribusiPolicy,
+    DistributionRounding,
+    Policy,
+    SaranRatingPolicy,
+    SuggestionMethod,
+)
+from sheetnilai.workbook import model
+from sheetnilai.workbook.build import RecapLayout
+from sheetnilai.workbook.layout import NILAI_COL, RECAP_SHEET, SkpLayout
+from tests.support.libreoffice import convert, soffice
+from tests.support.workbooks import build, pegawai, shown
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed"),
+]
+
+TARGETS = [1, 2, 3, 4, 7, 8, 12, 24, 30, 40, 80, 95, 100, 120, 200, 400, 0.5, 2.5, 12.5]
+JENJANG = [None, *DEFAULT_POLICY.angka_kredit.koefisien]
+
+
+def targets() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.sampled_from(TARGETS),
+        st.decimals(min_value="0.01", max_value="1000", places=2).map(float),
+        st.sampled_from([None, 0, "abc", -5, 0.0]),
+    )
+
+
+@st.composite
+def plan_rows(draw: st.DrawFn) -> tuple[object, object, object]:
+    target = draw(targets())
+    atas = draw(
+        st.one_of(
+            st.just(None),
+            st.just(None),
+            st.just(None),
+            st.builds(lambda t, d: (t + d) if isinstance(t, int | float) else d, st.just(target),
+                      st.sampled_from([0, 1, 5, 10, 20])),
+            st.sampled_from([1, 50, "x"]),
+        )
+    )  # fmt: skip
+    arah = draw(
+        st.sampled_from(
+            [
+                None,
+                None,
+                Arah.NAIK.value,
+                Arah.TURUN.value,
+                Arah.TURUN.value,
+                "semakin rendah semakin baik",
+                "xyz",
+            ]
+        )
+    )
+    return target, atas, arah
+
+
+def realisasi_for(target: object) -> st.SearchStrategy[object]:
+    base = target if isinstance(target, int | float) and target > 0 else 100
+    factors = [
+        0,
+        0.5,
+        0.59,
+        0.6,
+        0.79,
+        0.8,
+        0.975,
+        0.985,
+        0.99,
+        0.995,
+        1,
+        1.005,
+        1.01,
+        1.1,
+        1.2,
+        1.5,
+        2,
+        2.5,
+    ]
+    return st.one_of(
+        st.sampled_from(factors).map(lambda f: round(base * f, 4)),
+        st.integers(min_value=0, max_value=int(200 * base)).map(lambda c: c / 100),
+        st.integers(min_value=0, max_value=int(2 * base) + 1),
+        st.sampled_from([None, None, None, "95", -1, True]),
+    )
+
+
+ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi", "Baik sekali"])
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    phases=[Phase.generate],
+)
+@given(st.data(), st.sampled_from([None, 0, 2]), st.sampled_from(list(SuggestionMethod)))
+def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) -> None:  # type: ignore[no-untyped-def]
+    policy = Policy(
+        capaian=CapaianPolicy(desimal=desimal),
+        saran_rating=SaranRatingPolicy(metode=metode),
+    )
+    tmp = tmp_path_factory.mktemp("parity")
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    n_sheets = 8
+    people = [
+        pegawai(i, jenis=JenisJabatan.FUNGSIONAL, jenjang=data.draw(st.sampled_from(JENJANG)))
+        for i in range(1, n_sheets + 1)
+    ]
+    src = tmp / "unit.xlsx"
+    titles = build(src, people, policy=policy)
+    wb = openpyxl.load_workbook(src)
+    keys = {k: i for i, k in enumerate(layout.hk_keys)}
+    cases: list[tuple[str, int, int, tuple[object, ...]]] = []  # sheet, row, col, inputs
+    filled_rows = {}
+    for s, title in enumerate(titles):
+        ws = wb[title]
+        # Half the sheets are sparse so the suggested rating sees 1–3 IKI, near its thresholds.
+        n_rows = 45 if s < n_sheets // 2 else data.draw(st.sampled_from([1, 2, 3, 45]))
+        filled_rows[title] = n_rows
+        for k in range(n_rows):
+            r = layout.hk_first_row + k
+            target, atas, arah = data.draw(plan_rows())
+            for key, value in (("target", target), ("target_atas", atas), ("arah", arah)):
+                ws.cell(r + 1, keys[key] + 1, value)
+            for i, _p in enumerate(layout.periods):
+                real = data.draw(realisasi_for(target))
+                ws.cell(r + 1, layout.period_col(i, "realisasi") + 1, real)
+                cases.append(
+                    (title, r, layout.period_col(i, "capaian"), (real, target, atas, arah))
+                )
+        for i, _p in enumerate(layout.periods):
+            row = layout.nilai_row(i)
+            ws.cell(row + 1, NILAI_COL["rating_hasil"] + 1, data.draw(ratings))
+            ws.cell(row + 1, NILAI_COL["rating_perilaku"] + 1, data.draw(ratings))
+            ws.cell(
+                row + 1,
+                NILAI_COL["bulan"] + 1,
+                data.draw(st.sampled_from([1, 2, 3, 6, 12, 13, 2.5])),
+            )
+    filled = tmp / "filled.xlsx"
+    wb.save(filled)
+    (out,) = convert([filled], tmp / "out")
+    got = openpyxl.load_workbook(out, data_only=True)
+    src_wb = openpyxl.load_workbook(filled)
+
+    checked = 0
+    capaian_by_period: dict[tuple[str, int], list[object]] = {}
+    for title, r, c, inputs in cases:
+        expected = model.capaian_cell(*inputs, policy=policy)
+        actual = shown(got[title].cell(r + 1, c + 1).value)
+        where = f"{title}!{got[title].cell(r + 1, c + 1).coordinate} inputs={inputs}"
+        if isinstance(expected, Fraction):
+            assert isinstance(actual, int | float), where
+            assert abs(Fraction(actual) - expected) < Fraction(1, 10**6), (
+                where,
+                actual,
+                float(expected),
+            )
+            if desimal is not None:
+                assert Fraction(actual).limit_denominator(10**desimal) == expected, where
+        else:
+            assert actual == expected, where
+        capaian_by_period.setdefault((title, c), []).append(expected)
+        checked += 1
+
+    for title, person in zip(titles, people, strict=True):
+        ws_in, ws_out = src_wb[title], got[title]
+        for i, _p in enumerate(layout.periods):
+            row = layout.nilai_row(i) + 1
+            cap_col = layout.period_col(i, "capaian")
+            caps = capaian_by_period.get((title, cap_col), [])
+            assert shown(ws_out.cell(row, NILAI_COL["saran"] + 1).value) == model.saran_cell(
+                caps, policy
+            ), title
+            hasil = ws_in.cell(row, NILAI_COL["rating_hasil"] + 1).value
+            perilaku = ws_in.cell(row, NILAI_COL["rating_perilaku"] + 1).value
+            pred = model.predikat_cell(hasil, perilaku)
+            assert shown(ws_out.cell(row, NILAI_COL["predikat"] + 1).value) == pred, (
+                title,
+                hasil,
+                perilaku,
+            )
+            bulan = ws_in.cell(row, NILAI_COL["bulan"] + 1).value
+            ak = model.angka_kredit_cell(pred, person.jenjang or "", bulan, policy)
+            got_ak = shown(ws_out.cell(row, NILAI_COL["angka_kredit"] + 1).value)
+            if isinstance(ak, Fraction):
+                assert isinstance(got_ak, int | float) and abs(Fraction(got_ak) - ak) < Fraction(
+                    1, 10**9
+                ), title
+            else:
+                assert got_ak == ak, (title, pred, person.jenjang, bulan)
+            checked += 4
+    assert checked >= 4 * 45 * len(layout.periods)
+
+
+@settings(
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    phases=[Phase.generate],
+)
+@given(st.data(), st.sampled_from(list(DistributionRounding)), st.booleans())
+def test_distribution_check_agrees_with_rules(tmp_path_factory, data, rounding, terbesar) -> None:  # type: ignore[no-untyped-def]
+    policy = Policy(distribusi=DistribusiPolicy(pembulatan=rounding, kelompok_terbesar=terbesar))
+    tmp = tmp_path_factory.mktemp("dist")
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    pairs = [(h, p) for h in Rating for p in Rating]
+    files, expectations = [], []
+    for u in range(12):
+        n = data.draw(st.integers(min_value=1, max_value=14))
+        people = [pegawai(i) for i in range(1, n + 1)]
+        path = tmp / f"unit{u}.xlsx"
+        titles = build(path, people, policy=policy)
+        wb = openpyxl.load_workbook(path)
+        recap = RecapLayout(len(layout.periods), n)
+        per_period = []
+        for i, _p in enumerate(layout.periods):
+            org = data.draw(st.sampled_from([None, *(o.label for o in OrgPredikat)]))
+            wb[RECAP_SHEET].cell(recap.org_row + 1, recap.dist_col(i) + 1, org)
+            preds = []
+            for title in titles:
+                h, pr = data.draw(st.sampled_from([*pairs, (None, None)]))
+                row = layout.nilai_row(i) + 1
+                wb[title].cell(row, NILAI_COL["rating_hasil"] + 1, h.label if h else None)
+                wb[title].cell(row, NILAI_COL["rating_perilaku"] + 1, pr.label if pr else None)
+                preds.append(model.predikat_cell(h.label if h else None, pr.label if pr else None))
+            per_period.append(model.distribution_cells(org, preds, policy))
+        filled = tmp / f"isi{u}.xlsx"
+        wb.save(filled)
+        files.append(filled)
+        expectations.append((recap, per_period))
+    outputs = convert(files, tmp / "out")
+    for out, (recap, per_period) in zip(outputs, expectations, strict=True):
+        ws = openpyxl.load_workbook(out, data_only=True)[RECAP_SHEET]
+        for i, expected in enumerate(per_period):
+            c = recap.dist_col(i) + 1
+            assert shown(ws.cell(recap.status_row + 1, c).value) == expected.status, (out.name, i)
+            for slot in range(len(expected.sentences)):
+                got = shown(ws.cell(recap.helper_row(slot, "sentence") + 1, c).value)
+                assert got == expected.sentences[slot], (out.name, i, slot)
+            assert shown(ws.cell(recap.text_row + 1, c).value) == expected.text, (out.name, i)
