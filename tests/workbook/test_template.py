@@ -37,8 +37,12 @@ def unit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     tmp = tmp_path_factory.mktemp("unit")
     people = [
         pegawai(1, jenis=JenisJabatan.JPT, nama="Drs. Kepala O'Neil, M.Si."),
-        pegawai(2, jenis=JenisJabatan.FUNGSIONAL, jenjang="Ahli Pertama", penilai="198001012005012001"),
-        pegawai(3, jenis=JenisJabatan.PELAKSANA, nama="Nama Yang Sangat Panjang Sekali Melebihi Batas"),
+        pegawai(
+            2, jenis=JenisJabatan.FUNGSIONAL, jenjang="Ahli Pertama", penilai="198001012005012001"
+        ),
+        pegawai(
+            3, jenis=JenisJabatan.PELAKSANA, nama="Nama Yang Sangat Panjang Sekali Melebihi Batas"
+        ),
     ]
     path = tmp / "unit.xlsx"
     titles = build(path, people)
@@ -52,7 +56,15 @@ def test_sheets_and_names(unit: tuple[Path, list[str]]) -> None:
     assert wb[META_SHEET].sheet_state == "veryHidden"
     assert all(len(t) <= 31 for t in titles)
     assert titles[0] == "01 Drs. Kepala O'Neil, M.Si."
-    for name in ("SN_FORMAT", "SN_VERSI", "SN_UNIT", "SN_TAHUN", "SN_SKEMA", "SN_PERIODE", "SN_LEMBAR"):
+    for name in (
+        "SN_FORMAT",
+        "SN_VERSI",
+        "SN_UNIT",
+        "SN_TAHUN",
+        "SN_SKEMA",
+        "SN_PERIODE",
+        "SN_LEMBAR",
+    ):
         assert name in wb.defined_names, name
     for title in titles:
         local = wb[title].defined_names
@@ -61,7 +73,7 @@ def test_sheets_and_names(unit: tuple[Path, list[str]]) -> None:
     # The names point at the blocks, and the hidden key rows say which column is which.
     layout = SkpLayout(periods(Scheme.TRIWULAN))
     ws = wb[titles[1]]
-    (sheet, ref), = list(ws.defined_names["SN_HK"].destinations)
+    ((sheet, ref),) = list(ws.defined_names["SN_HK"].destinations)
     assert sheet == titles[1]
     first = ws[ref.split(":")[0].replace("$", "")]
     assert first.row == layout.hk_key_row + 1 and ws.row_dimensions[first.row].hidden
@@ -70,7 +82,7 @@ def test_sheets_and_names(unit: tuple[Path, list[str]]) -> None:
 
 
 def test_every_formula_is_locked_and_sheets_protected(unit: tuple[Path, list[str]]) -> None:
-    path, titles = unit
+    path, _ = unit
     wb = openpyxl.load_workbook(path)
     formulas = 0
     for ws in wb.worksheets:
@@ -119,7 +131,9 @@ def test_input_cells_are_unlocked(unit: tuple[Path, list[str]]) -> None:
 
 
 def _validations(ws: Worksheet) -> list[tuple[str, str, str]]:
-    return [(str(dv.sqref), dv.type, dv.formula1 or "") for dv in ws.data_validations.dataValidation]
+    return [
+        (str(dv.sqref), dv.type, dv.formula1 or "") for dv in ws.data_validations.dataValidation
+    ]
 
 
 def _covers(sqref: str, coord: str) -> bool:

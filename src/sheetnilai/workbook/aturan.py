@@ -192,8 +192,12 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
 
     ws.write(row, 1, "Daftar pilihan", st.section)
     row += 1
+    for i, arah in enumerate(Arah):
+        ws.write(row + i, 1, "Arah IKI" if i == 0 else "", st.label)
+        ws.write(row + i, 2, arah.value, st.text)
+        names(f.N_NAIK if arah is Arah.NAIK else f.N_TURUN, row + i, 2)
+    row += len(Arah)
     lists = [
-        ("Arah IKI", [a.value for a in Arah]),
         ("Jenis RHK", list(JENIS_RHK)),
         ("Aspek (non-JPT)", list(ASPEK)),
         ("Perspektif (JPT)", list(PERSPEKTIF)),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import CURVE_ORDER, Rating
 
 # Names of the Aturan sheet's cells and ranges (workbook scope).
@@ -33,6 +32,8 @@ N_DIST_JENIS = "Aturan_DistJenis"
 N_DIST_BATAS = "Aturan_DistBatas"
 N_DIST_KELOMPOK = "Aturan_DistKelompok"
 N_DIST_PEMBULATAN = "Aturan_DistPembulatan"
+N_NAIK = "Aturan_Naik"
+N_TURUN = "Aturan_Turun"
 N_DIST_FLAG = tuple(f"Aturan_DistF{i}" for i in range(len(CURVE_ORDER)))  # curve order
 
 # What a capaian cell shows when the rules refuse the input (model.CAPAIAN_TEXT agrees).
@@ -44,8 +45,6 @@ TXT_TARGET_NOL = "target 0"
 TXT_BULAN = "bulan tidak sah"
 
 DIST_SLOTS = 3  # constraints per organisation predikat (domain.md §2.9 has at most 3)
-
-NAIK, TURUN = Arah.NAIK.value, Arah.TURUN.value
 
 
 def _q(text: str) -> str:
@@ -64,7 +63,7 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
     """
     bound = f'IF(AND({atas}<>"",{real}>{atas}),{atas},{target})'
     ratio = f"{real}/{bound}"
-    raw = f"IF({arah}={_q(TURUN)},2-{ratio},{ratio})*100"
+    raw = f"IF({arah}={N_TURUN},2-{ratio},{ratio})*100"
     # ROUND(x,9) first: spreadsheet ROUND on a binary float like 97.49999999999999 must act
     # on the decimal value the user's numbers imply (97.5 → 98), as the exact rules do.
     shown = f"ROUND({raw},9)" if exact else f"ROUND(ROUND({raw},9),{N_DESIMAL})"
@@ -74,7 +73,7 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
         f'AND({atas}<>"",{_not_number(atas)})),{_q(TXT_BUKAN_ANGKA)},'
         f'IF(OR({real}<0,{target}<0,AND({atas}<>"",{atas}<0)),{_q(TXT_NEGATIF)},'
         f'IF(AND({atas}<>"",{atas}<{target}),{_q(TXT_RENTANG)},'
-        f'IF(AND({arah}<>"",{arah}<>{_q(NAIK)},{arah}<>{_q(TURUN)}),{_q(TXT_ARAH)},'
+        f'IF(AND({arah}<>"",{arah}<>{N_NAIK},{arah}<>{N_TURUN}),{_q(TXT_ARAH)},'
         f'IF(AND({atas}<>"",{real}>={target},{real}<={atas}),MIN({N_BATAS_ATAS},100),'
         f"IF({bound}=0,{_q(TXT_TARGET_NOL)},"
         f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))"
