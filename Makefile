@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test lint format bench clean
+.PHONY: help venv demo test lint format bench templates clean
 
 help: ## Daftar perintah
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ format: $(STAMP) ## Rapikan kode dengan ruff
 
 bench: $(STAMP) ## Jalankan tolok ukur di bench/
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+templates: $(STAMP) ## Buat ulang templat kosong di sheet_templates/
+	@for s in triwulan semester bulanan; do \
+		$(BIN)/sheetnilai templat kosong --skema $$s --timpa sheet_templates/templat-skp-$$s.xlsx; \
+	done
 
 clean: ## Hapus .venv dan berkas sementara
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,181 @@
+"""`sheetnilai templat buat/kosong` end to end: files, refusals, bad rosters, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheetnilai.cli import EXIT_DATA_ERRORS, cli
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.files import atomic_path
+from sheetnilai.workbook.layout import META_SHEET, RECAP_SHEET
+from tests.support.libreoffice import convert, soffice
+
+HEADER = ["NIP", "Nama", "Jabatan", "Jenis Jabatan", "Status", "Jenjang", "Pangkat/Golongan",
+          "Unit Kerja", "NIP Pejabat Penilai", "NIP Atasan Pejabat Penilai", "Email"]  # fmt: skip
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_contoh_makes_one_workbook_per_unit(tmp_path: Path) -> None:
+    out = tmp_path / "unit"
+    code, stdout, _ = run("templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", str(out),
+                          "--jobs", "1")  # fmt: skip
+    assert code == 0, stdout
+    files = sorted(out.glob("*.xlsx"))
+    assert len(files) == 12
+    assert stdout.splitlines()[-1] == "Selesai: 12 workbook, 300 lembar SKP pegawai."
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    wb = openpyxl.load_workbook(out / "Dinas Kesehatan.xlsx", read_only=True)
+    meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(max_row=7, values_only=True)}
+    assert (
+        meta["unit"] == "Dinas Kesehatan" and meta["tahun"] == 2026 and meta["skema"] == "triwulan"
+    )
+    assert wb.sheetnames[0] == "Petunjuk" and RECAP_SHEET in wb.sheetnames
+
+
+def test_existing_workbooks_are_never_overwritten_silently(tmp_path: Path) -> None:
+    out = tmp_path / "unit"
+    assert run("templat", "buat", "--contoh", "--keluaran", str(out), "--jobs", "1")[0] == 0
+    target = out / "Dinas Sosial.xlsx"
+    target.write_bytes(b"isi milik unit")
+    code, _, err = run("templat", "buat", "--contoh", "--keluaran", str(out))
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"Galat: 12 workbook unit sudah ada di folder .*--timpa", err)
+    assert target.read_bytes() == b"isi milik unit"
+    code, _, _ = run(
+        "templat", "buat", "--contoh", "--keluaran", str(out), "--timpa", "--jobs", "1"
+    )
+    assert code == 0 and target.read_bytes()[:2] == b"PK"
+
+
+def _write_roster(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(rows)
+
+
+BAD_ROSTER = [
+    # A JPT with an apostrophe, penilai outside the roster (allowed, a note).
+    ["197203151998031002", "Drs. Yohanes D'Costa, M.Si.", "Kepala Dinas", "JPT", "PNS", "",
+     "Pembina Utama Muda (IV/c)", "Dinas Sosial/PMD: \"Uji\"", "196805121994031003", "", ""],
+    ["198005202005012003", "Ni Luh Putu Ayu Anastasia Kusumawardhani Wijayakusuma", "Sekretaris",
+     "Administrator", "PNS", "", "Pembina (IV/a)", "Dinas Sosial/PMD: \"Uji\"",
+     "197203151998031002", "", ""],
+    # Duplicate NIP: the second row is left out.
+    ["198005202005012003", "Ganda", "Staf", "Pelaksana", "PNS", "", "Penata (III/c)",
+     "Dinas Sosial/PMD: \"Uji\"", "197203151998031002", "", ""],
+    # NIP typed as a number and saved in E-notation.
+    ["1.99001012015031E+17", "Angka", "Staf", "Pelaksana", "PNS", "", "Pengatur (II/c)",
+     "Dinas Sosial/PMD: \"Uji\"", "198005202005012003", "", ""],
+    # A cycle: A rated by B, B rated by A.
+    ["199001012015031004", "Siklus A", "Staf", "Pelaksana", "PNS", "", "Pengatur (II/c)",
+     "Unit [Siklus]", "199205102019022001", "", ""],
+    ["199205102019022001", "Siklus B", "Analis Ahli Pertama", "Fungsional", "PNS", "Ahli Pertama",
+     "Penata Muda (III/a)", "Unit [Siklus]", "199001012015031004", "", ""],
+]  # fmt: skip
+
+
+def test_roster_problems_are_reported_and_never_break_a_workbook(tmp_path: Path) -> None:
+    roster = tmp_path / "daftar.csv"
+    _write_roster(roster, BAD_ROSTER)
+    out = tmp_path / "unit"
+    args = [
+        "templat",
+        "buat",
+        str(roster),
+        "--tahun",
+        "2026",
+        "--keluaran",
+        str(out),
+        "--jobs",
+        "1",
+    ]
+    code, _, err = run(*args)
+    assert code == EXIT_DATA_ERRORS
+    assert "daftar.csv › A4 (NIP 198005202005012003, Ganda)" in err
+    assert re.search(r"\[galat\] daftar\.csv › A5 .*NIP tersimpan sebagai angka", err)
+    assert "Siklus A" in err and "Siklus B" in err
+    files = sorted(p.name for p in out.glob("*.xlsx"))
+    assert files == ["Dinas Sosial-PMD- -Uji-.xlsx", "Unit [Siklus].xlsx"]
+    wb = openpyxl.load_workbook(out / files[0])
+    titles = [t for t in wb.sheetnames if t[:2].isdigit()]
+    assert titles == ["01 Drs. Yohanes D'Costa, M.Si.", "02 Ni Luh Putu Ayu Anastasia Ku"]
+    assert all(len(t) <= 31 for t in titles)
+    if soffice() is not None:
+        outputs = convert([out / f for f in files], tmp_path / "lo")
+        for path in outputs:
+            book = openpyxl.load_workbook(path, data_only=True)
+            bad = [
+                f"{ws.title}!{c.coordinate}"
+                for ws in book.worksheets
+                for row in ws.iter_rows()
+                for c in row
+                if isinstance(c.value, str) and re.match(r"^(#[A-Z/]+[!?0]|Err:)", c.value)
+            ]
+            assert bad == [], path.name
+
+
+def test_empty_roster_is_a_one_line_error(tmp_path: Path) -> None:
+    roster = tmp_path / "kosong.csv"
+    _write_roster(roster, [])
+    code, _, err = run("templat", "buat", str(roster), "--keluaran", str(tmp_path / "o"))
+    assert code == 1
+    assert err.splitlines()[-1].startswith("Galat: Tidak ada pegawai yang dapat dipakai")
+    assert not (tmp_path / "o").exists()
+
+
+def test_needs_exactly_one_roster_source(tmp_path: Path) -> None:
+    code, _, err = run("templat", "buat")
+    assert code == 1 and err.startswith("Galat: Sebutkan satu sumber daftar pegawai")
+
+
+def test_kosong_writes_the_blank_template_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "templat.xlsx"
+    assert run("templat", "kosong", str(target), "--skema", "semester")[0] == 0
+    wb = openpyxl.load_workbook(target)
+    assert [c.value for c in wb["01 Pegawai"][21]][11] == "realisasi@S1"
+    code, _, err = run("templat", "kosong", str(target))
+    assert code == 1 and "sudah ada dan tidak ditimpa" in err
+
+
+def test_atomic_path_leaves_the_target_untouched_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "buku.xlsx"
+    target.write_bytes(b"lama")
+    with pytest.raises(RuntimeError), atomic_path(target, overwrite=True) as tmp:
+        tmp.write_bytes(b"setengah")
+        raise RuntimeError("putus")
+    assert target.read_bytes() == b"lama"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["buku.xlsx"]
+    with pytest.raises(SheetnilaiError) as info, atomic_path(target):
+        pass
+    assert info.value.message_id == "berkas-sudah-ada"
+    with atomic_path(tmp_path / "baru.xlsx") as tmp:
+        tmp.write_bytes(b"baru")
+    assert (tmp_path / "baru.xlsx").read_bytes() == b"baru"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "baru.xlsx").stat().st_mode & 0o777 == 0o666 & ~umask  # not owner-only
+
+
+def test_real_subprocess(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sheetnilai", "templat", "buat", "--contoh", "--tahun", "2027",
+         "--skema", "semester", "--keluaran", str(tmp_path / "o")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Membuat workbook semester 2027 untuk 12 unit" in proc.stdout
+    assert len(list((tmp_path / "o").glob("*.xlsx"))) == 12
