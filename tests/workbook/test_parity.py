@@ -8,6 +8,7 @@ compares every calculated cell with `sheetnilai.workbook.model`.
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 
 import openpyxl
@@ -33,11 +34,16 @@ from sheetnilai.workbook.build import RecapLayout
 from sheetnilai.workbook.layout import NILAI_COL, RECAP_SHEET, SkpLayout
 from tests.support.libreoffice import convert, soffice
 from tests.support.workbooks import build, pegawai, shown
+from tests.workbook.test_template import ERROR_VALUE
 
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed"),
 ]
+
+# CI draws the same cases every run (a red CI must mean a change broke parity); elsewhere
+# every run explores new ones.
+DERANDOMIZE = os.environ.get("CI") == "true"
 
 TARGETS = [1, 2, 3, 4, 7, 8, 12, 24, 30, 40, 80, 95, 100, 120, 200, 400, 0.5, 2.5, 12.5]
 JENJANG = [None, *DEFAULT_POLICY.angka_kredit.koefisien]
@@ -114,11 +120,12 @@ ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi"
 
 
 @settings(
-    max_examples=3,
+    max_examples=5,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
     phases=[Phase.generate],
+    derandomize=DERANDOMIZE,
 )
 @given(st.data(), st.sampled_from([None, 0, 2]), st.sampled_from(list(SuggestionMethod)))
 def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) -> None:  # type: ignore[no-untyped-def]
@@ -170,6 +177,14 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
     got = openpyxl.load_workbook(out, data_only=True)
     src_wb = openpyxl.load_workbook(filled)
 
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in got.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and ERROR_VALUE.match(c.value)
+    ]
+    assert errors == []  # junk input shows a reason, never #VALUE! or Err:…
     checked = 0
     capaian_by_period: dict[tuple[str, int], list[object]] = {}
     for title, r, c, inputs in cases:
@@ -218,6 +233,7 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
                 assert got_ak == ak, (title, pred, person.jenjang, bulan)
             checked += 4
     assert checked >= 4 * 45 * len(layout.periods)
+    print(f"parity: {checked} SKP cells checked")
 
 
 @settings(
@@ -226,6 +242,7 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
     suppress_health_check=list(HealthCheck),
     database=None,
     phases=[Phase.generate],
+    derandomize=DERANDOMIZE,
 )
 @given(st.data(), st.sampled_from(list(DistributionRounding)), st.booleans())
 def test_distribution_check_agrees_with_rules(tmp_path_factory, data, rounding, terbesar) -> None:  # type: ignore[no-untyped-def]
@@ -267,3 +284,4 @@ def test_distribution_check_agrees_with_rules(tmp_path_factory, data, rounding, 
                 got = shown(ws.cell(recap.helper_row(slot, "sentence") + 1, c).value)
                 assert got == expected.sentences[slot], (out.name, i, slot)
             assert shown(ws.cell(recap.text_row + 1, c).value) == expected.text, (out.name, i)
+    print(f"parity: {sum(len(p) for _, p in expectations)} distribution checks")

@@ -231,6 +231,28 @@ def test_formulas_use_no_function_that_needs_a_prefix(unit: tuple[Path, list[str
         assert XlsxWorksheet._prepare_formula(probe, formula, True) == formula.lstrip("="), formula
 
 
+# Functions that Excel 2010+, LibreOffice Calc 7.4 and Google Sheets compute alike
+# (integrations.md §1 "all" row, plus the classic text/logic functions below).
+PORTABLE = {
+    "IF", "AND", "OR", "NOT", "IFERROR", "ISERROR", "ISNUMBER", "ISLOGICAL", "ROUND", "INT",
+    "MIN", "MAX", "SUM", "AVERAGE", "COUNT", "COUNTIF", "INDEX", "MATCH", "SUBSTITUTE", "TRIM",
+}  # fmt: skip
+
+
+def test_formulas_use_only_portable_functions(unit: tuple[Path, list[str]]) -> None:
+    path, _ = unit
+    wb = openpyxl.load_workbook(path)
+    used: set[str] = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    text = re.sub(r'"[^"]*"', '""', str(c.value))  # ignore string literals
+                    used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", text))
+    assert used <= PORTABLE, used - PORTABLE
+    assert {"INDEX", "MATCH", "ROUND", "COUNTIF"} <= used
+
+
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
 def test_no_error_value_in_any_cell_after_recalculation(
     unit: tuple[Path, list[str]], tmp_path: Path

@@ -772,7 +772,7 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
         for helper in R.HELPERS:
             ws.write(R.helper_row(slot, helper), 1, f"aturan {slot + 1}: {helper}", st.key)
             ws.set_row(R.helper_row(slot, helper), None, None, {"hidden": True})
-    ws.set_row(R.text_row, 60)
+    ws.set_row(R.text_row, 110)
     orgs = [o.label for o in OrgPredikat]
     for i, period in enumerate(L.periods):
         c = R.dist_col(i)

@@ -74,7 +74,9 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
         f'IF(OR({real}<0,{target}<0,AND({atas}<>"",{atas}<0)),{_q(TXT_NEGATIF)},'
         f'IF(AND({atas}<>"",{atas}<{target}),{_q(TXT_RENTANG)},'
         f'IF(AND({arah}<>"",{arah}<>{N_NAIK},{arah}<>{N_TURUN}),{_q(TXT_ARAH)},'
-        f'IF(AND({atas}<>"",{real}>={target},{real}<={atas}),MIN({N_BATAS_ATAS},100),'
+        # A range only when the upper bound is above the lower (0–0 is the point target 0).
+        f'IF(AND({atas}<>"",{atas}>{target},{real}>={target},{real}<={atas}),'
+        f"MIN({N_BATAS_ATAS},100),"
         f"IF({bound}=0,{_q(TXT_TARGET_NOL)},"
         f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))"
     )
