@@ -94,14 +94,24 @@ def test_kebijakan_prints_and_validates(tmp_path: Path) -> None:
     )
 
 
-def test_demo_shows_the_rules_over_the_sample() -> None:
-    code, out, _ = run("demo")
-    assert code == 0
-    # Agus Prasetyo: 28/24 = 116.67% → 117%; (2 − 24/30) = 120%; both ratings above →
-    # Sangat Baik; Ahli Pertama 150% × 12.5 = 18.75 (domain.md §2.12).
-    row = next(line for line in out.splitlines() if "Agus Prasetyo" in line)
-    assert "117% / 120%" in row and "Sangat Baik" in row and row.endswith("18,75")
-    assert "Pemeriksaan distribusi (SE MenPANRB 3/2023): Sesuai" in out
+def test_demo_runs_the_whole_job_on_the_sample(tmp_path: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "demo"
+    code, out, err = run("demo", "--folder", str(folder))
+    assert code == 0, err
+    book = folder / "buku-nilai-TW1-2026.xlsx"
+    assert f"Buku nilai: {book}" in out
+    assert "Dinas Kesehatan" in out and "11 workbook terbaca" in out
+    wb = openpyxl.load_workbook(book, read_only=True)
+    codes = {row[1] for row in wb["Masalah"].iter_rows(values_only=True)}
+    # The typical mistakes the demo plants in a few units are all found.
+    planted = {"realisasi-bukan-angka", "rumus-ditimpa", "rating-label-tidak-sah", "rating-kosong"}
+    planted |= {"nip-angka", "rhk-tanpa-iki", "bukti-dukung-kosong", "unit-belum-masuk"}
+    planted |= {"format-xls-lama", "berkas-kunci-dilewati", "distribusi-melebihi-batas"}
+    assert planted <= codes
+    # Running it again rebuilds the demo folder instead of refusing.
+    assert run("demo", "--folder", str(folder))[0] == 0
 
 
 def test_real_subprocess_entry_point() -> None:

@@ -18,8 +18,9 @@ from sheetnilai.config import load_policy, policy_toml
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity, has_errors
+from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.labels import OrgPredikat, parse_org_predikat
 from sheetnilai.rules.nip import check_nip, compact, format_nip
-from sheetnilai.rules.numbers import number_text
 from sheetnilai.rules.policy import Policy
 from sheetnilai.textable import table
 
@@ -269,66 +270,198 @@ def kebijakan(policy_path: Path | None) -> None:
     click.echo(policy_toml(policy))
 
 
+# --- konsolidasi ---------------------------------------------------------------------------
+
+
+def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPredikat | None]:
+    by_unit: dict[str, OrgPredikat] = {}
+    default: OrgPredikat | None = None
+    for value in values:
+        unit, sep, label = value.rpartition("=")
+        try:
+            org = parse_org_predikat(label.strip())
+        except RuleError as exc:
+            raise SheetnilaiError(
+                "opsi-predikat-organisasi", {"value": value, "detail": exc.message}
+            ) from None
+        if sep:
+            by_unit[unit.strip()] = org
+        else:
+            default = org
+    return by_unit, default
+
+
+@cli.command("konsolidasi")
+@click.argument("sumber", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--periode",
+    required=True,
+    help="Periode yang dikonsolidasi: TW1…TW4, S1, S2, JAN…DES, atau TAHUNAN.",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Daftar pegawai (.xlsx/.csv) untuk memeriksa identitas dan yang belum masuk.",
+)
+@click.option(
+    "--predikat-organisasi",
+    "org",
+    multiple=True,
+    metavar="[UNIT=]PREDIKAT",
+    help="Predikat organisasi bila workbook tidak memuatnya: 'Baik' untuk semua unit, "
+    "atau 'Dinas Kesehatan=Istimewa' per unit. Boleh diulang.",
+)
+@click.option(
+    "--predikat-instansi", help="Predikat organisasi instansi, untuk kurva seluruh instansi."
+)
+@click.option(
+    "--keluaran",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Berkas buku nilai. Bawaan: buku-nilai-PERIODE.xlsx di folder kerja.",
+)
+@click.option("--timpa", is_flag=True, help="Timpa buku nilai yang sudah ada.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Tulis juga tabel-tabelnya untuk analis ke folder ini.",
+)
+@click.option(
+    "--format-data",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Format tabel untuk --data.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Jumlah proses baca paralel. Bawaan: jumlah inti."
+)
+@click.option("--senyap", is_flag=True, help="Tanpa kemajuan dan ringkasan; hanya galat.")
+@POLICY_OPTION
+def konsolidasi(
+    sumber: Path,
+    periode: str,
+    roster_path: Path | None,
+    org: tuple[str, ...],
+    predikat_instansi: str | None,
+    keluaran: Path | None,
+    timpa: bool,
+    data_dir: Path | None,
+    format_data: str,
+    jobs: int | None,
+    senyap: bool,
+    policy_path: Path | None,
+) -> None:
+    """Gabungkan semua workbook unit di SUMBER menjadi buku nilai instansi.
+
+    SUMBER adalah folder (dicari sampai ke subfolder) berisi workbook .xlsx, .xlsm (makro tidak
+    pernah dijalankan), atau .ods. Setiap nilai dihitung ulang dari isian, setiap masalah
+    dicatat dengan berkas, lembar, dan selnya. Workbook unit tidak pernah diubah.
+    """
+    from sheetnilai.consolidate import InputFile, consolidate, sha256
+    from sheetnilai.report import charts, tables
+    from sheetnilai.roster import read_roster
+    from sheetnilai.scorebook import write_data, write_scorebook
+
+    policy = _policy(policy_path)
+    period = periode.strip().upper()
+    target = keluaran or Path(f"buku-nilai-{period}.xlsx")
+    if target.exists() and not timpa:
+        raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+    roster = None
+    if roster_path is not None:
+        roster = read_roster(roster_path, policy)
+    by_unit, default = _org_options(org)
+    agency = _org_options((predikat_instansi,))[1] if predikat_instansi else None
+    show = not senyap
+    bar = None
+    if show and sys.stderr.isatty():
+        bar = click.progressbar(
+            length=sum(1 for _ in sumber.rglob("*")) if sumber.is_dir() else 1,
+            label="Membaca workbook",
+            file=sys.stderr,
+        )
+
+    def progress(info: InputFile) -> None:
+        if bar is not None:
+            bar.update(1)
+        elif show:
+            click.echo(f"  {info.name}: {info.status}", err=True)
+
+    result = consolidate(sumber, period, policy, roster, by_unit, default, agency, jobs, progress)
+    if bar is not None:
+        bar.render_finish()
+    if roster is not None and roster_path is not None:
+        result.roster_sha256 = sha256(roster_path)
+    write_scorebook(target, tables(result), charts(result), overwrite=timpa)
+    if data_dir is not None:
+        write_data(data_dir, tables(result), format_data, overwrite=timpa)
+    errors = result.count(Severity.GALAT)
+    if show:
+        _print_summary(result)
+        click.echo(f"Buku nilai: {target}")
+        if data_dir is not None:
+            click.echo(f"Tabel data ({format_data}): {data_dir}/")
+    if errors:
+        sys.exit(EXIT_DATA_ERRORS)
+
+
+def _print_summary(result: object) -> None:
+    from sheetnilai.consolidate import Consolidation
+    from sheetnilai.rules.labels import CURVE_ORDER
+
+    assert isinstance(result, Consolidation)
+    rows = []
+    for u in sorted(result.units, key=lambda u: u.unit):
+        counts = [sum(1 for p in u.pegawai if p.predikat is label) for label in CURVE_ORDER]
+        _, dist = result.distribution.get(u.name, (None, None))
+        errors = sum(1 for p in u.problems if p.severity is Severity.GALAT)
+        rows.append([u.unit, len(u.pegawai), *counts, errors, dist.status if dist else "-"])
+    click.echo(
+        table(
+            ["Unit kerja", "Pegawai", "SK", "K", "BP", "B", "SB", "Galat", "Distribusi"],
+            rows,
+            right={1, 2, 3, 4, 5, 6, 7},
+        )
+    )
+    click.echo(
+        f"\n{len(result.files)} berkas, {len(result.units)} workbook terbaca, "
+        f"{len(result.pegawai)} "
+        f"pegawai; {result.count(Severity.GALAT)} galat, {result.count(Severity.PERINGATAN)} "
+        f"peringatan, {result.count(Severity.CATATAN)} catatan; {len(result.belum_masuk)} belum "
+        "masuk/berpredikat."
+    )
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
 @cli.command("demo")
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-sheetnilai"),
+    show_default=True,
+    help="Folder kerja demo (dibuat ulang setiap kali).",
+)
 @POLICY_OPTION
-def demo(policy_path: Path | None) -> None:
-    """Jalankan aturan penilaian atas contoh data bawaan (unit fiktif) dan tampilkan hasilnya."""
-    from sheetnilai import sample
-    from sheetnilai.demo import run_demo
+def demo(folder: Path, policy_path: Path | None) -> None:
+    """Jalankan seluruh pekerjaan atas data contoh fiktif: buat workbook unit, isi, konsolidasi.
 
-    policy = _policy(policy_path)
-    result = run_demo(policy)
-    ak_digits = policy.angka_kredit.desimal_tampilan
-    click.echo(f"Unit: {sample.UNIT}  |  Predikat organisasi: {sample.ORG_PREDIKAT}\n")
-    rows = []
-    for i, r in enumerate(result.rows, 1):
-        capaian = " / ".join(f"{number_text(c)}%" for c in r.capaian)
-        rows.append(
-            [
-                i,
-                r.pegawai.nama,
-                format_nip(r.pegawai.nip),
-                capaian,
-                r.saran.label if r.saran else "-",
-                r.hasil.label,
-                r.perilaku.label,
-                r.predikat.label,
-                (
-                    number_text(r.angka_kredit, ak_digits, fixed=True)
-                    if r.angka_kredit is not None
-                    else "-"
-                ),
-            ]
-        )
+    Kabupaten Sukamaju (fiktif): 12 unit, 300 pegawai. Workbook diisi seperti oleh pegawai dan
+    atasan, beberapa unit dengan kesalahan yang lazim; satu unit belum mengirim.
+    """
+    from sheetnilai.demo import PERIOD, run_demo
+
+    click.echo(f"Membuat dan mengisi workbook contoh di {folder}/unit/ …")
+    result = run_demo(folder, _policy(policy_path))
+    click.echo(f"Konsolidasi periode {PERIOD}:\n")
+    _print_summary(result.consolidation)
+    click.echo(f"Buku nilai: {result.scorebook}")
     click.echo(
-        table(
-            [
-                "No",
-                "Nama",
-                "NIP",
-                "Capaian IKI",
-                "Saran rating",
-                "Rating hasil kerja",
-                "Rating perilaku",
-                "Predikat",
-                "Angka kredit",
-            ],
-            rows,
-            right={0, 8},
-        )
+        "Buka lembar Masalah untuk melihat setiap kesalahan dengan berkas, lembar, dan selnya."
     )
-    dist = result.distribution
-    click.echo("\nSebaran predikat: " + ", ".join(f"{p.label} {n}" for p, n in dist.counts.items()))
-    click.echo(f"Pemeriksaan distribusi (SE MenPANRB 3/2023): {dist.status}")
-    for f in dist.findings:
-        click.echo(f"  - {f.sentence}")
-    click.echo("\nPemeriksaan NIP contoh:")
-    for raw, problems in result.nip_checks:
-        verdict = "sah" if not problems else "; ".join(p.message for p in problems)
-        click.echo(f"  {raw!s:<24} {verdict}")
 
 
 def main() -> None:

@@ -1,55 +1,233 @@
-"""The rules over the built-in sample unit: what `sheetnilai demo` shows."""
+"""`sheetnilai demo`: the whole main job on built-in fictional data.
+
+Generates the sample kabupaten's unit workbooks from the sample roster, fills them the way
+pegawai and atasan do (with openpyxl, as a user's spreadsheet program would save them), puts
+the typical mistakes into a few units, consolidates one period and writes the score book.
+Every name and NIP is invented.
+"""
 
 from __future__ import annotations
 
+import random
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
+from pathlib import Path
 
-from sheetnilai import sample
-from sheetnilai.problems import Problem
-from sheetnilai.rules.angka_kredit import angka_kredit
-from sheetnilai.rules.capaian import capaian_iki, parse_arah, saran_rating
-from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
-from sheetnilai.rules.labels import Predikat, Rating, parse_org_predikat, parse_rating
-from sheetnilai.rules.nip import check_nip
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheetnilai.consolidate import Consolidation, consolidate
+from sheetnilai.periods import Scheme, periods
+from sheetnilai.report import charts, tables
+from sheetnilai.roster import JenisJabatan, Roster, read_roster, sample_roster_path
+from sheetnilai.rules.capaian import Arah
+from sheetnilai.rules.labels import OrgPredikat, Rating
 from sheetnilai.rules.policy import Policy
-from sheetnilai.rules.predikat import predikat
+from sheetnilai.scorebook import write_scorebook
+from sheetnilai.workbook.build import RecapLayout
+from sheetnilai.workbook.generate import generate_unit_workbooks
+from sheetnilai.workbook.layout import IKI_PER_RHK, NILAI_COL, RECAP_SHEET, SkpLayout
+
+YEAR = 2026
+PERIOD = "TW1"
+
+# (RHK, IKI, target, satuan, direction) from the field examples of domain.md §11.
+Example = tuple[str, str, float, str, Arah]
+KESEHATAN: list[Example] = [
+    (
+        "Menurunnya angka kematian ibu melahirkan",
+        "Jumlah kematian ibu per tahun",
+        4,
+        "kasus",
+        Arah.TURUN,
+    ),
+    (
+        "Meningkatnya cakupan imunisasi anak",
+        "Persentase anak dengan imunisasi dasar lengkap",
+        95,
+        "%",
+        Arah.NAIK,
+    ),
+    (
+        "Berkurangnya waktu tunggu pasien",
+        "Rata-rata waktu tunggu pasien di puskesmas",
+        30,
+        "menit",
+        Arah.TURUN,
+    ),
+    ("Terlaksananya penyuluhan kesehatan", "Jumlah kegiatan penyuluhan", 24, "kegiatan", Arah.NAIK),
+]
+PENDIDIKAN: list[Example] = [
+    (
+        "Meningkatnya mutu kurikulum sekolah",
+        "Persentase sekolah yang menerapkan kurikulum hasil pengembangan",
+        80,
+        "%",
+        Arah.NAIK,
+    ),
+    ("Meningkatnya kepuasan masyarakat", "Nilai IKM unit", 82, "nilai", Arah.NAIK),
+]
+UMUM: list[Example] = [
+    (
+        "Pengaduan masyarakat tertangani cepat",
+        "Rata-rata waktu tanggap pengaduan",
+        3,
+        "hari",
+        Arah.TURUN,
+    ),
+    ("Meningkatnya kepuasan masyarakat", "Nilai IKM unit", 82, "nilai", Arah.NAIK),
+    (
+        "Data kepegawaian akurat dan tepat waktu",
+        "Persentase data tanpa kesalahan",
+        100,
+        "%",
+        Arah.NAIK,
+    ),
+    (
+        "Tersusunnya dokumen perencanaan unit",
+        "Jumlah dokumen perencanaan yang ditetapkan",
+        4,
+        "dokumen",
+        Arah.NAIK,
+    ),
+]
+
+A, S, B = Rating.DI_ATAS.label, Rating.SESUAI.label, Rating.DI_BAWAH.label
 
 
-@dataclass(frozen=True, slots=True)
-class DemoRow:
-    pegawai: sample.SamplePegawai
-    capaian: tuple[Fraction, ...]
-    saran: Rating | None
-    hasil: Rating
-    perilaku: Rating
-    predikat: Predikat
-    angka_kredit: Fraction | None
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DemoResult:
-    rows: tuple[DemoRow, ...]
-    distribution: DistributionResult
-    nip_checks: tuple[tuple[object, tuple[Problem, ...]], ...]
+    folder: Path
+    scorebook: Path
+    consolidation: Consolidation
 
 
-def run_demo(policy: Policy) -> DemoResult:
-    rows: list[DemoRow] = []
-    for p in sample.PEGAWAI:
-        capaian = tuple(
-            capaian_iki(i.realisasi, i.target, parse_arah(i.arah), policy.capaian).persen
-            for i in p.iki
-        )
-        hasil, perilaku = parse_rating(p.rating_hasil), parse_rating(p.rating_perilaku)
-        pred = predikat(hasil, perilaku)
-        ak = angka_kredit(pred, p.jenjang, 12, policy.angka_kredit) if p.jenjang else None
-        rows.append(
-            DemoRow(
-                p, capaian, saran_rating(capaian, policy.saran_rating), hasil, perilaku, pred, ak
+def _examples(unit: str) -> list[Example]:
+    if "Kesehatan" in unit:
+        return KESEHATAN
+    if "Pendidikan" in unit:
+        return PENDIDIKAN + UMUM[:2]
+    return UMUM
+
+
+def _fill_sheet(
+    ws: Worksheet, layout: SkpLayout, unit: str, rnd: random.Random, jpt: bool, profile: str
+) -> None:
+    col = {k: i + 1 for i, k in enumerate(layout.hk_keys)}
+    examples = rnd.sample(_examples(unit), k=min(3, len(_examples(unit))))
+    row = layout.hk_first_row + 1
+    for n, (rhk, iki, target, satuan, arah) in enumerate(examples):
+        ws.cell(row, col["jenis"], "Utama" if n < 2 else "Tambahan")
+        if not jpt:
+            ws.cell(row, col["rhk_atasan"], f"Mendukung: {rhk.lower()}")
+        ws.cell(row, col["rhk"], rhk)
+        aspek = "Penerima Layanan" if jpt else rnd.choice(["Kuantitas", "Kualitas", "Waktu"])
+        ws.cell(row, col["aspek"], aspek)
+        ws.cell(row, col["iki"], iki)
+        ws.cell(row, col["target"], target)
+        ws.cell(row, col["satuan"], satuan)
+        ws.cell(row, col["arah"], arah.value)
+        for p in layout.periods:
+            # Performance profiles give the atasan something to rate.
+            base = {"unggul": 1.06, "baik": 1.0, "kurang": 0.82}[profile]
+            factor = base + rnd.uniform(-0.04, 0.04)
+            value = target * (factor if arah is Arah.NAIK else 2 - factor)
+            ws.cell(row, col[f"realisasi@{p.key}"], round(max(value, 0), 1 if satuan == "%" else 0))
+            ws.cell(
+                row, col[f"bukti@{p.key}"], f"https://drive.sukamajukab.go.id/bukti/{p.key}/{row}"
             )
-        )
-    org = parse_org_predikat(sample.ORG_PREDIKAT)
-    dist = check_distribution(org, count_predikat(r.predikat for r in rows), policy.distribusi)
-    nips = tuple((raw, tuple(check_nip(raw))) for raw in sample.NIP_CONTOH)
-    return DemoResult(tuple(rows), dist, nips)
+            ws.cell(
+                row,
+                col[f"umpan_balik@{p.key}"],
+                rnd.choice(
+                    [
+                        "Sesuai rencana aksi.",
+                        "Pertahankan capaian.",
+                        "Perlu percepatan di bulan berikut.",
+                        "Lengkapi dokumentasi kegiatan.",
+                    ]
+                ),
+            )
+        row += IKI_PER_RHK  # the next RHK block
+    for k in range(7):
+        r = layout.pk_first_row + 1 + k
+        for i in range(len(layout.periods)):
+            ws.cell(
+                r, layout.period_col(i, "umpan_balik") + 1, "Menunjukkan perilaku yang diharapkan."
+            )
+    hasil = {"unggul": A, "baik": S, "kurang": B}[profile]
+    for i, _p in enumerate(layout.periods):
+        r = layout.nilai_row(i) + 1
+        ws.cell(r, NILAI_COL["rating_hasil"] + 1, hasil)
+        ws.cell(r, NILAI_COL["rating_perilaku"] + 1, A if profile == "unggul" else S)
+
+
+Mistake = Callable[[openpyxl.Workbook, list[str], SkpLayout], None]
+
+
+def _mistakes_a(wb: openpyxl.Workbook, titles: list[str], layout: SkpLayout) -> None:
+    col = {k: i + 1 for i, k in enumerate(layout.hk_keys)}
+    r = layout.hk_first_row + 1
+    # ws.cell(r, c, None) leaves a value in place: clear it as a user pressing Delete does.
+    wb[titles[1]].cell(layout.nilai_row(0) + 1, NILAI_COL["rating_perilaku"] + 1).value = None
+    wb[titles[2]].cell(r, col["realisasi@TW1"], "95%")
+    wb[titles[3]].cell(r, col["capaian@TW1"], 100)  # a formula typed over
+    wb[titles[4]].cell(layout.nilai_row(0) + 1, NILAI_COL["rating_hasil"] + 1, "Baik sekali")
+
+
+def _mistakes_b(wb: openpyxl.Workbook, titles: list[str], layout: SkpLayout) -> None:
+    col = {k: i + 1 for i, k in enumerate(layout.hk_keys)}
+    r, c = layout.identity_cells["peg_nip"]
+    ws = wb[titles[1]]
+    ws.cell(r + 1, c + 1, float(ws.cell(r + 1, c + 1).value))  # NIP retyped as a number
+    ws = wb[titles[2]]
+    empty_block = layout.hk_first_row + 1 + 3 * IKI_PER_RHK
+    ws.cell(empty_block, col["rhk"], "Terselenggaranya rapat koordinasi")  # an RHK with no IKI
+    ws.cell(layout.hk_first_row + 1, col["bukti@TW1"]).value = None
+
+
+def fill_sample(folder: Path, roster: Roster, rnd: random.Random) -> None:
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    by_nip = roster.by_nip()
+    for n, path in enumerate(sorted(folder.glob("*.xlsx"))):
+        wb = openpyxl.load_workbook(path)
+        titles = [t for t in wb.sheetnames if t[:2].isdigit()]
+        everyone_baik = n == 5
+        for k, title in enumerate(titles):
+            ws = wb[title]
+            r, c = layout.identity_cells["peg_nip"]
+            person = by_nip.get(str(ws.cell(r + 1, c + 1).value))
+            jpt = person is not None and person.jenis_jabatan is JenisJabatan.JPT
+            profile = "baik"
+            if not everyone_baik and k % 5 == 1:
+                profile = "unggul"
+            elif not everyone_baik and k % 7 == 3:
+                profile = "kurang"
+            _fill_sheet(ws, layout, path.stem, rnd, jpt, profile)
+        recap = RecapLayout(len(layout.periods), len(titles))
+        for i in range(len(layout.periods)):
+            wb[RECAP_SHEET].cell(recap.org_row + 1, recap.dist_col(i) + 1, OrgPredikat.BAIK.label)
+        if n == 1:
+            _mistakes_a(wb, titles, layout)
+        if n == 2:
+            _mistakes_b(wb, titles, layout)
+        wb.save(path)
+
+
+def run_demo(folder: Path, policy: Policy, jobs: int | None = None) -> DemoResult:
+    """Regenerate the demo folder (it belongs to the demo) and run the whole job in it."""
+    units = folder / "unit"
+    if units.exists():
+        shutil.rmtree(units)
+    roster = read_roster(sample_roster_path(), policy)
+    generate_unit_workbooks(roster, YEAR, Scheme.TRIWULAN, units, policy, jobs=jobs)
+    fill_sample(units, roster, random.Random(YEAR))
+    # What arrives in a real shared folder: one unit late, a file still open, an old .xls.
+    (units / "Kecamatan Sukamaju Utara.xlsx").unlink()
+    (units / "~$Dinas Sosial.xlsx").write_bytes(b"\x00" * 165)
+    (units / "arsip SKP 2023.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    result = consolidate(units, PERIOD, policy, roster, jobs=jobs)
+    target = folder / f"buku-nilai-{PERIOD}-{YEAR}.xlsx"
+    write_scorebook(target, tables(result), charts(result), overwrite=True)
+    return DemoResult(folder, target, result)

@@ -408,6 +408,208 @@ CATALOGUE: dict[str, Entry] = {
         "Biasanya atasan pejabat penilai adalah pejabat penilai dari pejabat penilai; periksa "
         "kembali bila ini tidak disengaja.",
     ),
+    # --- reading unit workbooks (konsolidasi) -----------------------------------------
+    "berkas-kosong": Entry(G, "Berkas kosong (0 byte).", "Kirim ulang workbook unit yang utuh."),
+    "berkas-berkata-sandi": Entry(
+        G,
+        "Workbook dilindungi kata sandi sehingga tidak dapat dibaca.",
+        "Simpan ulang tanpa kata sandi pembukaan (Berkas → Info → Lindungi Buku Kerja), lalu "
+        "kirim kembali. Proteksi lembar tanpa kata sandi tidak menjadi masalah.",
+    ),
+    "format-xls-lama": Entry(
+        G,
+        "Berkas berformat Excel lama (.xls/.xlsb) yang tidak dibaca sheetnilai.",
+        "Buka di Excel lalu Simpan Sebagai → Buku Kerja Excel (.xlsx), kemudian kirim kembali.",
+    ),
+    "bukan-spreadsheet": Entry(
+        G,
+        "Berkas ini bukan workbook spreadsheet (.xlsx, .xlsm, atau .ods).",
+        "Pastikan yang dikirim adalah workbook SKP unit, bukan dokumen atau gambar.",
+    ),
+    "zip-rusak": Entry(
+        G,
+        "Workbook rusak dan tidak dapat dibuka ({detail}).",
+        "Minta unit mengirim ulang berkasnya; bila dibuka di Excel, simpan ulang sebagai .xlsx.",
+    ),
+    "berkas-terlalu-besar": Entry(
+        G,
+        "Workbook terlalu besar untuk dibaca dengan aman ({detail}).",
+        "Workbook SKP unit biasanya di bawah 5 MB. Hapus lampiran, gambar, atau lembar tambahan, "
+        "lalu kirim ulang.",
+    ),
+    "berkas-kunci-dilewati": Entry(
+        C,
+        "Berkas kunci sementara Excel/LibreOffice dilewati (workbook-nya sedang terbuka).",
+        "Tutup workbook tersebut di Excel atau LibreOffice sebelum konsolidasi berikutnya.",
+    ),
+    "bukan-templat-sheetnilai": Entry(
+        G,
+        "Workbook ini bukan workbook SKP sheetnilai (nama-nama templat tidak ditemukan).",
+        "Gunakan workbook yang dibuat dengan `sheetnilai templat buat`, dan jangan menyalin "
+        "isinya ke berkas baru.",
+    ),
+    "versi-templat-tidak-dikenal": Entry(
+        G,
+        "Versi templat {found} tidak dikenal; sheetnilai ini membaca versi {expected}.",
+        "Perbarui sheetnilai, atau buat ulang workbook unit dengan `sheetnilai templat buat` dan "
+        "salin isiannya.",
+    ),
+    "periode-tidak-ada-di-templat": Entry(
+        G,
+        "Periode {period} tidak ada di workbook ini (periode yang ada: {available}).",
+        "Pilih periode yang sesuai dengan skema workbook dengan --periode.",
+    ),
+    "workbook-tanpa-skp": Entry(
+        G, "Workbook tidak memuat satu pun lembar SKP.", "Kirim ulang workbook unit yang lengkap."
+    ),
+    "pegawai-tidak-di-daftar": Entry(
+        P,
+        "NIP pegawai pada lembar ini tidak ada di daftar pegawai.",
+        "Periksa NIP, atau tambahkan pegawai ke daftar pegawai bila memang pegawai unit ini.",
+    ),
+    "identitas-berbeda": Entry(
+        P,
+        '{field} di workbook ("{found}") berbeda dengan daftar pegawai ("{expected}").',
+        "Samakan dengan data kepegawaian; bila daftar pegawai yang benar, buat ulang workbook.",
+    ),
+    "rumus-ditimpa": Entry(
+        G,
+        '{what} seharusnya dihitung rumus, tetapi sel berisi nilai tetap "{value}".',
+        "Kembalikan rumusnya: salin sel yang sama dari baris atau lembar lain, atau buat ulang "
+        "workbook. sheetnilai tetap menghitung ulang nilainya dari isian.",
+    ),
+    "rumus-dihapus": Entry(
+        P,
+        "{what} seharusnya dihitung rumus, tetapi rumusnya terhapus.",
+        "Salin sel yang sama dari baris atau lembar lain agar workbook menghitung lagi.",
+    ),
+    "nilai-tersimpan-berbeda": Entry(
+        P,
+        "{what} yang tersimpan di workbook ({found}) berbeda dengan hasil hitung ulang "
+        "({expected}).",
+        "Buka workbook dan biarkan dihitung ulang (Excel: Ctrl+Alt+F9); buku nilai memakai hasil "
+        "hitung ulang sheetnilai.",
+    ),
+    "rhk-tanpa-intervensi": Entry(
+        P,
+        'RHK "{rhk}" tidak menyebut RHK atasan yang diintervensi.',
+        "Isi RHK atasan yang diintervensi (wajib bagi pegawai non-JPT) sesuai matriks peran hasil.",
+    ),
+    "target-tanpa-iki": Entry(
+        G,
+        "Ada target atau realisasi tanpa IKI pada baris ini.",
+        "Tuliskan IKI-nya, atau kosongkan baris tersebut.",
+    ),
+    "iki-tanpa-rhk": Entry(
+        G,
+        'IKI "{iki}" tidak berada di bawah RHK mana pun.',
+        "Tuliskan RHK pada baris pertama kelompok IKI tersebut.",
+    ),
+    "iki-tanpa-target": Entry(
+        G,
+        'IKI "{iki}" tidak memiliki target.',
+        "Isi target angka, atau target kualitatif bila IKI ini tidak dapat diukur dengan angka.",
+    ),
+    "target-bukan-angka": Entry(
+        G,
+        'Target IKI "{iki}" berisi "{value}", bukan angka.',
+        "Isi target dengan angka saja (satuannya di kolom Satuan), atau pindahkan ke kolom "
+        "Target kualitatif.",
+    ),
+    "realisasi-kosong": Entry(
+        G,
+        'Realisasi IKI "{iki}" untuk periode {period} belum diisi.',
+        "Isi realisasi berdasarkan bukti dukung (0 bila memang tidak tercapai).",
+    ),
+    "realisasi-bukan-angka": Entry(
+        G,
+        'Realisasi IKI "{iki}" berisi "{value}", bukan angka, padahal targetnya angka.',
+        "Ketik angka saja tanpa satuan (mis. 93 atau 88,5).",
+    ),
+    "capaian-tidak-dapat-dihitung": Entry(
+        G,
+        'Capaian IKI "{iki}" tidak dapat dihitung: {reason}.',
+        "Periksa target, batas atas target rentang, dan arah IKI pada baris ini.",
+    ),
+    "bukti-dukung-kosong": Entry(
+        P,
+        'Bukti dukung IKI "{iki}" belum diisi.',
+        "Tambahkan tautan bukti dukung (mis. tautan Google Drive atau nomor dokumen).",
+    ),
+    "umpan-balik-kosong": Entry(
+        P,
+        'Umpan balik pejabat penilai untuk IKI "{iki}" belum diisi.',
+        "Pejabat penilai menuliskan umpan balik berdasarkan bukti dukung.",
+    ),
+    "rhk-tanpa-iki": Entry(
+        G,
+        'RHK "{rhk}" tidak memiliki IKI.',
+        "Tuliskan sedikitnya satu IKI dengan targetnya untuk RHK ini.",
+    ),
+    "skp-tanpa-iki": Entry(
+        G,
+        "SKP belum memuat satu pun IKI.",
+        "Isi hasil kerja (RHK, IKI, dan target) sebelum evaluasi.",
+    ),
+    "umpan-balik-perilaku-kosong": Entry(
+        P,
+        "Umpan balik perilaku kerja periode {period} belum diisi untuk: {aspek}.",
+        "Pejabat penilai menuliskan umpan balik untuk setiap aspek BerAKHLAK.",
+    ),
+    "rating-kosong": Entry(
+        G,
+        "Rating {which} belum diisi.",
+        "Pejabat penilai memilih rating dari daftar pilihan pada sel ini.",
+    ),
+    "rating-label-tidak-sah": Entry(
+        G,
+        'Rating {which} berisi "{value}", bukan salah satu dari Di Atas Ekspektasi, Sesuai '
+        "Ekspektasi, atau Di Bawah Ekspektasi.",
+        "Pilih rating dari daftar pilihan pada sel ini.",
+    ),
+    "rating-ejaan": Entry(
+        P,
+        'Rating {which} ditulis "{value}"; dibaca sebagai "{label}", tetapi rumus workbook tidak '
+        "mengenalinya.",
+        "Pilih rating dari daftar pilihan agar predikat di workbook ikut terhitung.",
+    ),
+    "baris-penilaian-hilang": Entry(
+        G,
+        "Baris penilaian periode {period} tidak ditemukan.",
+        "Jangan menghapus baris di bagian C. Penilaian; buat ulang workbook bila terhapus.",
+    ),
+    # --- consolidation across workbooks ------------------------------------------------
+    "nip-ganda-antar-lembar": Entry(
+        G,
+        "NIP yang sama juga ada di {other}.",
+        "Satu pegawai hanya dinilai di satu lembar; hapus lembar yang berlebih atau perbaiki NIP.",
+    ),
+    "unit-ganda": Entry(
+        P,
+        'Unit "{unit}" juga dikirim dalam berkas {other}.',
+        "Pakai satu workbook per unit; pindahkan berkas yang lama ke luar folder.",
+    ),
+    "unit-tidak-di-daftar": Entry(
+        P,
+        'Unit "{unit}" tidak ada di daftar pegawai.',
+        "Periksa nama unit pada workbook, atau perbarui daftar pegawai.",
+    ),
+    "unit-belum-masuk": Entry(
+        P,
+        'Workbook unit "{unit}" ({count} pegawai) belum masuk.',
+        "Minta unit mengirim workbook SKP-nya ke folder konsolidasi.",
+    ),
+    "pegawai-belum-masuk": Entry(
+        P,
+        "Pegawai ini ada di daftar pegawai tetapi tidak ada lembar SKP-nya di workbook unit.",
+        "Tambahkan lembar SKP pegawai ini (buat ulang workbook unit dari daftar pegawai terbaru).",
+    ),
+    "predikat-organisasi-kosong": Entry(
+        P,
+        "Predikat kinerja organisasi periode {period} belum dipilih, sehingga kurva distribusi "
+        "tidak dapat diperiksa.",
+        "Pilih predikat organisasi di lembar Rekap, atau berikan --predikat-organisasi.",
+    ),
     # --- files ----------------------------------------------------------------------------
     "berkas-sudah-ada": Entry(
         G,
@@ -426,6 +628,11 @@ CATALOGUE: dict[str, Entry] = {
         G,
         "Sebutkan satu sumber daftar pegawai: berkas ROSTER, atau --contoh.",
         "Contoh: sheetnilai templat buat daftar-pegawai.xlsx --tahun 2026",
+    ),
+    "opsi-predikat-organisasi": Entry(
+        G,
+        'Nilai --predikat-organisasi "{value}" tidak dapat dipakai: {detail}',
+        "Tulis 'Baik' untuk semua unit atau 'Nama Unit=Baik' untuk satu unit.",
     ),
     "templat-tanpa-pegawai": Entry(
         G,

@@ -77,7 +77,9 @@ class UnitWorkbook:
     sheets: Sequence[SheetPegawai]
     policy: Policy = DEFAULT_POLICY
     blank: bool = False  # the generic template: identity cells are inputs
-    extra_names: Mapping[str, str] = field(default_factory=dict)
+    # Values typed into input cells, per sheet title: {(row, col): value} (0-based). Used by
+    # benchmarks and demos to produce filled workbooks without a second program.
+    inputs: Mapping[str, Mapping[tuple[int, int], object]] = field(default_factory=dict)
 
 
 class PlainFormulaWorksheet(Worksheet):
@@ -386,6 +388,13 @@ def _write_skp(
     _write_penilaian(wb, ws, st, L, name)
     _write_lampiran(wb, ws, st, L, name)
     _write_signatures(ws, st, L)
+    for (r, c), value in spec.inputs.get(name, {}).items():
+        if isinstance(value, str):
+            ws.write_string(r, c, value, st.input)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, st.input)
+        elif isinstance(value, int | float):
+            ws.write_number(r, c, value, st.input)
 
     # Print: A4 landscape, one page wide, the SKP plan as on the official form.
     ws.set_paper(9)

@@ -1,0 +1,402 @@
+"""The score book's tables, built from a consolidation (what HR reads, in Indonesian)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+import pandas as pd
+
+from sheetnilai import __version__
+from sheetnilai.config import policy_toml
+from sheetnilai.consolidate import Consolidation
+from sheetnilai.problems import Problem, Severity
+from sheetnilai.rules.labels import CURVE_ORDER
+from sheetnilai.rules.numbers import round_half_up
+from sheetnilai.scorebook import Chart, ColumnKind, Table
+
+K = ColumnKind
+PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
+
+
+def _num(value: Fraction | None, digits: int = 2) -> float | None:
+    return None if value is None else float(round_half_up(value, digits))
+
+
+def _label(value: object) -> str:
+    return "" if value is None else str(getattr(value, "label", value))
+
+
+def _frame(rows: Iterable[Mapping[str, object]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def pegawai_table(c: Consolidation) -> Table:
+    cols = [
+        "NIP",
+        "Nama",
+        "Jabatan",
+        "Jenis Jabatan",
+        "Status",
+        "Jenjang",
+        "Pangkat/Golongan",
+        "Unit Kerja",
+        "NIP Pejabat Penilai",
+        "Nama Pejabat Penilai",
+        "Periode",
+        "Jumlah IKI",
+        "IKI dengan capaian angka",
+        "Rata-rata capaian (%)",
+        "Capaian terendah (%)",
+        "Saran rating hasil kerja",
+        "Rating hasil kerja",
+        "Rating perilaku kerja",
+        "Predikat",
+        "Angka kredit",
+        "Galat",
+        "Peringatan",
+        "Berkas",
+        "Lembar",
+    ]
+    digits = c.policy.angka_kredit.desimal_tampilan
+    rows = (
+        {
+            "NIP": p.nip,
+            "Nama": p.nama,
+            "Jabatan": p.jabatan,
+            "Jenis Jabatan": p.jenis_jabatan,
+            "Status": p.status,
+            "Jenjang": p.jenjang,
+            "Pangkat/Golongan": p.pangkat,
+            "Unit Kerja": p.unit,
+            "NIP Pejabat Penilai": p.penilai_nip,
+            "Nama Pejabat Penilai": p.penilai_nama,
+            "Periode": p.period,
+            "Jumlah IKI": p.n_iki,
+            "IKI dengan capaian angka": p.n_capaian,
+            "Rata-rata capaian (%)": _num(p.mean_capaian),
+            "Capaian terendah (%)": _num(p.min_capaian),
+            "Saran rating hasil kerja": _label(p.saran),
+            "Rating hasil kerja": _label(p.rating_hasil),
+            "Rating perilaku kerja": _label(p.rating_perilaku),
+            "Predikat": _label(p.predikat),
+            "Angka kredit": _num(p.angka_kredit, digits),
+            "Galat": p.galat,
+            "Peringatan": p.peringatan,
+            "Berkas": p.file,
+            "Lembar": p.sheet,
+        }
+        for p in sorted(c.pegawai, key=lambda p: (p.unit, p.sheet))
+    )
+    kinds = {
+        "NIP": K.NIP,
+        "NIP Pejabat Penilai": K.NIP,
+        "Rata-rata capaian (%)": K.PERCENT,
+        "Capaian terendah (%)": K.PERCENT,
+        "Angka kredit": K.NUMBER,
+        "Jumlah IKI": K.INTEGER,
+        "IKI dengan capaian angka": K.INTEGER,
+        "Galat": K.INTEGER,
+        "Peringatan": K.INTEGER,
+    }
+    return Table("Pegawai", _frame(rows, cols), kinds, title=f"Nilai pegawai — periode {c.period}")
+
+
+def hasil_kerja_table(c: Consolidation) -> Table:
+    cols = [
+        "NIP",
+        "Nama",
+        "Unit Kerja",
+        "Periode",
+        "No RHK",
+        "Jenis RHK",
+        "RHK",
+        "RHK atasan yang diintervensi",
+        "Aspek/Perspektif",
+        "IKI",
+        "Target",
+        "Target batas atas",
+        "Satuan",
+        "Arah",
+        "Target kualitatif",
+        "Realisasi",
+        "Capaian (%)",
+        "Keterangan capaian",
+        "Nilai capaian (8/2021)",
+        "Kategori",
+        "Bukti dukung",
+        "Umpan balik",
+        "Berkas",
+        "Lembar",
+        "Sel realisasi",
+    ]
+    rows = (
+        {
+            "NIP": i.nip,
+            "Nama": i.nama,
+            "Unit Kerja": i.unit,
+            "Periode": i.period,
+            "No RHK": i.rhk_no,
+            "Jenis RHK": i.jenis,
+            "RHK": i.rhk,
+            "RHK atasan yang diintervensi": i.rhk_atasan,
+            "Aspek/Perspektif": i.aspek,
+            "IKI": i.iki,
+            "Target": _cell_text(i.target),
+            "Target batas atas": _cell_text(i.target_atas),
+            "Satuan": i.satuan,
+            "Arah": i.arah,
+            "Target kualitatif": i.target_kualitatif,
+            "Realisasi": _cell_text(i.realisasi),
+            "Capaian (%)": _num(i.capaian),
+            "Keterangan capaian": i.capaian_text,
+            "Nilai capaian (8/2021)": _num(i.nilai),
+            "Kategori": i.kategori,
+            "Bukti dukung": i.bukti,
+            "Umpan balik": i.umpan_balik,
+            "Berkas": i.file,
+            "Lembar": i.sheet,
+            "Sel realisasi": i.cell,
+        }
+        for u in c.units
+        for i in u.iki
+    )
+    kinds = {
+        "NIP": K.NIP,
+        "Capaian (%)": K.PERCENT,
+        "Nilai capaian (8/2021)": K.NUMBER,
+        "No RHK": K.INTEGER,
+        "Bukti dukung": K.LINK,
+        "Target": K.TEXT,
+        "Target batas atas": K.TEXT,
+        "Realisasi": K.TEXT,
+    }
+    return Table(
+        "Hasil Kerja", _frame(rows, cols), kinds, title=f"Hasil kerja per IKI — periode {c.period}"
+    )
+
+
+def _cell_text(value: object) -> str:
+    """Inputs exactly as typed: numbers without float noise, text as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    return str(value)
+
+
+def distribusi_table(c: Consolidation) -> Table:
+    cols = [
+        "Unit Kerja",
+        "Berkas",
+        "Predikat organisasi",
+        *PREDIKAT_COLUMNS,
+        "Jumlah berpredikat",
+        "Status",
+        "Keterangan",
+    ]
+    rows = []
+    for u in sorted(c.units, key=lambda u: u.unit):
+        org, dist = c.distribution.get(u.name, (None, None))
+        counts = Counter(p.predikat for p in u.pegawai if p.predikat is not None)
+        rows.append(
+            {
+                "Unit Kerja": u.unit,
+                "Berkas": u.name,
+                "Predikat organisasi": _label(org),
+                **{p.label: counts.get(p, 0) for p in CURVE_ORDER},
+                "Jumlah berpredikat": sum(counts.values()),
+                "Status": dist.status if dist else "Belum diperiksa",
+                "Keterangan": " ".join(f.sentence for f in dist.findings)
+                if dist
+                else "Predikat organisasi belum ditetapkan.",
+            }
+        )
+    org, dist = c.agency
+    counts = Counter(p.predikat for p in c.pegawai if p.predikat is not None)
+    rows.append(
+        {
+            "Unit Kerja": "INSTANSI (seluruh unit)",
+            "Berkas": "",
+            "Predikat organisasi": _label(org),
+            **{p.label: counts.get(p, 0) for p in CURVE_ORDER},
+            "Jumlah berpredikat": sum(counts.values()),
+            "Status": dist.status if dist else "Belum diperiksa",
+            "Keterangan": " ".join(f.sentence for f in dist.findings)
+            if dist
+            else "Berikan --predikat-instansi untuk memeriksa kurva seluruh instansi.",
+        }
+    )
+    kinds = {p: K.INTEGER for p in [*PREDIKAT_COLUMNS, "Jumlah berpredikat"]}
+    return Table(
+        "Distribusi",
+        _frame(rows, cols),
+        kinds,
+        title=f"Kurva distribusi predikat (SE MenPANRB 3/2023) — periode {c.period}",
+    )
+
+
+def ringkasan_table(c: Consolidation) -> Table:
+    cols = [
+        "Unit Kerja",
+        "Berkas",
+        "Lembar SKP",
+        "Sudah berpredikat",
+        "Belum berpredikat",
+        *PREDIKAT_COLUMNS,
+        "Galat",
+        "Peringatan",
+        "Status distribusi",
+    ]
+    rows = []
+    for u in sorted(c.units, key=lambda u: u.unit):
+        counts = Counter(p.predikat for p in u.pegawai if p.predikat is not None)
+        _, dist = c.distribution.get(u.name, (None, None))
+        rows.append(
+            {
+                "Unit Kerja": u.unit,
+                "Berkas": u.name,
+                "Lembar SKP": len(u.pegawai),
+                "Sudah berpredikat": sum(counts.values()),
+                "Belum berpredikat": len(u.pegawai) - sum(counts.values()),
+                **{p.label: counts.get(p, 0) for p in CURVE_ORDER},
+                "Galat": sum(1 for p in u.problems if p.severity is Severity.GALAT),
+                "Peringatan": sum(1 for p in u.problems if p.severity is Severity.PERINGATAN),
+                "Status distribusi": dist.status if dist else "Belum diperiksa",
+            }
+        )
+    total = Counter(p.predikat for p in c.pegawai if p.predikat is not None)
+    rows.append(
+        {
+            "Unit Kerja": "JUMLAH INSTANSI",
+            "Berkas": f"{len(c.units)} workbook",
+            "Lembar SKP": len(c.pegawai),
+            "Sudah berpredikat": sum(total.values()),
+            "Belum berpredikat": len(c.pegawai) - sum(total.values()),
+            **{p.label: total.get(p, 0) for p in CURVE_ORDER},
+            "Galat": c.count(Severity.GALAT),
+            "Peringatan": c.count(Severity.PERINGATAN),
+            "Status distribusi": c.agency[1].status if c.agency[1] else "Belum diperiksa",
+        }
+    )
+    kinds = {k: K.INTEGER for k in cols if k not in ("Unit Kerja", "Berkas", "Status distribusi")}
+    notes = [
+        f"Periode: {c.period}. Sumber: {c.source}. Dibuat {c.started:%Y-%m-%d %H:%M}.",
+        f"{len(c.files)} berkas ditemukan, {len(c.units)} workbook terbaca, "
+        f"{len(c.belum_masuk)} pegawai belum berpredikat atau belum masuk.",
+        f"{c.count(Severity.GALAT)} galat, {c.count(Severity.PERINGATAN)} peringatan, "
+        f"{c.count(Severity.CATATAN)} catatan (rincian di lembar Masalah).",
+    ]
+    return Table(
+        "Ringkasan", _frame(rows, cols), kinds, title="BUKU NILAI KINERJA PEGAWAI", notes=notes
+    )
+
+
+def masalah_table(c: Consolidation) -> Table:
+    cols = ["Tingkat", "Kode", "Berkas", "Lembar", "Sel", "NIP", "Nama", "Pesan", "Saran"]
+    order = {Severity.GALAT: 0, Severity.PERINGATAN: 1, Severity.CATATAN: 2}
+    problems: list[Problem] = sorted(
+        c.all_problems, key=lambda p: (order[p.severity], p.file or "", p.sheet or "", p.cell or "")
+    )
+    rows = (
+        {
+            "Tingkat": p.severity.value,
+            "Kode": p.code,
+            "Berkas": p.file or "",
+            "Lembar": p.sheet or "",
+            "Sel": p.cell or "",
+            "NIP": p.nip or "",
+            "Nama": p.nama or "",
+            "Pesan": p.message,
+            "Saran": p.advice,
+        }
+        for p in problems
+    )
+    return Table(
+        "Masalah",
+        _frame(rows, cols),
+        {"NIP": K.NIP},
+        title="Masalah yang harus diperbaiki unit kerja",
+    )
+
+
+def belum_masuk_table(c: Consolidation) -> Table:
+    cols = ["NIP", "Nama", "Unit Kerja", "Jabatan", "Keterangan", "Menunggu"]
+    rows = (
+        {
+            "NIP": b.nip,
+            "Nama": b.nama,
+            "Unit Kerja": b.unit,
+            "Jabatan": b.jabatan,
+            "Keterangan": b.reason,
+            "Menunggu": b.waiting_for,
+        }
+        for b in sorted(c.belum_masuk, key=lambda b: (b.unit, b.nama))
+    )
+    return Table(
+        "Belum Masuk",
+        _frame(rows, cols),
+        {"NIP": K.NIP},
+        title="Pegawai yang belum masuk atau belum berpredikat, dan siapa yang ditunggu",
+    )
+
+
+def metadata_table(c: Consolidation) -> Table:
+    rows: list[dict[str, object]] = [
+        {"Butir": "sheetnilai", "Nilai": __version__},
+        {"Butir": "Waktu konsolidasi", "Nilai": c.started.isoformat(timespec="seconds")},
+        {"Butir": "Periode", "Nilai": c.period},
+        {"Butir": "Sumber", "Nilai": c.source},
+        {"Butir": "Daftar pegawai", "Nilai": c.roster_source or "(tidak dipakai)"},
+        {"Butir": "SHA-256 daftar pegawai", "Nilai": c.roster_sha256},
+        {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(c.policy)},
+    ]
+    for f in c.files:
+        rows.append(
+            {
+                "Butir": f"Berkas: {f.name}",
+                "Nilai": f"{f.status}; {f.size} byte; SHA-256 {f.sha256}",
+            }
+        )
+    return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
+
+
+def tables(c: Consolidation) -> list[Table]:
+    return [
+        ringkasan_table(c),
+        pegawai_table(c),
+        hasil_kerja_table(c),
+        distribusi_table(c),
+        masalah_table(c),
+        belum_masuk_table(c),
+        metadata_table(c),
+    ]
+
+
+def charts(c: Consolidation) -> list[Chart]:
+    n = len(c.units)
+    return [
+        Chart(
+            "Distribusi",
+            "Distribusi",
+            "column",
+            "Kurva distribusi predikat — seluruh instansi",
+            "Unit Kerja",
+            PREDIKAT_COLUMNS,
+            rows=(n, n),
+            x_title="Predikat",
+            y_title="Jumlah pegawai",
+        ),
+        Chart(
+            "Distribusi",
+            "Distribusi",
+            "bar_percent_stacked",
+            "Sebaran predikat per unit kerja",
+            "Unit Kerja",
+            PREDIKAT_COLUMNS,
+            rows=(0, max(n - 1, 0)),
+            x_title="Unit kerja",
+            y_title="Persen pegawai",
+        ),
+    ]

@@ -1,0 +1,743 @@
+"""Write the score book (.xlsx) and its data files (.csv / .parquet) from ready-made tables.
+
+The caller decides what goes in each table (rows, rounding, order); this module only lays
+the tables out so a person can read and filter them, and writes them safely:
+
+* Every text from the data is written as a string cell (`write_string`), never through
+  XlsxWriter's guessing `write()`: a realisasi or umpan balik such as "=1+1", "+62812",
+  "-5 hari" or "@SUM(A1)" arrives as the same text and is never a formula. No "'" prefix is
+  added, so the text reads back identical.
+* Every file goes through `files.atomic_path`: it is built under a temporary name in the
+  target folder (".<stem>-<random><suffix>", e.g. ".buku-nilai-k3j_x9.xlsx") and only then
+  takes the final name in one step. An earlier file is never silently replaced (without
+  `overwrite` the write stops with "berkas-sudah-ada"). If the process is killed mid-write
+  that temporary file stays behind next to the target; the target itself is untouched. Such
+  leftovers are safe to delete.
+
+Plain mode, not XlsxWriter's `constant_memory`. Measured on a 10,000 × 20 Pegawai plus a
+100,000 × 12 Hasil Kerja table (2 cores): plain mode with one tight loop per column and the
+faster cell serialisation of `TableWorksheet` writes the book in ~4.4 s; constant_memory,
+which needs row order, one call per cell and inline strings, took ~5.7 s at best. Plain mode
+also stores the charts' cached values (viewers that do not recalculate need them to draw a
+chart); it costs ~225 MB of memory at that size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
+
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.files import atomic_path
+
+__all__ = ["Chart", "ColumnKind", "Table", "write_data", "write_scorebook"]
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    NIP = "nip"  # 18-digit text; a non-text NIP is a programmer error (precision is gone)
+    INTEGER = "integer"
+    NUMBER = "number"  # shown with 2 decimals; the cell keeps the full float
+    PERCENT = "percent"  # already in percent: 97.5 is shown "97.5"
+    LINK = "link"  # text that is a URL; http(s) URLs also become a clickable hyperlink
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no usable == or hash
+class Table:
+    sheet: str
+    frame: pd.DataFrame
+    kinds: Mapping[str, ColumnKind] = field(default_factory=dict)
+    title: str | None = None
+    notes: Sequence[str] = ()
+    widths: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart of some columns of one table.
+
+    `rows` is an inclusive 0-based range of data rows: (0, 19) plots the first 20 rows and
+    (5, 5) only the sixth. The range is cut at the end of the table and after
+    `CHART_MAX_ROWS` rows; a chart left with no rows is not inserted. `x_title` names the
+    category axis and `y_title` the value axis, whichever way the chart is drawn (in "bar"
+    charts the categories run down the vertical axis).
+    """
+
+    sheet: str
+    table: str
+    kind: str
+    title: str
+    categories: str
+    series: Sequence[str]
+    rows: tuple[int, int] | None = None
+    anchor: tuple[int, int] | None = None
+    x_title: str = ""
+    y_title: str = ""
+
+
+CHART_TYPES: Mapping[str, dict[str, str]] = {
+    "column": {"type": "column"},
+    "bar": {"type": "bar"},
+    "column_stacked": {"type": "column", "subtype": "stacked"},
+    "bar_percent_stacked": {"type": "bar", "subtype": "percent_stacked"},
+}
+CHART_MAX_ROWS = 1000  # more bars than this cannot be read, and Excel slows down drawing them
+CHART_HEIGHT_ROWS = 18  # XlsxWriter's default chart (288 px) plus a gap, in default rows
+
+MAX_WIDTH = 60.0  # longer texts wrap inside a column this wide
+MIN_WIDTH = 6.0
+HEADER_LINE = 20  # a header wraps, so it needs at most this much of its length on one line
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+MAX_URLS = 65_530  # Excel's limit per sheet; a sheet with more links has none (see _write_table)
+MAX_URL_LENGTH = 2000  # below XlsxWriter's 2,079 so it never drops a link with a warning
+NO_DATA = "(tidak ada data)"
+YES, NO = "Ya", "Tidak"
+
+_NUMERIC = frozenset({ColumnKind.INTEGER, ColumnKind.NUMBER, ColumnKind.PERCENT})
+_TEXTUAL = frozenset({ColumnKind.TEXT, ColumnKind.NIP, ColumnKind.LINK})
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+_STANDARD_PROPERTIES = frozenset(
+    {
+        "title",
+        "subject",
+        "author",
+        "manager",
+        "company",
+        "category",
+        "keywords",
+        "comments",
+        "status",
+        "hyperlink_base",
+    }
+)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def _missing(v: object) -> bool:
+    """None, NaN (float, numpy or Decimal), pd.NA and NaT are all "no value": an empty cell."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, Decimal):
+        return v.is_nan()
+    if isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral | Fraction):
+        return math.isnan(float(v))
+    return False
+
+
+def _number(v: object) -> float | None:
+    """The float a numeric cell holds, or None when `v` is not a number (bools are not)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, numbers.Real | Decimal):
+        return float(v)
+    return None
+
+
+def _text(v: object) -> str:
+    """How a non-text value reads in a text cell or text column of a data file."""
+    if isinstance(v, bool):
+        return YES if v else NO
+    if isinstance(v, Enum):
+        return _text(v.value)  # our enums' values are their Indonesian labels
+    if isinstance(v, str):
+        return str.__str__(v)  # a plain str, also for str subclasses
+    if isinstance(v, Decimal):
+        return str(v)  # exact, and already decimal text
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    num = _number(v)
+    if num is not None:
+        if math.isinf(num):
+            return "∞" if num > 0 else "-∞"
+        return str(int(num)) if isinstance(v, numbers.Integral) else repr(num)
+    return str(v)
+
+
+def _clean(s: str) -> str:
+    # A line break pasted from Windows ("\r\n") would be stored as "_x000D_" + "\n", which
+    # several readers show literally; Excel itself only uses "\n" inside a cell.
+    return s.replace("\r\n", "\n").replace("\r", "\n") if "\r" in s else s
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Formats:
+    title: Any
+    note: Any
+    header: Any
+    no_data: Any
+    text: Any
+    text_wrap: Any
+    link: Any
+    integer: Any
+    number: Any
+    percent: Any
+    percent_whole: Any
+    datetime: Any
+    date: Any
+
+
+def _formats(wb: Workbook) -> _Formats:
+    def fmt(**props: Any) -> Any:
+        return wb.add_format({"valign": "top", **props})
+
+    return _Formats(
+        title=fmt(bold=True, font_size=14, font_color="#1F3864"),
+        note=fmt(italic=True, font_color="#444444"),
+        header=fmt(bold=True, bg_color="#D9E2F3", text_wrap=True, border=1, border_color="#9AA5B1"),
+        no_data=fmt(italic=True, font_color="#666666"),
+        text=fmt(num_format="@"),  # "@": what a person types here later stays text too
+        text_wrap=fmt(num_format="@", text_wrap=True),
+        link=fmt(num_format="@", font_color="#0563C1", underline=1),
+        integer=fmt(num_format="0"),
+        number=fmt(num_format="0.00"),
+        percent=fmt(num_format="0.##"),
+        # "0.##" shows 100 as "100." in Excel and LibreOffice, so whole values get "0".
+        percent_whole=fmt(num_format="0"),
+        datetime=fmt(num_format="yyyy-mm-dd hh:mm:ss"),
+        date=fmt(num_format="yyyy-mm-dd"),
+    )
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where a table landed on its sheet (0-based rows and columns)."""
+
+    header_row: int
+    columns: tuple[str, ...]
+    kinds: tuple[ColumnKind, ...]
+    n_rows: int
+
+    def column(self, name: str) -> int:
+        return self.columns.index(name)
+
+
+def _columns(table: Table) -> tuple[str, ...]:
+    return tuple(str(c) for c in table.frame.columns)
+
+
+def _infer_kind(series: pd.Series) -> ColumnKind:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return ColumnKind.TEXT  # shown "Ya"/"Tidak"
+    if pd.api.types.is_integer_dtype(dtype):
+        return ColumnKind.INTEGER
+    if pd.api.types.is_float_dtype(dtype):
+        return ColumnKind.NUMBER
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return ColumnKind.DATETIME
+    if pd.api.types.is_object_dtype(dtype):
+        # Fractions and Decimals only live in object columns: numbers stay numbers.
+        present = [v for v in series.tolist() if not _missing(v)]
+        if present and all(_number(v) is not None for v in present):
+            if all(isinstance(v, numbers.Integral) for v in present):
+                return ColumnKind.INTEGER
+            return ColumnKind.NUMBER
+    return ColumnKind.TEXT
+
+
+def _kinds(table: Table, columns: tuple[str, ...]) -> tuple[ColumnKind, ...]:
+    return tuple(
+        ColumnKind(table.kinds[name])
+        if name in table.kinds
+        else _infer_kind(table.frame.iloc[:, i])
+        for i, name in enumerate(columns)
+    )
+
+
+def _check_tables(tables: Sequence[Table]) -> None:
+    """Programmer errors (the tables are built by our own code): ValueError, not a Problem."""
+    if not tables:
+        raise ValueError("a score book needs at least one table")
+    seen: set[str] = set()
+    for table in tables:
+        name = table.sheet
+        if not isinstance(name, str) or not 1 <= len(name) <= 31:
+            raise ValueError(f"sheet name must be 1–31 characters: {name!r}")
+        if _BAD_SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'"):
+            raise ValueError(f"sheet name has a character Excel refuses: {name!r}")
+        if name.casefold() == "history":
+            raise ValueError("Excel reserves the sheet name 'History'")
+        if name.casefold() in seen:
+            raise ValueError(f"duplicate sheet name: {name!r}")
+        seen.add(name.casefold())
+        if not isinstance(table.frame, pd.DataFrame):
+            raise ValueError(f"{name}: frame must be a pandas DataFrame")
+        columns = _columns(table)
+        if not columns:
+            raise ValueError(f"{name}: a table needs at least one column")
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"{name}: duplicate column names")
+        if len(columns) > MAX_COLS:
+            raise ValueError(f"{name}: more than {MAX_COLS} columns")
+        above = _header_row(table)
+        if above + 1 + max(len(table.frame), 1) > MAX_ROWS:
+            raise ValueError(f"{name}: more rows than an Excel sheet holds")
+        for key in (*table.kinds, *table.widths):
+            if key not in columns:
+                raise ValueError(f"{name}: no column {key!r}")
+        for key, kind in table.kinds.items():
+            if kind not in set(ColumnKind):
+                raise ValueError(f"{name}: unknown kind {kind!r} for column {key!r}")
+            if kind == ColumnKind.NIP:
+                _check_nip(table.frame.iloc[:, columns.index(key)].tolist())
+        for key, width in table.widths.items():
+            if not 0 < width <= 255:
+                raise ValueError(f"{name}: width of {key!r} must be in (0, 255]")
+
+
+def _check_nip(values: list[Any]) -> None:
+    # A NIP that arrives as a number has already lost its digits (18 digits do not fit a
+    # float) or will lose them in Excel: the caller must keep NIPs as text end to end.
+    bad = next((v for v in values if not isinstance(v, str) and not _missing(v)), None)
+    if bad is not None:
+        raise ValueError(f"NIP must be text, got {type(bad).__name__} {bad!r}")
+
+
+def _header_row(table: Table) -> int:
+    above = (1 if table.title else 0) + len(table.notes)
+    return above + 1 if above else 0  # one blank row between the notes and the table
+
+
+def _width(header: str, kind: ColumnKind, values: list[Any]) -> float:
+    """A readable width in characters, from the header and the longest value."""
+    longest_word = max((len(w) for w in header.split()), default=0)
+    need = max(longest_word, min(len(header), HEADER_LINE))
+    if kind in _TEXTUAL:
+        content = max((len(v) for v in values if v.__class__ is str), default=0)
+    elif kind is ColumnKind.DATETIME:
+        content = 19
+    else:
+        biggest = 0.0
+        for v in values:
+            cls = v.__class__
+            if cls is float or cls is int:
+                num: float | None = v
+            elif cls is str:
+                need = max(need, len(v))
+                continue
+            else:
+                num = _number(v)
+            if num is not None and math.isfinite(num) and abs(num) > biggest:
+                biggest = abs(num)
+        digits = len(str(int(biggest))) + 1  # + sign
+        content = digits + (0 if kind is ColumnKind.INTEGER else 3)  # ".00" / ".##"
+    return min(MAX_WIDTH, max(MIN_WIDTH, need, content) + 2)
+
+
+class TableWorksheet(Worksheet):
+    """A worksheet that serialises its plain number and string cells faster.
+
+    XlsxWriter's `_write_cell` builds an attribute list, looks up the column and row
+    formats and escapes each attribute for every cell; at ~1.3 million cells that is about
+    half the writing time. Our data cells always carry their own format, so for a number or
+    shared-string cell the XML is fixed: the same bytes, written directly (a test compares
+    the sheet XML with XlsxWriter's own). Every other cell goes to XlsxWriter.
+    """
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        cls = cell.__class__
+        fmt = cell.format
+        if fmt is not None and not self.constant_memory:
+            if cls is CellNumberTuple:
+                ref = xl_rowcol_to_cell_fast(row, col)
+                xf = fmt._get_xf_index()
+                self.fh.write(f'<c r="{ref}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+                return
+            if cls is CellStringTuple:
+                ref = xl_rowcol_to_cell_fast(row, col)
+                xf = fmt._get_xf_index()
+                self.fh.write(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                return
+        super()._write_cell(row, col, cell)
+
+
+# --- column writers --------------------------------------------------------------------------
+# One tight loop per column kind (plain mode lets us write column by column): the common
+# value type is tested first with `__class__ is`, everything else goes to `_other`.
+
+_ColumnWriter = Callable[[Worksheet, int, int, list[Any], _Formats], None]
+
+
+def _other(ws: Worksheet, r: int, c: int, v: object, f: _Formats) -> None:
+    """A value outside its column's common type: missing, bool, number, date or text."""
+    if _missing(v):
+        return
+    if isinstance(v, str) and not isinstance(v, Enum):
+        s = _clean(str.__str__(v))
+        ws.write_string(r, c, s, f.text_wrap if len(s) > MAX_WIDTH else f.text)
+        return
+    num = _number(v)
+    if num is not None:
+        if math.isfinite(num):
+            ws.write_number(r, c, num, f.number)
+        else:
+            ws.write_string(r, c, _text(v), f.text)  # Excel has no infinity: show "∞"
+        return
+    if isinstance(v, dt.datetime | dt.date | dt.time | dt.timedelta):
+        day = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+        ws.write_datetime(r, c, v, f.date if day else f.datetime)
+        return
+    ws.write_string(r, c, _text(v), f.text)
+
+
+def _write_text(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    write = ws._write_string
+    text, wrap, limit = f.text, f.text_wrap, MAX_WIDTH
+    for r, v in enumerate(values, first):
+        if v.__class__ is str:
+            if "\r" in v:
+                v = _clean(v)
+            write(r, c, v, wrap if len(v) > limit else text)
+        elif not _missing(v):
+            write(r, c, _text(v), text)
+
+
+def _write_nip(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    write = ws._write_string
+    text = f.text
+    for r, v in enumerate(values, first):
+        if v.__class__ is str:
+            write(r, c, v, text)
+        elif isinstance(v, str):
+            write(r, c, str.__str__(v), text)
+        elif not _missing(v):
+            raise ValueError(f"NIP must be text, got {type(v).__name__} {v!r}")
+
+
+def _is_url(v: object) -> bool:
+    return v.__class__ is str and len(v) < MAX_URL_LENGTH and _URL.match(v) is not None
+
+
+def _write_link(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    """http(s) URLs become hyperlinks whose shown text is exactly the value (not a formula)."""
+    write_url, link = ws._write_url, f.link
+    for r, v in enumerate(values, first):
+        if _is_url(v):
+            write_url(r, c, v, link, v)
+        else:
+            _other(ws, r, c, v, f)
+
+
+def _number_writer(attr: str) -> _ColumnWriter:
+    def write_column(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+        write = ws._write_number
+        fmt = getattr(f, attr)
+        isfinite = math.isfinite
+        for r, v in enumerate(values, first):
+            cls = v.__class__
+            if cls is float:
+                if isfinite(v):
+                    write(r, c, v, fmt)
+                elif v == v:
+                    _other(ws, r, c, v, f)
+            elif cls is int:
+                write(r, c, v, fmt)
+            else:
+                num = _number(v)
+                if num is not None and isfinite(num):
+                    write(r, c, num, fmt)  # Fraction, Decimal, numpy scalar: as a float
+                else:
+                    _other(ws, r, c, v, f)
+
+    return write_column
+
+
+def _write_percent(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    write = ws._write_number
+    part, whole = f.percent, f.percent_whole
+    for r, v in enumerate(values, first):
+        num = v if v.__class__ is float else _number(v)
+        if num is not None and math.isfinite(num):
+            write(r, c, num, whole if num.is_integer() else part)
+        else:
+            _other(ws, r, c, v, f)
+
+
+def _write_datetime(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    write = ws._write_datetime
+    stamp, day = f.datetime, f.date
+    for r, v in enumerate(values, first):
+        if isinstance(v, dt.datetime):
+            if v is not pd.NaT:
+                write(r, c, v, stamp)
+        elif isinstance(v, dt.date):
+            write(r, c, v, day)
+        else:
+            _other(ws, r, c, v, f)
+
+
+_WRITERS: Mapping[ColumnKind, _ColumnWriter] = {
+    ColumnKind.TEXT: _write_text,
+    ColumnKind.NIP: _write_nip,
+    ColumnKind.LINK: _write_link,
+    ColumnKind.INTEGER: _number_writer("integer"),
+    ColumnKind.NUMBER: _number_writer("number"),
+    ColumnKind.PERCENT: _write_percent,
+    ColumnKind.DATETIME: _write_datetime,
+}
+
+
+def _column_format(kind: ColumnKind, f: _Formats) -> Any:
+    return {
+        ColumnKind.TEXT: f.text,
+        ColumnKind.NIP: f.text,
+        ColumnKind.LINK: f.text,
+        ColumnKind.INTEGER: f.integer,
+        ColumnKind.NUMBER: f.number,
+        ColumnKind.PERCENT: f.percent,
+        ColumnKind.DATETIME: f.datetime,
+    }[kind]
+
+
+# --- score book ------------------------------------------------------------------------------
+
+
+def write_scorebook(
+    path: Path,
+    tables: Sequence[Table],
+    charts: Sequence[Chart] = (),
+    overwrite: bool = False,
+    properties: Mapping[str, str] | None = None,
+) -> None:
+    """Write the tables (one sheet each, in order) and charts to `path`, atomically.
+
+    Raises SheetnilaiError("berkas-sudah-ada") when `path` exists and not `overwrite`;
+    ValueError for malformed tables or charts (before anything is written).
+    """
+    _check_tables(tables)
+    _check_charts(charts, tables)
+    with atomic_path(path, overwrite) as tmp:
+        wb = Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "remove_timezone": True,  # Excel has no time zones; keep the wall-clock time
+            },
+        )
+        try:
+            props: dict[str, str] = {"title": "Buku Nilai Kinerja", "author": "sheetnilai"}
+            custom: dict[str, str] = {}
+            for key, value in (properties or {}).items():
+                (props if key in _STANDARD_PROPERTIES else custom)[key] = str(value)
+            wb.set_properties(props)
+            for key, value in custom.items():
+                wb.set_custom_property(key, value)
+            f = _formats(wb)
+            placed = {t.sheet: _write_table(wb, t, f) for t in tables}
+            _insert_charts(wb, charts, placed)
+        finally:
+            wb.close()
+
+
+def _write_table(wb: Workbook, table: Table, f: _Formats) -> _Placed:
+    ws = wb.add_worksheet(table.sheet, worksheet_class=TableWorksheet)
+    columns = _columns(table)
+    kinds = _kinds(table, columns)
+    header_row = _header_row(table)
+    row = 0
+    if table.title:
+        ws.write_string(row, 0, table.title, f.title)
+        ws.set_row(row, 21)
+        row += 1
+    for note in table.notes:
+        ws.write_string(row, 0, _clean(note), f.note)
+        row += 1
+
+    values = [table.frame.iloc[:, i].tolist() for i in range(len(columns))]
+    for c, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
+        width = table.widths.get(name) or _width(name, kind, values[c])
+        ws.set_column(c, c, width, _column_format(kind, f))
+        ws.write_string(header_row, c, name, f.header)
+
+    n_rows = len(table.frame)
+    first = header_row + 1
+    # Excel holds at most 65,530 hyperlinks per sheet. Rather than links that stop working
+    # somewhere down a long table, such a sheet shows all its URLs as plain text.
+    links = [values[c] for c, kind in enumerate(kinds) if kind is ColumnKind.LINK]
+    clickable = sum(sum(map(_is_url, column)) for column in links) <= MAX_URLS
+    for c, kind in enumerate(kinds):
+        writer = _write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind]
+        writer(ws, c, first, values[c], f)
+    if n_rows == 0:
+        ws.write_string(first, 0, NO_DATA, f.no_data)
+
+    ws.freeze_panes(first, 0)
+    ws.autofilter(header_row, 0, header_row + n_rows, len(columns) - 1)
+    return _Placed(header_row, columns, kinds, n_rows)
+
+
+def _check_charts(charts: Sequence[Chart], tables: Sequence[Table]) -> None:
+    by_sheet = {t.sheet: t for t in tables}
+    for chart in charts:
+        where = f"chart {chart.title!r}"
+        if chart.kind not in CHART_TYPES:
+            raise ValueError(f"{where}: kind must be one of {sorted(CHART_TYPES)}")
+        if chart.sheet not in by_sheet:
+            raise ValueError(f"{where}: no table sheet {chart.sheet!r} to place it on")
+        if chart.table not in by_sheet:
+            raise ValueError(f"{where}: no table {chart.table!r}")
+        table = by_sheet[chart.table]
+        columns = _columns(table)
+        if not chart.series:
+            raise ValueError(f"{where}: no series")
+        for name in (chart.categories, *chart.series):
+            if name not in columns:
+                raise ValueError(f"{where}: no column {name!r} in {chart.table!r}")
+        kinds = dict(zip(columns, _kinds(table, columns), strict=True))
+        for name in chart.series:
+            if kinds[name] not in _NUMERIC:
+                raise ValueError(f"{where}: series {name!r} is not a numeric column")
+        if chart.rows is not None:
+            start, end = chart.rows
+            if not 0 <= start <= end:
+                raise ValueError(f"{where}: rows must be 0 <= start <= end")
+        if chart.anchor is not None and min(chart.anchor) < 0:
+            raise ValueError(f"{where}: anchor must not be negative")
+
+
+def _insert_charts(wb: Workbook, charts: Sequence[Chart], placed: Mapping[str, _Placed]) -> None:
+    next_free: dict[str, int] = {}  # sheet → row of the next default-placed chart
+    for chart in charts:
+        source = placed[chart.table]
+        start, end = chart.rows if chart.rows is not None else (0, source.n_rows - 1)
+        end = min(end, source.n_rows - 1, start + CHART_MAX_ROWS - 1)
+        if end < start:
+            continue  # nothing to plot: an empty chart only confuses
+        first = source.header_row + 1 + start
+        last = source.header_row + 1 + end
+        sheet = chart.table
+        cat = source.column(chart.categories)
+        spec = dict(CHART_TYPES[chart.kind])
+        xl_chart = wb.add_chart(spec)
+        for name in chart.series:
+            c = source.column(name)
+            xl_chart.add_series(
+                {
+                    "name": [sheet, source.header_row, c],
+                    "categories": [sheet, first, cat, last, cat],
+                    "values": [sheet, first, c, last, c],
+                }
+            )
+        xl_chart.set_title({"name": chart.title})
+        # XlsxWriter's x axis is the horizontal one; in a bar chart that holds the values.
+        category_axis, value_axis = (
+            (xl_chart.set_y_axis, xl_chart.set_x_axis)
+            if spec["type"] == "bar"
+            else (xl_chart.set_x_axis, xl_chart.set_y_axis)
+        )
+        if chart.x_title:
+            category_axis({"name": chart.x_title})
+        if chart.y_title:
+            value_axis({"name": chart.y_title})
+        if len(chart.series) == 1:
+            xl_chart.set_legend({"none": True})  # the title already names the only series
+        host = placed[chart.sheet]
+        if chart.anchor is not None:
+            row, col = chart.anchor
+        else:
+            row = next_free.get(chart.sheet, host.header_row)
+            col = len(host.columns) + 1
+            next_free[chart.sheet] = row + CHART_HEIGHT_ROWS
+        wb.get_worksheet_by_name(chart.sheet).insert_chart(row, col, xl_chart)
+
+
+# --- data files ------------------------------------------------------------------------------
+
+
+def data_file_name(sheet: str, fmt: str) -> str:
+    """The data file of a sheet: "Hasil Kerja" → "hasil_kerja.csv"."""
+    return sheet.lower().replace(" ", "_") + "." + fmt
+
+
+def write_data(
+    directory: Path, tables: Sequence[Table], fmt: str = "csv", overwrite: bool = False
+) -> list[Path]:
+    """Write one file per table into `directory` (created); return the paths in table order.
+
+    The values are those of the score book: NIP and text columns stay strings, Fractions
+    and Decimals become floats, bools become "Ya"/"Tidak" in text columns; a numeric or date
+    column that also holds text becomes a text column. CSV is UTF-8 with a BOM (so Excel
+    reads the encoding right) and commas. Without `overwrite`, nothing is written when any
+    target exists.
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown data format {fmt!r}: use 'csv' or 'parquet'")
+    _check_tables(tables)
+    targets = [directory / data_file_name(t.sheet, fmt) for t in tables]
+    if len({p.name for p in targets}) != len(targets):
+        raise ValueError("two sheets give the same data file name")
+    if not overwrite:
+        for target in targets:
+            if target.exists():
+                raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+    for table, target in zip(tables, targets, strict=True):
+        frame = _data_frame(table)
+        with atomic_path(target, overwrite) as tmp:
+            if fmt == "csv":
+                frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            else:
+                frame.to_parquet(tmp, index=False, engine="pyarrow")
+    return targets
+
+
+def _data_frame(table: Table) -> pd.DataFrame:
+    columns = _columns(table)
+    kinds = _kinds(table, columns)
+    data: dict[str, Any] = {}
+    for i, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
+        series = table.frame.iloc[:, i]
+        data[name] = _data_column(series, kind)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(table.frame)))
+
+
+def _data_column(series: pd.Series, kind: ColumnKind) -> Any:
+    values = series.tolist()
+    if kind in _TEXTUAL:
+        return _strings(values)  # NIP columns were checked to be text already
+    if kind is ColumnKind.DATETIME:
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            return series.reset_index(drop=True)
+        present = [v for v in values if not _missing(v)]
+        if all(isinstance(v, dt.datetime) for v in present):
+            try:
+                return pd.to_datetime(pd.Series([None if _missing(v) else v for v in values]))
+            except (ValueError, TypeError):
+                pass  # e.g. mixed time zones: keep them as text rather than guess
+        return _strings(values)
+    nums = [None if _missing(v) else _number(v) for v in values]
+    if any(n is None and not _missing(v) for n, v in zip(nums, values, strict=True)):
+        return _strings(values)  # text in a numeric column: keep everything as text
+    if kind is ColumnKind.INTEGER and all(n is None or n.is_integer() for n in nums):
+        ints = [None if n is None else int(n) for n in nums]
+        return pd.array(ints, dtype="Int64")
+    return pd.array([math.nan if n is None else n for n in nums], dtype="float64")
+
+
+def _strings(values: list[Any]) -> Any:
+    return pd.array([None if _missing(v) else _text(v) for v in values], dtype=object)

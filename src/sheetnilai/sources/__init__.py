@@ -1,0 +1,1 @@
+"""Reading returned workbooks: raw cells first (`raw`), then our template's structure."""

@@ -1,0 +1,237 @@
+"""A unit workbook as typed rows, read by the names the template stores.
+
+`extract` turns a `RawBook` (every cell with its formula and cached value) into a `UnitBook`:
+the metadata, and per SKP sheet the identity cells, the hasil kerja rows, the perilaku rows,
+the penilaian rows per period and the lampiran, each cell keeping its coordinates. Blocks are
+found through their sheet-scoped defined names and columns through the hidden key row, so
+rows inserted inside a block and hidden or moved columns do not break reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetnilai.problems import Problem
+from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_ref
+from sheetnilai.workbook.layout import (
+    META_SHEET,
+    RECAP_SHEET,
+    TEMPLATE_FORMAT,
+    TEMPLATE_VERSION,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell as read: raw value, the formula if any, a stored error, and where it is."""
+
+    value: object
+    ref: str
+    formula: str | None = None
+    error: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or self.value == ""
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return ""
+        if isinstance(self.value, float) and self.value.is_integer():
+            return str(int(self.value))
+        return str(self.value).strip()
+
+
+EMPTY = Cell(None, "")
+
+
+@dataclass(slots=True)
+class Row:
+    """A row of a keyed block: cells by column key."""
+
+    row: int  # 0-based
+    cells: dict[str, Cell]
+
+    def get(self, key: str) -> Cell:
+        return self.cells.get(key, EMPTY)
+
+    def has_content(self, keys: tuple[str, ...] | None = None) -> bool:
+        chosen = keys if keys is not None else tuple(self.cells)
+        return any(not self.get(k).blank for k in chosen)
+
+
+@dataclass(slots=True)
+class SkpSheet:
+    title: str
+    identity: dict[str, Cell]  # "peg_nip", "pnl_nama", …
+    hasil_kerja: list[Row]  # every data row of the block (blank rows included)
+    perilaku: list[Row]
+    nilai: dict[str, Row]  # period key -> row
+    lampiran: list[Row]
+
+    def ident(self, key: str) -> Cell:
+        return self.identity.get(key, EMPTY)
+
+    @property
+    def nip(self) -> str:
+        return self.ident("peg_nip").text
+
+    @property
+    def nama(self) -> str:
+        return self.ident("peg_nama").text
+
+
+@dataclass(slots=True)
+class UnitBook:
+    path: Path
+    name: str  # as problems show it: the path relative to the source folder
+    sha256: str = ""
+    format: str = ""
+    version: int | None = None
+    unit: str = ""
+    year: int | None = None
+    scheme: str = ""
+    periods: tuple[str, ...] = ()
+    sheets: list[SkpSheet] = field(default_factory=list)
+    org_predikat: dict[str, Cell] = field(default_factory=dict)  # period key -> Rekap cell
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_template(self) -> bool:
+        return self.format == TEMPLATE_FORMAT
+
+
+class NotReadable(Exception):
+    """The workbook is not a sheetnilai unit workbook we can read; carries the problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.message)
+
+
+def _cell(sheet: RawSheet, row: int, col: int) -> Cell:
+    raw: RawCell | None = sheet.cells.get((row, col))
+    if raw is None:
+        return Cell(None, cell_ref(row, col))
+    return Cell(raw.value, cell_ref(row, col), raw.formula, raw.error)
+
+
+def _resolve(
+    book: RawBook, ref: str, default_sheet: str | None
+) -> tuple[RawSheet, int, int, int, int] | None:
+    try:
+        sheet_name, r1, c1, r2, c2 = parse_ref(ref.lstrip("="))
+    except ValueError:
+        return None
+    sheet = book.sheets.get(sheet_name or default_sheet or "")
+    if sheet is None:
+        return None
+    return sheet, r1, c1, r2, c2
+
+
+def _keyed_block(
+    book: RawBook, sheet: RawSheet, ref: str | None
+) -> tuple[list[str], list[Row]] | None:
+    """Rows of a block whose first row holds the column keys."""
+    if ref is None:
+        return None
+    found = _resolve(book, ref, sheet.name)
+    if found is None:
+        return None
+    src, r1, c1, r2, c2 = found
+    keys: list[tuple[int, str]] = []
+    for c in range(c1, c2 + 1):
+        key = src.cells.get((r1, c))
+        if key is not None and isinstance(key.value, str) and key.value:
+            keys.append((c, key.value))
+    rows = [Row(r, {k: _cell(src, r, c) for c, k in keys}) for r in range(r1 + 1, r2 + 1)]
+    return [k for _, k in keys], rows
+
+
+def _meta(book: RawBook, name: str) -> object:
+    ref = book.names.get(name)
+    if ref is None:
+        return None
+    found = _resolve(book, ref, META_SHEET)
+    if found is None:
+        return None
+    sheet, r1, c1, _, _ = found
+    raw = sheet.cells.get((r1, c1))
+    return None if raw is None else raw.value
+
+
+def extract(book: RawBook, name: str) -> UnitBook:
+    """Read a unit workbook by its names; raises NotReadable when it is not one of ours."""
+    unit = UnitBook(path=book.path, name=name)
+    unit.format = str(_meta(book, "SN_FORMAT") or "")
+    if unit.format != TEMPLATE_FORMAT:
+        raise NotReadable(Problem.make("bukan-templat-sheetnilai", file=name))
+    version = _meta(book, "SN_VERSI")
+    unit.version = int(version) if isinstance(version, int | float) else None
+    if unit.version != TEMPLATE_VERSION:
+        raise NotReadable(
+            Problem.make(
+                "versi-templat-tidak-dikenal",
+                params={"found": "" if version is None else version, "expected": TEMPLATE_VERSION},
+                file=name,
+                sheet=META_SHEET,
+            )
+        )
+    unit.unit = str(_meta(book, "SN_UNIT") or "").strip()
+    year = _meta(book, "SN_TAHUN")
+    unit.year = int(year) if isinstance(year, int | float) else None
+    unit.scheme = str(_meta(book, "SN_SKEMA") or "")
+    unit.periods = tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p)
+
+    for title, sheet in book.sheets.items():
+        local = book.local_names.get(title, {})
+        if "SN_HK" not in local:
+            continue
+        unit.sheets.append(_extract_sheet(book, sheet, local, unit))
+    _extract_recap(book, unit)
+    return unit
+
+
+def _extract_sheet(
+    book: RawBook, sheet: RawSheet, local: dict[str, str], unit: UnitBook
+) -> SkpSheet:
+    identity: dict[str, Cell] = {}
+    for name, ref in local.items():
+        if name.startswith("SN_") and name not in ("SN_HK", "SN_PK", "SN_NILAI", "SN_LAMPIRAN"):
+            found = _resolve(book, ref, sheet.name)
+            if found is not None:
+                src, r1, c1, _, _ = found
+                identity[name[3:].lower()] = _cell(src, r1, c1)
+    hk = _keyed_block(book, sheet, local.get("SN_HK"))
+    pk = _keyed_block(book, sheet, local.get("SN_PK"))
+    nilai = _keyed_block(book, sheet, local.get("SN_NILAI"))
+    lamp = _keyed_block(book, sheet, local.get("SN_LAMPIRAN"))
+    # The last row of the hasil kerja block is the closing row, not data.
+    hk_rows = hk[1][:-1] if hk else []
+    nilai_rows: dict[str, Row] = {}
+    for row in nilai[1] if nilai else []:
+        code = row.get("kode").text
+        if code:
+            nilai_rows[code] = row
+    return SkpSheet(
+        title=sheet.name,
+        identity=identity,
+        hasil_kerja=hk_rows,
+        perilaku=pk[1] if pk else [],
+        nilai=nilai_rows,
+        lampiran=lamp[1] if lamp else [],
+    )
+
+
+def _extract_recap(book: RawBook, unit: UnitBook) -> None:
+    ref = book.names.get("SN_REKAP_DISTRIBUSI")
+    found = _resolve(book, ref, RECAP_SHEET) if ref else None
+    if found is None:
+        return
+    sheet, r1, c1, _, c2 = found
+    # Block rows: period labels, then the organisation predikat; column c1 holds the labels.
+    for i, c in enumerate(range(c1 + 1, c2 + 1)):
+        if i < len(unit.periods):
+            unit.org_predikat[unit.periods[i]] = _cell(sheet, r1 + 1, c)

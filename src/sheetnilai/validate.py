@@ -1,0 +1,506 @@
+"""Checks and recomputation of one unit workbook for one period.
+
+Everything a workbook displays is recomputed here from its raw inputs with the rules library
+(through `workbook.model`, the same statements the template's formulas are proven against);
+a displayed value is only compared, never trusted. Every finding is a `Problem` with the file,
+sheet, cell, NIP and nama.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sheetnilai.problems import Problem
+from sheetnilai.roster import JenisJabatan, Pegawai
+from sheetnilai.rules.capaian import nilai_capaian
+from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating, parse_org_predikat, parse_rating
+from sheetnilai.rules.nip import check_nip
+from sheetnilai.rules.policy import Policy
+from sheetnilai.rules.predikat import predikat as matrix_predikat
+from sheetnilai.sources.unit import Cell, Row, SkpSheet, UnitBook
+from sheetnilai.workbook import formulas as f
+from sheetnilai.workbook import model
+from sheetnilai.workbook.layout import IDENTITY_LABELS, RECAP_SHEET
+
+PLAN_CONTENT = (
+    "jenis",
+    "rhk_atasan",
+    "rhk",
+    "aspek",
+    "iki",
+    "target",
+    "target_atas",
+    "satuan",
+    "target_kualitatif",
+)
+CALCULATED = {"capaian"}  # per period, in the hasil kerja block
+NILAI_CALCULATED = ("saran", "predikat", "angka_kredit")
+
+
+@dataclass(slots=True)
+class IkiResult:
+    unit: str
+    file: str
+    sheet: str
+    nip: str
+    nama: str
+    period: str
+    rhk_no: int
+    jenis: str
+    rhk: str
+    rhk_atasan: str
+    aspek: str
+    iki: str
+    target: object
+    target_atas: object
+    satuan: str
+    arah: str
+    target_kualitatif: str
+    realisasi: object
+    capaian: Fraction | None
+    capaian_text: str  # the model's reason when there is no number ("target 0", …)
+    nilai: Fraction | None
+    kategori: str
+    bukti: str
+    umpan_balik: str
+    cell: str
+
+
+@dataclass(slots=True)
+class PegawaiResult:
+    unit: str
+    file: str
+    sheet: str
+    nip: str
+    nama: str
+    jabatan: str
+    jenis_jabatan: str
+    status: str
+    jenjang: str
+    pangkat: str
+    penilai_nip: str
+    penilai_nama: str
+    period: str
+    n_iki: int = 0
+    n_capaian: int = 0
+    mean_capaian: Fraction | None = None
+    min_capaian: Fraction | None = None
+    saran: Rating | None = None
+    rating_hasil: Rating | None = None
+    rating_perilaku: Rating | None = None
+    predikat: Predikat | None = None
+    angka_kredit: Fraction | None = None
+    galat: int = 0
+    peringatan: int = 0
+
+
+@dataclass(slots=True)
+class UnitResult:
+    name: str
+    unit: str
+    sha256: str
+    periods: tuple[str, ...]
+    pegawai: list[PegawaiResult] = field(default_factory=list)
+    iki: list[IkiResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    org_predikat: OrgPredikat | None = None
+    org_cell: str = ""
+
+
+class _Sink:
+    """Collects the problems of one sheet with its place filled in."""
+
+    def __init__(self, book: UnitBook, sheet: SkpSheet | None, out: list[Problem]) -> None:
+        self.book, self.sheet, self.out = book, sheet, out
+
+    def add(
+        self, code: str, cell: str | None = None, sheet: str | None = None, **params: object
+    ) -> Problem:
+        s = self.sheet
+        p = Problem.make(
+            code,
+            params=params,
+            file=self.book.name,
+            sheet=sheet or (s.title if s else None),
+            cell=cell or None,
+            nip=(s.nip or None) if s else None,
+            nama=(s.nama or None) if s else None,
+        )
+        self.out.append(p)
+        return p
+
+    def place(self, problem: Problem, cell: str) -> None:
+        s = self.sheet
+        self.out.append(
+            problem.at(
+                file=self.book.name,
+                sheet=s.title if s else None,
+                cell=cell,
+                nip=(s.nip or None) if s else None,
+                nama=(s.nama or None) if s else None,
+            )
+        )
+
+
+def check_unit(
+    book: UnitBook,
+    period: str,
+    policy: Policy,
+    roster: Mapping[str, Pegawai] | None = None,
+) -> UnitResult:
+    result = UnitResult(
+        book.name, book.unit, book.sha256, book.periods, problems=list(book.problems)
+    )
+    unit_sink = _Sink(book, None, result.problems)
+    if period not in book.periods:
+        unit_sink.add(
+            "periode-tidak-ada-di-templat", period=period, available=", ".join(book.periods)
+        )
+        return result
+    if not book.sheets:
+        unit_sink.add("workbook-tanpa-skp")
+    org_cell = book.org_predikat.get(period)
+    if org_cell is not None:
+        result.org_cell = org_cell.ref
+        if not org_cell.blank:
+            try:
+                result.org_predikat = parse_org_predikat(org_cell.value)
+            except RuleError as exc:
+                unit_sink.place(exc.to_problem(), org_cell.ref)
+                result.problems[-1] = result.problems[-1].at(sheet=RECAP_SHEET)
+    for sheet in book.sheets:
+        _check_sheet(book, sheet, period, policy, roster, result)
+    return result
+
+
+def _check_sheet(
+    book: UnitBook,
+    sheet: SkpSheet,
+    period: str,
+    policy: Policy,
+    roster: Mapping[str, Pegawai] | None,
+    result: UnitResult,
+) -> None:
+    problems: list[Problem] = []
+    sink = _Sink(book, sheet, problems)
+    nip_cell = sheet.ident("peg_nip")
+    for p in check_nip(nip_cell.value):
+        sink.place(p, nip_cell.ref)
+    jenis = sheet.ident("peg_jenis_jabatan").text
+    is_jpt = jenis.casefold() == JenisJabatan.JPT.label.casefold()
+    _check_identity(sheet, sink, roster)
+
+    peg = PegawaiResult(
+        unit=book.unit,
+        file=book.name,
+        sheet=sheet.title,
+        nip=sheet.nip,
+        nama=sheet.nama,
+        jabatan=sheet.ident("peg_jabatan").text,
+        jenis_jabatan=jenis,
+        status=sheet.ident("peg_status").text,
+        jenjang=sheet.ident("peg_jenjang").text,
+        pangkat=sheet.ident("peg_pangkat").text,
+        penilai_nip=sheet.ident("pnl_nip").text,
+        penilai_nama=sheet.ident("pnl_nama").text,
+        period=period,
+    )
+
+    capaian = _check_hasil_kerja(book, sheet, period, policy, is_jpt, sink, result, peg)
+    _check_perilaku(sheet, period, sink)
+    _check_nilai(sheet, period, policy, capaian, sink, peg)
+    peg.galat = sum(1 for p in problems if p.severity.value == "galat")
+    peg.peringatan = sum(1 for p in problems if p.severity.value == "peringatan")
+    result.problems.extend(problems)
+    result.pegawai.append(peg)
+
+
+def _check_identity(sheet: SkpSheet, sink: _Sink, roster: Mapping[str, Pegawai] | None) -> None:
+    if roster is None or not sheet.nip:
+        return
+    known = roster.get(sheet.nip)
+    if known is None:
+        sink.add("pegawai-tidak-di-daftar", sheet.ident("peg_nip").ref)
+        return
+    expected = {
+        "peg_nama": known.nama,
+        "peg_jabatan": known.jabatan,
+        "peg_unit": known.unit,
+        "pnl_nip": known.penilai_nip or "",
+    }
+    for key, want in expected.items():
+        cell = sheet.ident(key)
+        if _norm(cell.text) != _norm(want):
+            field_key = key.split("_", 1)[1]
+            label = IDENTITY_LABELS[field_key]
+            if key.startswith("pnl_"):
+                label = f"{label} pejabat penilai"
+            sink.add(
+                "identitas-berbeda",
+                cell.ref,
+                field=label,
+                found=cell.text or "(kosong)",
+                expected=want or "(kosong)",
+            )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _is_formula_cell(cell: Cell) -> bool:
+    return cell.formula is not None
+
+
+def _check_formula(cell: Cell, expected: object, sink: _Sink, what: str) -> None:
+    """The calculated cell must still hold its formula, and a stored result must agree."""
+    if not cell.ref:
+        return
+    if not _is_formula_cell(cell):
+        if not cell.blank:
+            sink.add("rumus-ditimpa", cell.ref, what=what, value=cell.text)
+        else:
+            sink.add("rumus-dihapus", cell.ref, what=what)
+        return
+    if cell.error is not None:
+        sink.add(
+            "nilai-tersimpan-berbeda",
+            cell.ref,
+            what=what,
+            found=cell.error,
+            expected=_shown(expected),
+        )
+        return
+    if cell.value is None:
+        return  # never calculated (e.g. saved by a program that does not calculate)
+    if not _same(cell.value, expected):
+        sink.add(
+            "nilai-tersimpan-berbeda",
+            cell.ref,
+            what=what,
+            found=cell.text,
+            expected=_shown(expected),
+        )
+
+
+def _same(found: object, expected: object) -> bool:
+    if isinstance(expected, Fraction):
+        return (
+            isinstance(found, int | float)
+            and not isinstance(found, bool)
+            and abs(Fraction(found) - expected) < Fraction(1, 10**6)
+        )
+    if expected == "":
+        return found in ("", None)
+    return isinstance(found, str) and found.casefold() == str(expected).casefold()
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Fraction):
+        from sheetnilai.rules.numbers import number_text
+
+        return number_text(value, 2)
+    return str(value) if value != "" else "(kosong)"
+
+
+def _check_hasil_kerja(
+    book: UnitBook,
+    sheet: SkpSheet,
+    period: str,
+    policy: Policy,
+    is_jpt: bool,
+    sink: _Sink,
+    result: UnitResult,
+    peg: PegawaiResult,
+) -> list[Fraction | str]:
+    k_real, k_bukti = f"realisasi@{period}", f"bukti@{period}"
+    k_umpan, k_cap = f"umpan_balik@{period}", f"capaian@{period}"
+    capaian_values: list[Fraction | str] = []
+    rhk_no, rhk_text, rhk_atasan, rhk_jenis = 0, "", "", ""
+    rhk_rows: dict[int, tuple[Row, int]] = {}  # rhk number -> (first row, IKI count)
+    iki_count = 0
+    for row in sheet.hasil_kerja:
+        cap_cell = row.get(k_cap)
+        inputs_present = row.has_content(PLAN_CONTENT) or not row.get(k_real).blank
+        if row.get("rhk").text:
+            rhk_no += 1
+            rhk_text = row.get("rhk").text
+            rhk_atasan = row.get("rhk_atasan").text
+            rhk_jenis = row.get("jenis").text
+            rhk_rows[rhk_no] = (row, 0)
+            if not is_jpt and not rhk_atasan:
+                sink.add("rhk-tanpa-intervensi", row.get("rhk_atasan").ref, rhk=rhk_text)
+        iki = row.get("iki").text
+        target, atas = row.get("target"), row.get("target_atas")
+        kual = row.get("target_kualitatif").text
+        real = row.get(k_real)
+        expected = model.capaian_cell(
+            real.value, target.value, atas.value, row.get("arah").value, policy
+        )
+        if inputs_present or not cap_cell.blank:
+            _check_formula(cap_cell, expected, sink, f"Capaian {period}")
+        elif cap_cell.ref and not _is_formula_cell(cap_cell):
+            sink.add("rumus-dihapus", cap_cell.ref, what=f"Capaian {period}")
+        if not inputs_present:
+            continue
+        if not iki:
+            if row.has_content(("target", "target_atas", "target_kualitatif")) or not real.blank:
+                sink.add("target-tanpa-iki", row.get("iki").ref)
+            continue
+        if rhk_no == 0:
+            sink.add("iki-tanpa-rhk", row.get("rhk").ref, iki=iki)
+        else:
+            first, count = rhk_rows[rhk_no]
+            rhk_rows[rhk_no] = (first, count + 1)
+        iki_count += 1
+        numeric_target = not (target.blank and atas.blank)
+        if not numeric_target and not kual:
+            sink.add("iki-tanpa-target", target.ref, iki=iki)
+        elif (
+            numeric_target
+            and (expected == f.TXT_BUKAN_ANGKA)
+            and not real.blank
+            and (
+                not model.is_number(target.value)
+                or (not atas.blank and not model.is_number(atas.value))
+            )
+        ):
+            sink.add("target-bukan-angka", target.ref, iki=iki, value=target.text)
+        if numeric_target and model.is_number(target.value):
+            if real.blank:
+                sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
+            elif expected == f.TXT_BUKAN_ANGKA:
+                sink.add("realisasi-bukan-angka", real.ref, iki=iki, value=real.text)
+            elif isinstance(expected, str) and expected:
+                sink.add("capaian-tidak-dapat-dihitung", cap_cell.ref, iki=iki, reason=expected)
+        elif kual and real.blank:
+            sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
+        if not real.blank:
+            if row.get(k_bukti).blank:
+                sink.add("bukti-dukung-kosong", row.get(k_bukti).ref, iki=iki)
+            if row.get(k_umpan).blank:
+                sink.add("umpan-balik-kosong", row.get(k_umpan).ref, iki=iki)
+        capaian_values.append(expected)
+        cap = expected if isinstance(expected, Fraction) else None
+        nilai, kategori = nilai_capaian(cap, policy.capaian) if cap is not None else (None, "")
+        result.iki.append(
+            IkiResult(
+                unit=book.unit,
+                file=book.name,
+                sheet=sheet.title,
+                nip=sheet.nip,
+                nama=sheet.nama,
+                period=period,
+                rhk_no=rhk_no,
+                jenis=rhk_jenis,
+                rhk=rhk_text,
+                rhk_atasan=rhk_atasan,
+                aspek=row.get("aspek").text,
+                iki=iki,
+                target=target.value,
+                target_atas=atas.value,
+                satuan=row.get("satuan").text,
+                arah=row.get("arah").text,
+                target_kualitatif=kual,
+                realisasi=real.value,
+                capaian=cap,
+                capaian_text="" if cap is not None else str(expected),
+                nilai=nilai,
+                kategori=kategori,
+                bukti=row.get(k_bukti).text,
+                umpan_balik=row.get(k_umpan).text,
+                cell=real.ref,
+            )
+        )
+    for first, count in rhk_rows.values():
+        if count == 0:
+            sink.add("rhk-tanpa-iki", first.get("iki").ref, rhk=first.get("rhk").text)
+    if iki_count == 0:
+        sink.add(
+            "skp-tanpa-iki", sheet.hasil_kerja[0].get("rhk").ref if sheet.hasil_kerja else None
+        )
+    numbers = [c for c in capaian_values if isinstance(c, Fraction)]
+    peg.n_iki, peg.n_capaian = iki_count, len(numbers)
+    if numbers:
+        peg.mean_capaian = sum(numbers, Fraction(0)) / len(numbers)
+        peg.min_capaian = min(numbers)
+    return capaian_values
+
+
+def _check_perilaku(sheet: SkpSheet, period: str, sink: _Sink) -> None:
+    missing = [row for row in sheet.perilaku if row.get(f"umpan_balik@{period}").blank]
+    if missing:
+        names = ", ".join(r.get("aspek").text for r in missing)
+        sink.add(
+            "umpan-balik-perilaku-kosong",
+            missing[0].get(f"umpan_balik@{period}").ref,
+            aspek=names,
+            period=period,
+        )
+
+
+def _rating(cell: Cell, sink: _Sink, which: str) -> Rating | None:
+    if cell.blank:
+        sink.add("rating-kosong", cell.ref, which=which)
+        return None
+    exact = next(
+        (
+            r
+            for r in Rating
+            if isinstance(cell.value, str) and cell.value.casefold() == r.label.casefold()
+        ),
+        None,
+    )
+    if exact is not None:
+        return exact
+    try:
+        understood = parse_rating(cell.value)
+    except RuleError:
+        sink.add("rating-label-tidak-sah", cell.ref, which=which, value=cell.text)
+        return None
+    sink.add("rating-ejaan", cell.ref, which=which, value=cell.text, label=understood.label)
+    return understood
+
+
+def _check_nilai(
+    sheet: SkpSheet,
+    period: str,
+    policy: Policy,
+    capaian: list[Fraction | str],
+    sink: _Sink,
+    peg: PegawaiResult,
+) -> None:
+    row = sheet.nilai.get(period)
+    if row is None:
+        sink.add("baris-penilaian-hilang", None, period=period)
+        return
+    saran = model.saran_cell(capaian, policy)
+    peg.saran = next((r for r in Rating if r.label == saran), None)
+    _check_formula(row.get("saran"), saran, sink, "Saran rating hasil kerja")
+    hasil = _rating(row.get("rating_hasil"), sink, "hasil kerja")
+    perilaku = _rating(row.get("rating_perilaku"), sink, "perilaku kerja")
+    peg.rating_hasil, peg.rating_perilaku = hasil, perilaku
+    shown_predikat = model.predikat_cell(
+        row.get("rating_hasil").value, row.get("rating_perilaku").value
+    )
+    _check_formula(row.get("predikat"), shown_predikat, sink, "Predikat")
+    if hasil is not None and perilaku is not None:
+        peg.predikat = matrix_predikat(hasil, perilaku)
+    bulan = row.get("bulan")
+    jenjang = sheet.ident("peg_jenjang")
+    shown_ak = model.angka_kredit_cell(shown_predikat, jenjang.value, bulan.value, policy)
+    _check_formula(row.get("angka_kredit"), shown_ak, sink, "Angka kredit")
+    if shown_ak == f.TXT_BULAN:
+        sink.add("bulan-tidak-sah", bulan.ref, value=bulan.text)
+    if peg.predikat is not None and not jenjang.blank:
+        from sheetnilai.rules.angka_kredit import angka_kredit, find_jenjang
+
+        try:
+            name = find_jenjang(jenjang.value, policy.angka_kredit)
+            peg.angka_kredit = angka_kredit(peg.predikat, name, bulan.value, policy.angka_kredit)
+        except RuleError as exc:
+            if exc.code != "bulan-tidak-sah":
+                sink.place(exc.to_problem(), jenjang.ref)
