@@ -207,3 +207,22 @@ def test_real_subprocess_with_data_tables(source: tuple[Path, Path], tmp_path: P
 
     pegawai = pd.read_parquet(tmp_path / "data" / "pegawai.parquet")
     assert len(pegawai) == len(FILL) and pegawai["NIP"].str.len().eq(18).all()
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+def test_ods_from_libreoffice_users_gives_the_same_score_book(
+    source: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, roster = source
+    ods = tmp_path / "ods"
+    convert(sorted(folder.glob("*.xlsx")), ods, target="ods")
+    books = {}
+    for name, src in (("xlsx", folder), ("ods", ods)):
+        book = tmp_path / f"buku-{name}.xlsx"
+        code, _, err = run("konsolidasi", str(src), "--periode", "TW1", "--roster", str(roster),
+                           "--keluaran", str(book), "--jobs", "1", "--senyap")  # fmt: skip
+        assert code == 0, err
+        rows = list(openpyxl.load_workbook(book)["Pegawai"].iter_rows(values_only=True))
+        at = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")
+        books[name] = [r[:-2] for r in rows[at:]]  # all but the source file and sheet columns
+    assert books["ods"] == books["xlsx"]

@@ -359,16 +359,29 @@ def konsolidasi(
     pernah dijalankan), atau .ods. Setiap nilai dihitung ulang dari isian, setiap masalah
     dicatat dengan berkas, lembar, dan selnya. Workbook unit tidak pernah diubah.
     """
-    from sheetnilai.consolidate import InputFile, consolidate, sha256
+    from sheetnilai.consolidate import InputFile, consolidate, discover, sha256
     from sheetnilai.report import charts, tables
     from sheetnilai.roster import read_roster
-    from sheetnilai.scorebook import write_data, write_scorebook
+    from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
 
     policy = _policy(policy_path)
     period = periode.strip().upper()
     target = keluaran or Path(f"buku-nilai-{period}.xlsx")
     if target.exists() and not timpa:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+    if data_dir is not None and not timpa:
+        for sheet in (
+            "Ringkasan",
+            "Pegawai",
+            "Hasil Kerja",
+            "Distribusi",
+            "Masalah",
+            "Belum Masuk",
+            "Metadata",
+        ):
+            existing = data_dir / data_file_name(sheet, format_data)
+            if existing.exists():
+                raise SheetnilaiError("berkas-sudah-ada", {"path": existing})
     roster = None
     if roster_path is not None:
         roster = read_roster(roster_path, policy)
@@ -377,11 +390,8 @@ def konsolidasi(
     show = not senyap
     bar = None
     if show and sys.stderr.isatty():
-        bar = click.progressbar(
-            length=sum(1 for _ in sumber.rglob("*")) if sumber.is_dir() else 1,
-            label="Membaca workbook",
-            file=sys.stderr,
-        )
+        to_read = [f for f in discover(sumber)[0] if not f.status]
+        bar = click.progressbar(length=len(to_read), label="Membaca workbook", file=sys.stderr)
 
     def progress(info: InputFile) -> None:
         if bar is not None:

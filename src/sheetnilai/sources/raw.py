@@ -3,10 +3,15 @@
 `read_book` opens .xlsx/.xlsm (and .xltx/.xltm) and .ods files with the standard library only:
 `zipfile` for the package and `pyexpat` for the XML, one streaming pass per part. Each sheet part
 yields, per cell, whether it holds a formula (and its text), the value the application last
-computed, and a stored error such as ``#DIV/0!`` kept apart from values. python-calamine is
-faster but has no formula layer and turns errors into ""; openpyxl needs two passes (formulas,
-then values) and is ~10× slower (docs/integrations.md §2). VBA in an .xlsm is never loaded or
-run: the package is read as XML and ``vbaProject.bin`` is ignored.
+computed, and a stored error such as ``#DIV/0!`` kept apart from values. VBA in an .xlsm is never
+loaded or run: the package is read as XML and ``vbaProject.bin`` is ignored.
+
+Why not a library (docs/integrations.md §2, bench/read_raw.py): python-calamine has no formula
+layer and turns errors into ""; openpyxl needs two passes (formulas, then values) and one
+read-only pass alone takes 2-4× as long as this whole read. On our filled unit workbooks this
+reader takes ~2.0× python-calamine's time for files saved by LibreOffice or Excel and ~2.4× for
+files saved by openpyxl (no cached values, inline strings). Expat calling back into Python once
+per element is most of that; the sheet reader keeps the work per element small.
 
 Only cells that hold something are returned: a value, a formula or an error. Styled blank cells
 and the empty runs an .ods repeats by count are positions, not cells. Coordinates are 0-based
@@ -15,9 +20,12 @@ and the empty runs an .ods repeats by count are positions, not cells. Coordinate
 What is kept as stored, not interpreted:
 - numbers are floats (dates too: serial numbers in .xlsx, ISO text in .ods), booleans are bool;
 - a shared-formula child (``<f t="shared" si="0"/>``) has formula "" (present, no text); test the
-  presence of a formula, never its text (LibreOffice rewrites formulas when it saves);
+  presence of a formula, never its text (LibreOffice rewrites formulas when it saves). The other
+  cells of an array formula store no ``<f>`` and read as plain values;
 - defined names keep their reference text; .ods named ranges (``$'Sheet 1'.$A$1:.$B$2``) are
-  rewritten to the .xlsx form (``'Sheet 1'!$A$1:$B$2``) so `parse_ref` reads both.
+  rewritten to the .xlsx form (``'Sheet 1'!$A$1:$B$2``) so `parse_ref` reads both;
+- .ods has no "veryHidden" (LibreOffice saves such a sheet as "hidden"), and its hidden rows and
+  columns are reported up to the last cell with content (it hides runs to the sheet's end).
 
 Limits, for files that come from outside (a refusal is a `ReadError`, see `READ_ERROR_CODES`):
 - the file, and the sum of the uncompressed sizes its zip declares, may not exceed `max_bytes`
@@ -60,7 +68,7 @@ __all__ = [
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_RATIO = 200
 RATIO_MIN_SIZE = 10 * 1024 * 1024  # small members may compress well (a sheet of blanks does)
-MAX_CELLS = 5_000_000  # a unit workbook has ~2,000 per pegawai
+MAX_CELLS = 5_000_000  # a unit workbook holds ~500 per pegawai
 
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
@@ -95,6 +103,7 @@ _DAMAGE: tuple[type[BaseException], ...] = (
     NotImplementedError,  # a compression method zipfile lacks (deflate64, …)
     RuntimeError,  # zipfile: "password required" for an encrypted member
     UnicodeError,
+    LookupError,  # an XML declaration naming an unknown encoding
 )
 
 
@@ -105,6 +114,10 @@ class ReadError(Exception):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+        # Crosses process boundaries intact (a consolidation may read files in a pool).
+        return ReadError, (self.code, self.detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +150,7 @@ class RawBook:
 _CELL_PART = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _ROW_PART = re.compile(r"\$?([0-9]{1,7})")
 _COL_PART = re.compile(r"\$?([A-Za-z]{1,3})")
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")  # Excel and LibreOffice refuse these
 
 
 def _col_index(letters: str) -> int:
@@ -207,6 +221,8 @@ def parse_ref(ref: str) -> tuple[str | None, int, int, int, int]:
             raise ValueError(f"not a reference: {ref!r}")
     else:
         rest = text
+    if sheet is not None and _NOT_IN_SHEET_NAME.search(sheet):
+        raise ValueError(f"not a sheet name (another workbook?): {ref!r}")
     parts = rest.split(":")
     if len(parts) == 1:
         m = _CELL_PART.fullmatch(parts[0])
@@ -358,8 +374,8 @@ def _refuse_dtd(*_args: object) -> None:
     raise _DtdRefused
 
 
-def _parser() -> expat.XMLParserType:
-    p = expat.ParserCreate(namespace_separator="}")
+def _parser(namespaces: bool = True) -> expat.XMLParserType:
+    p = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     # One text callback per run of text (a formula arrives whole, not cut at each entity).
     p.buffer_text = True
     p.buffer_size = 1 << 16
@@ -374,7 +390,8 @@ def _parse(p: expat.XMLParserType, data: bytes, part: str) -> None:
         raise ReadError("zip-rusak", f"{part}: not well-formed XML ({e})") from None
     except _DtdRefused:
         raise ReadError("zip-rusak", f"{part}: a DTD is not allowed") from None
-    except (ValueError, IndexError, KeyError, OverflowError) as e:
+    except (ValueError, IndexError, KeyError, OverflowError, LookupError) as e:
+        # LookupError: an XML declaration naming an encoding Python does not know.
         raise ReadError("zip-rusak", f"{part}: {type(e).__name__}: {e}") from None
 
 
@@ -579,25 +596,29 @@ _AFTER_DATA = (
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts",
 )  # fmt: skip
-_SHEET_TAGS = _names(
-    _SML,
+_SHEET_LOCALS: dict[str, int] = {
     **dict.fromkeys(_AFTER_DATA, _AFTER),
     **dict.fromkeys(_RUN_PARTS, _RUN),
-    c=_C,
-    v=_V,
-    f=_F,
-    row=_ROW,
-    t=_T,
-    rPh=_RPH,
-    col=_COL,
-    sheetData=_DATA,
-    **{"is": _IS},
-)
+    "c": _C,
+    "v": _V,
+    "f": _F,
+    "row": _ROW,
+    "t": _T,
+    "rPh": _RPH,
+    "col": _COL,
+    "sheetData": _DATA,
+    "is": _IS,
+}
+_SHEET_TAGS = _names(_SML, **_SHEET_LOCALS)  # names as expat reports them with namespaces
+_PREFIXED_TAGS: dict[str, dict[str, int]] = {}  # "" or "x:" -> names as written
 _DIGITS = "0123456789"
 _BODY = re.compile(rb"<[A-Za-z_]")
 _LOOSE = re.compile(rb">[ \t\r\n]+<")
 _TIGHTEN = re.compile(rb"(<!--.*?-->|<!\[CDATA\[.*?\]\]>)|(</[^<>]*>|/>)[ \t\r\n]+(?=<)", re.S)
 _DECLARATION = re.compile(r"^\ufeff?<\?xml[^>]*\?>")
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*((?:\s[^<>]*?)?)/?>")
+_XMLNS = re.compile(rb"""\sxmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SML_BYTES = tuple(ns.encode() for ns in _SML)
 
 
 _REFS: dict[str, tuple[int, int]] = {}  # "AE22" -> (21, 30): the same few thousand recur
@@ -624,45 +645,75 @@ _RAW_CELL_FACTORY = (
 )
 
 
-def _tighten(data: bytes) -> bytes:
-    """UTF-8 sheet XML with no whitespace after closing tags.
+def _sheet_parser(data: bytes) -> tuple[bytes, expat.XMLParserType, dict[str, int]]:
+    """The sheet XML to parse, its parser, and the element names that parser will report.
 
-    The sheet reader takes each text from the position where its element starts up to where
-    the next element starts, so it needs no end-of-element callback (a third of the parse
-    time). That holds when nothing but leaf text sits between tags, as Excel, LibreOffice,
-    Google Sheets, openpyxl and XlsxWriter write it. Indented XML first loses the whitespace
-    after its closing tags: in SpreadsheetML that whitespace never belongs to a value (a <v>
-    or <t> holds no elements), and comments and CDATA sections are copied untouched.
+    Two things make the single pass cheaper, both only where they cannot change the result:
+
+    - The reader takes each text from the position where its element starts up to where the
+      next element starts, so it needs no end-of-element callback (a third of the parse
+      time). That holds when nothing but leaf text sits between tags, as Excel, LibreOffice,
+      Google Sheets, openpyxl and XlsxWriter write it. Indented XML first loses the
+      whitespace after its closing tags: in SpreadsheetML that whitespace never belongs to a
+      value (a <v> or <t> holds no elements); comments and CDATA sections are kept as they are.
+    - Namespace processing costs a tenth of the parse. It is left off when the root element
+      binds the spreadsheet namespace to one prefix (or to none) and nothing up to the end of
+      <sheetData> declares another; names are then matched as written ("c" or "x:c").
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         data = _DECLARATION.sub("", data.decode("utf-16")).encode()
     body = _BODY.search(data)
-    if body is None or _LOOSE.search(data, body.start()) is None:
-        return data
-    return _TIGHTEN.sub(lambda m: m[1] or m[2], data)
+    if body is None:
+        return data, _parser(), _SHEET_TAGS
+    if _LOOSE.search(data, body.start()) is not None:
+        data = _TIGHTEN.sub(lambda m: m[1] or m[2], data)
+        body = _BODY.search(data)
+        assert body is not None
+    prefix = _sml_prefix(data, body.start())
+    if prefix is None:
+        return data, _parser(), _SHEET_TAGS
+    tags = _PREFIXED_TAGS.get(prefix)
+    if tags is None:
+        tags = _PREFIXED_TAGS[prefix] = {prefix + k: v for k, v in _SHEET_LOCALS.items()}
+    return data, _parser(namespaces=False), tags
+
+
+def _sml_prefix(data: bytes, start: int) -> str | None:
+    """ "" or "x:" when the root alone binds the spreadsheet namespace; else None."""
+    if data.find(b"<!", 0, start) >= 0:
+        return None  # a comment or DTD before the root: let expat sort it out
+    root = _ROOT.match(data, start)
+    if root is None:
+        return None
+    bound = [m[1] or b"" for m in _XMLNS.finditer(root[2]) if (m[2] or m[3] or b"") in _SML_BYTES]
+    prefix = root[1] or b""
+    if bound != [prefix]:
+        return None  # not bound, bound twice, or the root is in another namespace
+    end = data.rfind(b"sheetData>")
+    if data.find(b"xmlns", root.end(), end if end > root.end() else len(data)) >= 0:
+        return None
+    return prefix.decode() + ":" if prefix else ""
 
 
 def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet) -> None:
     """Fill `sheet` from one worksheet part in a single expat pass.
 
     This is the hot loop of the consolidation, so it is written for speed:
-    - only start-of-element and text callbacks are set (see `_tighten`); a cell is stored when
-      the next cell, row or other element starts, or at the end;
+    - only start-of-element and text callbacks are set (see `_sheet_parser`); a cell is
+      stored when the next cell, row or other element starts, or at the end;
     - text arrives as one chunk per element (buffer_text), so a value is usually one list item
       and `buf` only holds the current row;
     - "r" is parsed only for cells that hold something (a third of them are styled blanks);
     - after the last cell the callbacks are removed and expat checks the rest on its own.
     """
-    data = _tighten(data)
+    data, p, tags = _sheet_parser(data)
     cells = sheet.cells
     hidden_rows = sheet.hidden_rows
     hidden_cols = sheet.hidden_cols
-    tags = _SHEET_TAGS
     refs = _REFS
     new, set_value, set_formula, set_error = _RAW_CELL_FACTORY
     C, V, F, ROW, IS, T, RPH, COL, RUN, DATA = _C, _V, _F, _ROW, _IS, _T, _RPH, _COL, _RUN, _DATA
     buf: list[str] = []
-    p = _parser()
     in_data = False
     pending = False  # a <c> has started and is not yet stored
     ref: str | None = None  # its "r", or None when absent
@@ -689,7 +740,10 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
             key = (row, col)
         stop = len(buf)
         inline: str | None = None
-        if runs is not None:
+        if runs is not None and len(runs) == 1 and runs[0] >= 0:
+            inline = buf[runs[0]] if stop - runs[0] == 1 else "".join(buf[runs[0] : stop])
+            stop = is_at
+        elif runs is not None:
             pieces: list[str] = []
             for mark in reversed(runs):
                 if mark >= 0:
@@ -859,7 +913,7 @@ _A_S_NAME = f"{_STYLE}}}name"
 _A_S_FAMILY = f"{_STYLE}}}family"
 _NUMERIC = frozenset({"float", "percentage", "currency"})
 _MAX_SPACES = 32_767  # a cell holds at most 32,767 characters
-# Error results other producers store as plain strings next to a formula.
+# Error results that producers other than LibreOffice store as plain strings with a formula.
 _ERROR_TEXT = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)|Err:\d{3}")
 _FORMULA_NS = re.compile(r"[A-Za-z][\w.-]*:(?==)")
 
@@ -894,7 +948,9 @@ def _ods_range(address: str) -> str:
     sheet: str | None = None
     cells: list[str] = []
     for part in parts:
-        text = part.lstrip("$")
+        text = part
+        if text.startswith("$") and (text.startswith("'", 1) or "." in text):
+            text = text[1:]  # "$Sheet1.A1": the $ belongs to the sheet name
         name: str | None = None
         if text.startswith("'"):
             j = 1
@@ -942,7 +998,7 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
     hidden_col_runs: list[tuple[int, int]] = []
     cell_attrs: dict[str, str] | None = None
     paragraphs: list[str] | None = None
-    in_p = False
+    in_p = 0  # depth of text:p (a note inside a paragraph holds paragraphs of its own)
     annotation = 0
     style_name: str | None = None
     style_family: str | None = None
@@ -958,8 +1014,10 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
                 cell_attrs = attrs
                 paragraphs = None
         elif code == _O_P:
-            if cell_attrs is not None and not annotation:
-                in_p = True
+            if in_p:
+                in_p += 1
+            elif cell_attrs is not None and not annotation and depth == 1:
+                in_p = 1
                 del buf[:]
         elif code == _O_S:
             if in_p and not annotation:
@@ -1020,7 +1078,7 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
         if code is None:
             return
         if code == _O_CELL:
-            if cell_attrs is None:
+            if cell_attrs is None or depth != 1:
                 return
             a = cell_attrs
             cell_attrs = None
@@ -1034,10 +1092,11 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
             col += n
         elif code == _O_P:
             if in_p:
-                in_p = False
-                if paragraphs is None:
-                    paragraphs = []
-                paragraphs.append("".join(buf))
+                in_p -= 1
+                if not in_p:
+                    if paragraphs is None:
+                        paragraphs = []
+                    paragraphs.append("".join(buf))
         elif code == _O_ROW:
             if depth != 1:
                 return
@@ -1051,6 +1110,7 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
             if row_hidden:
                 hidden_row_runs.append((row, row_rep))
             row += row_rep
+            del buf[:]  # text outside paragraphs (indentation) is never kept
         elif code == _O_ANNOTATION:
             annotation -= 1
         elif code == _O_TABLE:
@@ -1097,7 +1157,12 @@ def _ods_cell(a: dict[str, str], paragraphs: list[str] | None) -> RawCell | None
         value = text  # a formula whose result is "" is stored with an empty paragraph
     else:
         value = text or None
-    if formula is not None and isinstance(value, str) and _ERROR_TEXT.fullmatch(value):
+    if (
+        formula is not None
+        and isinstance(value, str)
+        and _A_CALC_TYPE not in a  # LibreOffice says "error" itself (above)
+        and _ERROR_TEXT.fullmatch(value)
+    ):
         return RawCell(None, formula, value)
     if value is None and formula is None:
         return None
