@@ -249,9 +249,14 @@ def _cross_checks(result: Consolidation, roster: Roster | None) -> None:
                         )
                     )
                 continue
-            file_name = by_unit[unit_name.casefold()][0].name
+            sent = by_unit[unit_name.casefold()][0]
+            if sent.period_missing:
+                continue  # reported once for the file; nothing was read for this period
+            file_name = sent.name
             for p in members:
-                if p.nip not in assessed:
+                # A sheet whose NIP is damaged still belongs to its pegawai: match by nama.
+                named = " ".join(p.nama.split()).casefold() in sent.sheet_names
+                if p.nip not in assessed and not named:
                     result.problems.append(
                         Problem.make("pegawai-belum-masuk", file=file_name, nip=p.nip, nama=p.nama)
                     )
@@ -289,8 +294,13 @@ def _distribution(
     wanted = {k.casefold(): v for k, v in by_unit.items()}
     policy = result.policy.distribusi
     for unit in result.units:
+        if unit.period_missing:
+            continue
         org = wanted.get(unit.unit.casefold()) or unit.org_predikat or default
         counts = count_predikat(p.predikat for p in unit.pegawai if p.predikat is not None)
+        if org is None and unit.org_unreadable:
+            result.distribution[unit.name] = (None, None)  # already reported as unknown text
+            continue
         if org is None:
             unit.problems.append(
                 Problem.make(

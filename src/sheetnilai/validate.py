@@ -108,6 +108,9 @@ class UnitResult:
     problems: list[Problem] = field(default_factory=list)
     org_predikat: OrgPredikat | None = None
     org_cell: str = ""
+    org_unreadable: bool = False  # the Rekap holds text that is no organisation predikat
+    period_missing: bool = False  # the workbook's scheme has no such period: nothing was read
+    sheet_names: dict[str, str] = field(default_factory=dict)  # normalised nama -> sheet title
 
 
 class _Sink:
@@ -159,7 +162,9 @@ def check_unit(
         unit_sink.add(
             "periode-tidak-ada-di-templat", period=period, available=", ".join(book.periods)
         )
+        result.period_missing = True
         return result
+    result.sheet_names = {_norm(s.nama): s.title for s in book.sheets if s.nama}
     if not book.sheets:
         unit_sink.add("workbook-tanpa-skp")
     org_cell = book.org_predikat.get(period)
@@ -169,8 +174,8 @@ def check_unit(
             try:
                 result.org_predikat = parse_org_predikat(org_cell.value)
             except RuleError as exc:
-                unit_sink.place(exc.to_problem(), org_cell.ref)
-                result.problems[-1] = result.problems[-1].at(sheet=RECAP_SHEET)
+                result.org_unreadable = True
+                unit_sink.place(exc.to_problem().at(sheet=RECAP_SHEET), org_cell.ref)
     for sheet in book.sheets:
         _check_sheet(book, sheet, period, policy, roster, result)
     return result
@@ -322,7 +327,13 @@ def _check_hasil_kerja(
     rhk_no, rhk_text, rhk_atasan, rhk_jenis = 0, "", "", ""
     rhk_rows: dict[int, tuple[Row, int]] = {}  # rhk number -> (first row, IKI count)
     iki_count = 0
+    content_keys = (*PLAN_CONTENT, k_real, k_cap)
     for row in sheet.hasil_kerja:
+        if not row.has_content(content_keys):
+            # An unused row: only its capaian formula must still be there.
+            if row.formula_missing(k_cap):
+                sink.add("rumus-dihapus", row.get(k_cap).ref, what=f"Capaian {period}")
+            continue
         cap_cell = row.get(k_cap)
         inputs_present = row.has_content(PLAN_CONTENT) or not row.get(k_real).blank
         if row.get("rhk").text:

@@ -9,10 +9,12 @@ rows inserted inside a block and hidden or moved columns do not break reading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sheetnilai.problems import Problem
+from sheetnilai.rules.nip import compact
 from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_ref
 from sheetnilai.workbook.layout import (
     META_SHEET,
@@ -47,19 +49,45 @@ class Cell:
 EMPTY = Cell(None, "")
 
 
-@dataclass(slots=True)
 class Row:
-    """A row of a keyed block: cells by column key."""
+    """A row of a keyed block; cells are made on access (most of a block is never read)."""
 
-    row: int  # 0-based
-    cells: dict[str, Cell]
+    __slots__ = ("_cols", "_sheet", "row")
+
+    def __init__(self, row: int, sheet: RawSheet, cols: Mapping[str, int]) -> None:
+        self.row = row  # 0-based
+        self._sheet = sheet
+        self._cols = cols
 
     def get(self, key: str) -> Cell:
-        return self.cells.get(key, EMPTY)
+        col = self._cols.get(key)
+        if col is None:
+            return EMPTY
+        raw = self._sheet.cells.get((self.row, col))
+        if raw is None:
+            return Cell(None, cell_ref(self.row, col))
+        return Cell(raw.value, cell_ref(self.row, col), raw.formula, raw.error)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._cols)
+
+    def formula_missing(self, key: str) -> bool:
+        """True when the column exists here but the cell holds no formula."""
+        col = self._cols.get(key)
+        if col is None:
+            return False
+        raw = self._sheet.cells.get((self.row, col))
+        return raw is None or raw.formula is None
 
     def has_content(self, keys: tuple[str, ...] | None = None) -> bool:
-        chosen = keys if keys is not None else tuple(self.cells)
-        return any(not self.get(k).blank for k in chosen)
+        cells = self._sheet.cells
+        for key in self._cols if keys is None else keys:
+            col = self._cols.get(key)
+            raw = cells.get((self.row, col)) if col is not None else None
+            if raw is not None and raw.value is not None and raw.value != "":
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -76,7 +104,10 @@ class SkpSheet:
 
     @property
     def nip(self) -> str:
-        return self.ident("peg_nip").text
+        """The NIP as text; a NIP typed in groups ("19660801 198803 1 001") is compacted."""
+        text = self.ident("peg_nip").text
+        digits = compact(text)
+        return digits if len(digits) == 18 and digits.isdigit() else text
 
     @property
     def nama(self) -> str:
@@ -141,13 +172,13 @@ def _keyed_block(
     if found is None:
         return None
     src, r1, c1, r2, c2 = found
-    keys: list[tuple[int, str]] = []
+    cols: dict[str, int] = {}
     for c in range(c1, c2 + 1):
         key = src.cells.get((r1, c))
-        if key is not None and isinstance(key.value, str) and key.value:
-            keys.append((c, key.value))
-    rows = [Row(r, {k: _cell(src, r, c) for c, k in keys}) for r in range(r1 + 1, r2 + 1)]
-    return [k for _, k in keys], rows
+        if key is not None and isinstance(key.value, str) and key.value and key.value not in cols:
+            cols[key.value] = c
+    rows = [Row(r, src, cols) for r in range(r1 + 1, r2 + 1)]
+    return list(cols), rows
 
 
 def _meta(book: RawBook, name: str) -> object:

@@ -1,0 +1,1027 @@
+"""A corpus of bad input for `sheetnilai konsolidasi`, one case per kind of mistake.
+
+One module fixture builds a clean, fully filled source folder with the real CLI
+(`tests/support/corpus.py`: 4 units × 4 pegawai, TW1 filled, recalculated once in LibreOffice).
+Every case copies it, plants one mistake the way it happens in practice (a file cut short, a
+cell typed over with openpyxl, a cached value written into the sheet XML, …), runs
+`sheetnilai konsolidasi` through the CLI and reads the score book back. It asserts:
+
+- the exact problem code on the "Masalah" sheet, with its severity, file (relative name),
+  sheet, cell and NIP;
+- the exit code: 3 when the mistake is a galat, 0 when it only yields peringatan/catatan;
+- that the score book still holds every untouched pegawai on the "Pegawai" sheet, with the
+  predikat the rules give (one bad file or cell never costs the others their result);
+- that no source file changed (SHA-256 before and after the run).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
+
+from sheetnilai.cli import EXIT_DATA_ERRORS, cli
+from sheetnilai.rules.labels import Predikat, Rating
+from sheetnilai.workbook.layout import IKI_PER_RHK, META_SHEET, RECAP_SHEET
+from tests.support.corpus import (
+    EXTRA_UNIT,
+    HK_COL,
+    INSERTED_ROW,
+    INSERTED_SHEET,
+    INSERTED_UNIT,
+    LAYOUT,
+    PERIOD,
+    UNITS,
+    Corpus,
+    add_zip_bomb,
+    edit,
+    entity_bomb,
+    hashes,
+    hk_ref,
+    ident_ref,
+    make_corpus,
+    mark_encrypted,
+    nilai_ref,
+    ods_cell_bomb,
+    ole_file,
+    pk_umpan_ref,
+    put,
+    recap_org_ref,
+    ref,
+    rewrite_member,
+    set_cached_number,
+)
+
+GALAT, PERINGATAN, CATATAN = "galat", "peringatan", "catatan"
+OK = 0
+
+SEKRETARIAT, PENDIDIKAN, KESEHATAN, KECAMATAN = UNITS
+
+
+# --- the clean folder --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return make_corpus(tmp_path_factory.mktemp("korpus"))
+
+
+def consolidate(
+    folder: Path, corpus: Corpus, out: Path, period: str = PERIOD, *extra: str
+) -> tuple[int, str]:
+    args = ["konsolidasi", str(folder), "--periode", period, "--roster", str(corpus.roster),
+            "--keluaran", str(out), "--jobs", "1", "--senyap", *extra]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def rows(wb: openpyxl.Workbook, sheet: str, first: str) -> list[dict[str, Any]]:
+    """The data rows of a score book table whose header row starts with `first`."""
+    ws = wb[sheet]
+    data = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(data) if r and r[0] == first)
+    header = data[at]
+    return [
+        dict(zip(header, r, strict=True))
+        for r in data[at + 1 :]
+        if r[0] is not None and r[0] != "(tidak ada data)"
+    ]
+
+
+def cells(wb: openpyxl.Workbook, sheet: str, first: str) -> list[dict[str, Any]]:
+    """Like `rows`, but openpyxl cells (to check data types)."""
+    ws = wb[sheet]
+    data = list(ws.iter_rows())
+    at = next(i for i, r in enumerate(data) if r and r[0].value == first)
+    header = [c.value for c in data[at]]
+    return [dict(zip(header, r, strict=True)) for r in data[at + 1 :] if r[0].value is not None]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One row of the Masalah sheet: (Tingkat, Kode, Berkas, Lembar, Sel, NIP)."""
+
+    severity: str
+    code: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    nip: str = ""
+
+
+def masalah(wb: openpyxl.Workbook) -> list[Found]:
+    return [
+        Found(*(str(r[k] or "") for k in ("Tingkat", "Kode", "Berkas", "Lembar", "Sel", "NIP")))
+        for r in rows(wb, "Masalah", "Tingkat")
+    ]
+
+
+def test_clean_folder_consolidates_without_problems(corpus: Corpus, tmp_path: Path) -> None:
+    book = tmp_path / "buku.xlsx"
+    code, out = consolidate(corpus.clean, corpus, book)
+    assert code == OK, out
+    wb = openpyxl.load_workbook(book)
+    assert masalah(wb) == []
+    people = {r["NIP"]: r for r in rows(wb, "Pegawai", "NIP")}
+    assert set(people) == set(corpus.people)
+    for nip, p in corpus.people.items():
+        assert people[nip]["Predikat"] == p.predikat.label, nip
+    assert {r["Unit Kerja"]: r["Status"] for r in rows(wb, "Distribusi", "Unit Kerja")} == {
+        **dict.fromkeys(UNITS, "Sesuai"),
+        "INSTANSI (seluruh unit)": "Belum diperiksa",
+    }
+    assert rows(wb, "Belum Masuk", "NIP") == []
+    assert hashes(corpus.clean) == corpus.hashes
+
+
+# --- the cases -----------------------------------------------------------------------------
+
+
+@dataclass
+class Expect:
+    found: list[Found]  # rows that must be on the Masalah sheet, exactly
+    exit_code: int
+    touched: set[str] = field(default_factory=set)  # NIPs whose result may change or vanish
+    predikat: dict[str, str] = field(default_factory=dict)  # NIP -> predikat label, if new
+    period: str = PERIOD
+    args: tuple[str, ...] = ()  # more options for `sheetnilai konsolidasi`
+    only: bool = False  # `found` is the whole Masalah sheet
+    absent: tuple[str, ...] = ()  # codes that must not appear
+    check: Callable[[openpyxl.Workbook], None] | None = None
+
+
+@dataclass
+class Src:
+    """The copied source folder of one case, with the corpus' names for things."""
+
+    folder: Path
+    corpus: Corpus
+
+    def path(self, unit: str) -> Path:
+        return self.folder / self.corpus.file_of(unit)
+
+    def file(self, unit: str) -> str:
+        return self.corpus.file_of(unit)
+
+    def nip(self, unit: str, k: int) -> str:
+        """The k-th pegawai (sheet order) of a unit."""
+        return self.corpus.unit_nips(unit)[k]
+
+    def sheet(self, unit: str, k: int) -> str:
+        return self.corpus.where[self.nip(unit, k)][1]
+
+    def nips(self, unit: str) -> set[str]:
+        return set(self.corpus.unit_nips(unit))
+
+    def at(self, severity: str, code: str, unit: str, k: int, cell: str = "") -> Found:
+        """A problem on the k-th SKP sheet of a unit."""
+        return Found(severity, code, self.file(unit), self.sheet(unit, k), cell, self.nip(unit, k))
+
+
+Case = Callable[[Src], Expect]
+
+TW1_REAL, TW1_BUKTI, TW1_UMPAN, TW1_CAP = (
+    f"{k}@{PERIOD}" for k in ("realisasi", "bukti", "umpan_balik", "capaian")
+)
+
+
+def _file_level(s: Src, unit: str | None, code: str, name: str | None = None) -> Expect:
+    """A file that cannot be read: one galat on the file, and its status in the Metadata.
+
+    `unit`: the unit whose own workbook this is (it then has not arrived), or None for an extra
+    file named `name`.
+    """
+    name = name or s.file(unit or "")
+
+    def status(wb: openpyxl.Workbook) -> None:
+        meta = {r["Butir"]: r["Nilai"] for r in rows(wb, "Metadata", "Butir")}
+        assert meta[f"Berkas: {name}"].startswith(f"galat: {code};")
+
+    found = [Found(GALAT, code, name)]
+    if unit is not None:
+        found.append(Found(PERINGATAN, "unit-belum-masuk"))
+    touched = s.nips(unit) if unit is not None else set()
+    return Expect(found, EXIT_DATA_ERRORS, touched=touched, only=True, check=status)
+
+
+# 1 ------------------------------------------------------------------------------------------
+def damaged_zip(s: Src) -> Expect:
+    path = s.path(KESEHATAN)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # an upload cut short
+    return _file_level(s, KESEHATAN, "zip-rusak")
+
+
+# 2
+def empty_file(s: Src) -> Expect:
+    s.path(KESEHATAN).write_bytes(b"")
+    return _file_level(s, KESEHATAN, "berkas-kosong")
+
+
+# 3
+def password_protected(s: Src) -> Expect:
+    # Excel saves a workbook with an opening password as an OLE file holding the encrypted
+    # package (MS-OFFCRYPTO).
+    s.path(KESEHATAN).write_bytes(ole_file(("EncryptedInfo", "EncryptedPackage")))
+    return _file_level(s, KESEHATAN, "berkas-berkata-sandi")
+
+
+# 4
+def pdf_renamed(s: Src) -> Expect:
+    s.path(KESEHATAN).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    return _file_level(s, KESEHATAN, "bukan-spreadsheet")
+
+
+def text_renamed(s: Src) -> Expect:
+    s.path(KESEHATAN).write_text("NIP;Nama;Predikat\n197006161994112105;Budi;Baik\n")
+    return _file_level(s, KESEHATAN, "bukan-spreadsheet")
+
+
+# 5
+def old_xls_named_xlsx(s: Src) -> Expect:
+    s.path(KESEHATAN).write_bytes(ole_file(("Workbook", "\x05SummaryInformation")))
+    return _file_level(s, KESEHATAN, "format-xls-lama")
+
+
+def old_xls_by_extension(s: Src) -> Expect:
+    (s.folder / "arsip SKP 2025.xls").write_bytes(ole_file(("Workbook",)))
+    (s.folder / "arsip SKP 2024.xlsb").write_bytes(b"PK\x03\x04" + bytes(60))
+    return Expect(
+        [
+            Found(GALAT, "format-xls-lama", "arsip SKP 2025.xls"),
+            Found(GALAT, "format-xls-lama", "arsip SKP 2024.xlsb"),
+        ],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 6
+def zip_bomb(s: Src) -> Expect:
+    # A real unit workbook with one extra member of 201 MiB of zeros (~0.2 MiB compressed).
+    add_zip_bomb(s.path(KESEHATAN), 201 * 1024 * 1024)
+    return _file_level(s, KESEHATAN, "berkas-terlalu-besar")
+
+
+# 7
+def excel_lock_file(s: Src) -> Expect:
+    (s.folder / f"~${s.file(PENDIDIKAN)}").write_bytes(b"\x0bBudi Santo" + bytes(154))
+    return Expect(
+        [Found(CATATAN, "berkas-kunci-dilewati", f"~${s.file(PENDIDIKAN)}")], OK, only=True
+    )
+
+
+def libreoffice_lock_file(s: Src) -> Expect:
+    name = f".~lock.{s.file(PENDIDIKAN)}#"
+    (s.folder / name).write_text("Budi,host,budi,29.11.2026 09:00,file:///home/budi;")
+    return Expect([Found(CATATAN, "berkas-kunci-dilewati", name)], OK, only=True)
+
+
+# 8
+def not_a_template(s: Src) -> Expect:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NIP", "Nama", "Predikat"])
+    ws.append(["197006161994112105", "Pegawai 06 Pendidikan", "Baik"])
+    wb.save(s.folder / "rekap manual.xlsx")
+    return Expect(
+        [Found(GALAT, "bukan-templat-sheetnilai", "rekap manual.xlsx")],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 9
+def unknown_template_version(s: Src) -> Expect:
+    with edit(s.path(KESEHATAN)) as wb:
+        ws = wb[META_SHEET]
+        assert ws["A2"].value == "versi"
+        ws["B2"] = 99
+    return Expect(
+        [
+            Found(GALAT, "versi-templat-tidak-dikenal", s.file(KESEHATAN), META_SHEET),
+            Found(PERINGATAN, "unit-belum-masuk"),
+        ],
+        EXIT_DATA_ERRORS,
+        touched=s.nips(KESEHATAN),
+        only=True,
+    )
+
+
+# 10
+def nip_as_number(s: Src) -> Expect:
+    nip = s.nip(PENDIDIKAN, 1)
+    # Typed into a General cell, Excel keeps 15 significant digits: the last three are gone.
+    number = float(int(nip[:15]) * 1000)
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 1)], ident_ref("peg_nip"), number)
+    stored = str(int(number))
+    return Expect(
+        [
+            Found(
+                GALAT,
+                "nip-angka",
+                s.file(PENDIDIKAN),
+                s.sheet(PENDIDIKAN, 1),
+                ident_ref("peg_nip"),
+                stored,
+            ),
+        ],
+        EXIT_DATA_ERRORS,
+        touched={nip, stored},
+    )
+
+
+# 11
+def nip_17_digits(s: Src) -> Expect:
+    nip = s.nip(PENDIDIKAN, 2)
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 2)], ident_ref("peg_nip"), nip[:-1])
+    return Expect(
+        [
+            Found(
+                GALAT,
+                "nip-panjang",
+                s.file(PENDIDIKAN),
+                s.sheet(PENDIDIKAN, 2),
+                ident_ref("peg_nip"),
+                nip[:-1],
+            ),
+        ],
+        EXIT_DATA_ERRORS,
+        touched={nip, nip[:-1]},
+    )
+
+
+# 12
+def identity_differs(s: Src) -> Expect:
+    with edit(s.path(KESEHATAN)) as wb:
+        put(wb[s.sheet(KESEHATAN, 1)], ident_ref("peg_nama"), "Pegawai Sepuluh, S.Kep.")
+    return Expect(
+        [s.at(PERINGATAN, "identitas-berbeda", KESEHATAN, 1, ident_ref("peg_nama"))],
+        OK,
+        only=True,
+    )
+
+
+# 13
+def same_nip_in_two_workbooks(s: Src) -> Expect:
+    nip = s.nip(KESEHATAN, 1)
+    lost = s.nip(KECAMATAN, 1)
+    with edit(s.path(KECAMATAN)) as wb:
+        put(wb[s.sheet(KECAMATAN, 1)], ident_ref("peg_nip"), nip)
+    first = (s.file(KESEHATAN), s.sheet(KESEHATAN, 1))
+    second = (s.file(KECAMATAN), s.sheet(KECAMATAN, 1))
+
+    def both_named(wb: openpyxl.Workbook) -> None:
+        pesan = {
+            (r["Berkas"], r["Lembar"]): r["Pesan"]
+            for r in rows(wb, "Masalah", "Tingkat")
+            if r["Kode"] == "nip-ganda-antar-lembar"
+        }
+        assert f"{second[0]} › {second[1]}" in pesan[first]
+        assert f"{first[0]} › {first[1]}" in pesan[second]
+
+    return Expect(
+        [
+            Found(GALAT, "nip-ganda-antar-lembar", *first, "", nip),
+            Found(GALAT, "nip-ganda-antar-lembar", *second, "", nip),
+        ],
+        EXIT_DATA_ERRORS,
+        touched={nip, lost},
+        check=both_named,
+    )
+
+
+def same_nip_in_two_sheets(s: Src) -> Expect:
+    nip, lost = s.nip(SEKRETARIAT, 1), s.nip(SEKRETARIAT, 2)
+    with edit(s.path(SEKRETARIAT)) as wb:
+        put(wb[s.sheet(SEKRETARIAT, 2)], ident_ref("peg_nip"), nip)
+    return Expect(
+        [
+            Found(
+                GALAT,
+                "nip-ganda-antar-lembar",
+                s.file(SEKRETARIAT),
+                s.sheet(SEKRETARIAT, k),
+                "",
+                nip,
+            )
+            for k in (1, 2)
+        ],
+        EXIT_DATA_ERRORS,
+        touched={nip, lost},
+    )
+
+
+# 14
+def unit_missing(s: Src) -> Expect:
+    s.path(KECAMATAN).unlink()
+    waiting = s.nips(KECAMATAN)
+
+    def waits_for_unit(wb: openpyxl.Workbook) -> None:
+        belum = {r["NIP"]: r for r in rows(wb, "Belum Masuk", "NIP")}
+        assert set(belum) == waiting
+        assert {r["Menunggu"] for r in belum.values()} == {"unit kerja"}
+        assert {r["Unit Kerja"] for r in belum.values()} == {KECAMATAN}
+
+    return Expect(
+        [Found(PERINGATAN, "unit-belum-masuk")],
+        OK,
+        touched=waiting,
+        only=True,
+        check=waits_for_unit,
+    )
+
+
+# 15
+def unit_not_in_roster(s: Src) -> Expect:
+    name = f"{EXTRA_UNIT}.xlsx"
+    shutil.copy(s.corpus.extra, s.folder / name)
+    extra = s.corpus.extra_people
+
+    def also_scored(wb: openpyxl.Workbook) -> None:
+        got = {r["NIP"]: r["Predikat"] for r in rows(wb, "Pegawai", "NIP")}
+        assert {n: got.get(n) for n in extra} == {n: p.predikat.label for n, p in extra.items()}
+
+    return Expect(
+        [Found(PERINGATAN, "unit-tidak-di-daftar", name)]
+        + [
+            Found(
+                PERINGATAN,
+                "pegawai-tidak-di-daftar",
+                name,
+                s.corpus.where[n][1],
+                ident_ref("peg_nip"),
+                n,
+            )
+            for n in extra
+        ],
+        OK,
+        only=True,
+        check=also_scored,
+    )
+
+
+# 16
+def rating_missing(s: Src) -> Expect:
+    with edit(s.path(KESEHATAN)) as wb:
+        put(wb[s.sheet(KESEHATAN, 2)], nilai_ref("rating_hasil"), None)
+    nip, head = s.nip(KESEHATAN, 2), s.corpus.people[s.nip(KESEHATAN, 0)]
+
+    def waits_for_penilai(wb: openpyxl.Workbook) -> None:
+        belum = {r["NIP"]: r for r in rows(wb, "Belum Masuk", "NIP")}
+        assert set(belum) == {nip}
+        assert belum[nip]["Menunggu"] == f"pejabat penilai ({head.nama}, NIP {head.nip})"
+        assert {r["NIP"]: r["Predikat"] for r in rows(wb, "Pegawai", "NIP")}[nip] in ("", None)
+
+    return Expect(
+        [s.at(GALAT, "rating-kosong", KESEHATAN, 2, nilai_ref("rating_hasil"))],
+        EXIT_DATA_ERRORS,
+        touched={nip},
+        only=True,
+        check=waits_for_penilai,
+    )
+
+
+# 17
+def rating_not_a_label(s: Src) -> Expect:
+    with edit(s.path(KESEHATAN)) as wb:
+        put(wb[s.sheet(KESEHATAN, 1)], nilai_ref("rating_hasil"), "Baik sekali")
+    return Expect(
+        [s.at(GALAT, "rating-label-tidak-sah", KESEHATAN, 1, nilai_ref("rating_hasil"))],
+        EXIT_DATA_ERRORS,
+        touched={s.nip(KESEHATAN, 1)},
+        only=True,
+    )
+
+
+# 18
+def rating_tolerant_spelling(s: Src) -> Expect:
+    nip = s.nip(KESEHATAN, 0)  # rated Di Atas / Di Atas: Sangat Baik
+    with edit(s.path(KESEHATAN)) as wb:
+        put(wb[s.sheet(KESEHATAN, 0)], nilai_ref("rating_hasil"), "diatas")
+
+    def still_scored(wb: openpyxl.Workbook) -> None:
+        got = {r["NIP"]: r for r in rows(wb, "Pegawai", "NIP")}[nip]
+        assert got["Rating hasil kerja"] == Rating.DI_ATAS.label
+
+    return Expect(
+        [s.at(PERINGATAN, "rating-ejaan", KESEHATAN, 0, nilai_ref("rating_hasil"))],
+        OK,
+        predikat={nip: Predikat.SANGAT_BAIK.label},
+        only=True,
+        check=still_scored,
+    )
+
+
+# 19
+def rhk_without_iki(s: Src) -> Expect:
+    with edit(s.path(KECAMATAN)) as wb:
+        ws = wb[s.sheet(KECAMATAN, 2)]
+        second_rhk = IKI_PER_RHK  # the first row of the second RHK block
+        put(ws, hk_ref("rhk", second_rhk), "Terselenggaranya rapat koordinasi")
+        put(ws, hk_ref("rhk_atasan", second_rhk), "Meningkatnya koordinasi kecamatan")
+    return Expect(
+        [s.at(GALAT, "rhk-tanpa-iki", KECAMATAN, 2, hk_ref("iki", second_rhk))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 20
+def iki_without_target(s: Src) -> Expect:
+    with edit(s.path(KECAMATAN)) as wb:
+        put(wb[s.sheet(KECAMATAN, 3)], hk_ref("target", 1), None)
+    return Expect(
+        [s.at(GALAT, "iki-tanpa-target", KECAMATAN, 3, hk_ref("target", 1))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 21
+def realisasi_missing(s: Src) -> Expect:
+    with edit(s.path(KECAMATAN)) as wb:
+        put(wb[s.sheet(KECAMATAN, 1)], hk_ref(TW1_REAL, 0), None)
+    return Expect(
+        [s.at(GALAT, "realisasi-kosong", KECAMATAN, 1, hk_ref(TW1_REAL, 0))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 22
+def realisasi_not_a_number(s: Src) -> Expect:
+    with edit(s.path(KECAMATAN)) as wb:
+        put(wb[s.sheet(KECAMATAN, 0)], hk_ref(TW1_REAL, 0), "95%")
+    return Expect(
+        [s.at(GALAT, "realisasi-bukan-angka", KECAMATAN, 0, hk_ref(TW1_REAL, 0))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 23
+def bukti_missing(s: Src) -> Expect:
+    with edit(s.path(SEKRETARIAT)) as wb:
+        put(wb[s.sheet(SEKRETARIAT, 1)], hk_ref(TW1_BUKTI, 1), None)
+    return Expect(
+        [s.at(PERINGATAN, "bukti-dukung-kosong", SEKRETARIAT, 1, hk_ref(TW1_BUKTI, 1))],
+        OK,
+        only=True,
+    )
+
+
+# 24
+def umpan_balik_missing(s: Src) -> Expect:
+    with edit(s.path(SEKRETARIAT)) as wb:
+        put(wb[s.sheet(SEKRETARIAT, 2)], hk_ref(TW1_UMPAN, 0), None)
+    return Expect(
+        [s.at(PERINGATAN, "umpan-balik-kosong", SEKRETARIAT, 2, hk_ref(TW1_UMPAN, 0))],
+        OK,
+        only=True,
+    )
+
+
+def umpan_balik_perilaku_missing(s: Src) -> Expect:
+    with edit(s.path(SEKRETARIAT)) as wb:
+        ws = wb[s.sheet(SEKRETARIAT, 3)]
+        put(ws, pk_umpan_ref(3), None)  # Harmonis
+        put(ws, pk_umpan_ref(5), None)  # Adaptif
+    return Expect(
+        [s.at(PERINGATAN, "umpan-balik-perilaku-kosong", SEKRETARIAT, 3, pk_umpan_ref(3))],
+        OK,
+        only=True,
+    )
+
+
+# 25
+def rhk_without_rhk_atasan(s: Src) -> Expect:
+    with edit(s.path(SEKRETARIAT)) as wb:
+        put(wb[s.sheet(SEKRETARIAT, 1)], hk_ref("rhk_atasan", 0), None)
+    return Expect(
+        [s.at(PERINGATAN, "rhk-tanpa-intervensi", SEKRETARIAT, 1, hk_ref("rhk_atasan", 0))],
+        OK,
+        only=True,
+    )
+
+
+# 26
+def formula_overwritten(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 3)], hk_ref(TW1_CAP, 0), 100)
+    return Expect(
+        [s.at(GALAT, "rumus-ditimpa", PENDIDIKAN, 3, hk_ref(TW1_CAP, 0))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 27
+def cached_value_differs(s: Src) -> Expect:
+    # Target 95, realisasi 93 → 98%; the file says 12.5 (edited in the sheet XML, so the
+    # formula and every other cached value stay exactly as LibreOffice saved them).
+    set_cached_number(s.path(PENDIDIKAN), s.sheet(PENDIDIKAN, 2), hk_ref(TW1_CAP, 0), 12.5)
+    return Expect(
+        [s.at(PERINGATAN, "nilai-tersimpan-berbeda", PENDIDIKAN, 2, hk_ref(TW1_CAP, 0))],
+        OK,
+        only=True,
+    )
+
+
+# 28
+def org_predikat_missing(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[RECAP_SHEET], recap_org_ref(), None)
+    return Expect(
+        [
+            Found(
+                PERINGATAN,
+                "predikat-organisasi-kosong",
+                s.file(PENDIDIKAN),
+                RECAP_SHEET,
+                recap_org_ref(),
+            ),
+        ],
+        OK,
+        only=True,
+    )
+
+
+def org_predikat_from_option(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[RECAP_SHEET], recap_org_ref(), None)
+    return Expect([], OK, args=("--predikat-organisasi", f"{PENDIDIKAN}=Baik"), only=True)
+
+
+# 29
+def distribution_broken(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        for k in range(4):
+            ws = wb[s.sheet(PENDIDIKAN, k)]
+            put(ws, nilai_ref("rating_hasil"), Rating.SESUAI.label)
+            put(ws, nilai_ref("rating_perilaku"), Rating.SESUAI.label)
+    where = (s.file(PENDIDIKAN), RECAP_SHEET, recap_org_ref())
+    return Expect(
+        [
+            Found(PERINGATAN, "distribusi-melebihi-batas", *where),
+            Found(PERINGATAN, "distribusi-wajib-ada", *where),
+        ],
+        OK,
+        predikat=dict.fromkeys(s.nips(PENDIDIKAN), Predikat.BAIK.label),
+        only=True,
+    )
+
+
+# 30
+def unit_sent_twice(s: Src) -> Expect:
+    again = s.folder / "kiriman-ulang" / s.file(PENDIDIKAN)
+    again.parent.mkdir()
+    shutil.copy(s.path(PENDIDIKAN), again)
+    name = f"kiriman-ulang/{s.file(PENDIDIKAN)}"
+    return Expect(
+        [Found(PERINGATAN, "unit-ganda", name)]
+        + [
+            Found(
+                GALAT, "nip-ganda-antar-lembar", f, s.sheet(PENDIDIKAN, k), "", s.nip(PENDIDIKAN, k)
+            )
+            for k in range(4)
+            for f in (s.file(PENDIDIKAN), name)
+        ],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+# 31
+def period_not_in_workbook(s: Src) -> Expect:
+    return Expect(
+        [Found(GALAT, "periode-tidak-ada-di-templat", s.file(u)) for u in UNITS],
+        EXIT_DATA_ERRORS,
+        touched=set(s.corpus.people),
+        period="S1",
+    )
+
+
+# 32
+def inserted_row(s: Src) -> Expect:
+    # The Petunjuk's way to add an IKI, done by LibreOffice in the fixture (openpyxl's
+    # insert_rows moves cells but neither defined names nor formulas, so it cannot stand in
+    # for a spreadsheet program). The new row is filled, and the IKI below it, which moved
+    # one row down, has lost its realisasi: the problem must name the cell where it is now.
+    if s.corpus.inserted is None:
+        pytest.skip("needs LibreOffice to insert a row")
+    unit, k = INSERTED_UNIT, INSERTED_SHEET
+    shutil.copy(s.corpus.inserted, s.path(unit))
+    new, moved = ref(INSERTED_ROW, HK_COL[TW1_REAL]), hk_ref(TW1_REAL, 2)
+    with edit(s.path(unit)) as wb:
+        ws = wb[s.sheet(unit, k)]
+        assert ws[hk_ref("iki", 2)].value.startswith("IKI 2")  # moved down one row
+        put(ws, ref(INSERTED_ROW, HK_COL["iki"]), "IKI sisipan")
+        put(ws, ref(INSERTED_ROW, HK_COL["aspek"]), "Kualitas")
+        put(ws, ref(INSERTED_ROW, HK_COL["target"]), 10)
+        put(ws, ref(INSERTED_ROW, HK_COL["arah"]), "Semakin tinggi semakin baik")
+        put(ws, new, 11)
+        put(ws, ref(INSERTED_ROW, HK_COL[TW1_BUKTI]), "https://drive.example.go.id/sisipan")
+        put(ws, ref(INSERTED_ROW, HK_COL[TW1_UMPAN]), "Baik.")
+        put(ws, moved, None)
+    nip = s.nip(unit, k)
+
+    def new_iki_read(wb: openpyxl.Workbook) -> None:
+        hk = {r["IKI"]: r for r in rows(wb, "Hasil Kerja", "NIP") if r["NIP"] == nip}
+        assert (hk["IKI sisipan"]["Sel realisasi"], hk["IKI sisipan"]["Capaian (%)"]) == (new, 110)
+        assert hk["IKI sisipan"]["No RHK"] == 1
+        assert len(hk) == 3
+
+    return Expect(
+        [s.at(GALAT, "realisasi-kosong", unit, k, moved)],
+        EXIT_DATA_ERRORS,
+        only=True,
+        check=new_iki_read,
+    )
+
+
+def hidden_columns(s: Src) -> Expect:
+    with edit(s.path(KESEHATAN)) as wb:
+        for k in range(4):
+            ws = wb[s.sheet(KESEHATAN, k)]
+            for key in ("target_atas", "satuan", "target_kualitatif", TW1_REAL):
+                ws.column_dimensions[get_column_letter(HK_COL[key] + 1)].hidden = True
+            ws.row_dimensions[LAYOUT.hk_first_row + 2].hidden = True
+    return Expect([], OK, only=True)
+
+
+# 33
+PREFIXES = ("=", "+", "-", "@")
+COLUMNS = (("Realisasi", "realisasi"), ("Bukti dukung", "bukti"), ("Umpan balik", "umpan_balik"))
+
+
+def formula_injection(s: Src) -> Expect:
+    # Text typed with a leading apostrophe in Excel: stored as text, never as a formula. One
+    # qualitative IKI per prefix (rows 3-6: the second IKI slot of RHK 1, then RHK 2).
+    nip = s.nip(SEKRETARIAT, 2)
+    typed = {
+        p: {
+            "realisasi": f"{p}SUM(1,2)",
+            "bukti": f'{p}HYPERLINK("http://x/{i}")',
+            "umpan_balik": f"{p}62 812 000{i}",
+        }
+        for i, p in enumerate(PREFIXES)
+    }
+    nama = '=HYPERLINK("http://x","y")'
+    with edit(s.path(SEKRETARIAT)) as wb:
+        ws = wb[s.sheet(SEKRETARIAT, 2)]
+        put(ws, hk_ref("rhk", IKI_PER_RHK), "Tersusunnya laporan")
+        put(ws, hk_ref("rhk_atasan", IKI_PER_RHK), "Meningkatnya akuntabilitas")
+        for i, p in enumerate(PREFIXES, 2):
+            put(ws, hk_ref("iki", i), f"Kualitas laporan {p}")
+            put(ws, hk_ref("target_kualitatif", i), "Diterima tanpa revisi")
+            put(ws, hk_ref(TW1_REAL, i), typed[p]["realisasi"], text=True)
+            put(ws, hk_ref(TW1_BUKTI, i), typed[p]["bukti"], text=True)
+            put(ws, hk_ref(TW1_UMPAN, i), typed[p]["umpan_balik"], text=True)
+        put(ws, ident_ref("peg_nama"), nama, text=True)
+
+    def text_stays_text(wb: openpyxl.Workbook) -> None:
+        hk = {r["IKI"].value: r for r in cells(wb, "Hasil Kerja", "NIP") if r["NIP"].value == nip}
+        for p in PREFIXES:
+            row = hk[f"Kualitas laporan {p}"]
+            for column, key in COLUMNS:
+                c = row[column]
+                assert (c.value, c.data_type) == (typed[p][key], "s"), (p, column)
+            assert (row["Nama"].value, row["Nama"].data_type) == (nama, "s")
+        peg = next(r for r in cells(wb, "Pegawai", "NIP") if r["NIP"].value == nip)
+        assert (peg["Nama"].value, peg["Nama"].data_type) == (nama, "s")
+        shown = [r for r in cells(wb, "Masalah", "Tingkat") if r["NIP"].value == nip]
+        assert [(r["Nama"].value, r["Nama"].data_type) for r in shown] == [(nama, "s")]
+
+    return Expect(
+        [s.at(PERINGATAN, "identitas-berbeda", SEKRETARIAT, 2, ident_ref("peg_nama"))],
+        OK,
+        only=True,
+        check=text_stays_text,
+    )
+
+
+# --- beyond the list -----------------------------------------------------------------------
+
+
+def sheet_deleted(s: Src) -> Expect:
+    nip = s.nip(KECAMATAN, 3)
+    with edit(s.path(KECAMATAN)) as wb:
+        del wb[s.sheet(KECAMATAN, 3)]
+    return Expect(
+        [Found(PERINGATAN, "pegawai-belum-masuk", s.file(KECAMATAN), "", "", nip)],
+        OK,
+        touched={nip},
+    )
+
+
+def formula_deleted(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 1)], hk_ref(TW1_CAP, 1), None)
+    return Expect(
+        [s.at(PERINGATAN, "rumus-dihapus", PENDIDIKAN, 1, hk_ref(TW1_CAP, 1))], OK, only=True
+    )
+
+
+def target_without_iki(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 2)], hk_ref("iki", 1), None)
+    return Expect(
+        [s.at(GALAT, "target-tanpa-iki", PENDIDIKAN, 2, hk_ref("iki", 1))], EXIT_DATA_ERRORS
+    )
+
+
+def org_predikat_not_a_label(s: Src) -> Expect:
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[RECAP_SHEET], recap_org_ref(), "Baik sekali")
+    return Expect(
+        [
+            Found(
+                GALAT,
+                "predikat-organisasi-tidak-dikenal",
+                s.file(PENDIDIKAN),
+                RECAP_SHEET,
+                recap_org_ref(),
+            ),
+        ],
+        EXIT_DATA_ERRORS,
+    )
+
+
+def ods_cell_bomb_file(s: Src) -> Expect:
+    ods_cell_bomb(s.folder / "lampiran.ods")  # 1 KiB asking for 17 billion cells
+    return _file_level(s, None, "berkas-terlalu-besar", "lampiran.ods")
+
+
+def xml_entity_bomb(s: Src) -> Expect:
+    rewrite_member(s.path(KESEHATAN), "xl/workbook.xml", entity_bomb)
+    return _file_level(s, KESEHATAN, "zip-rusak")
+
+
+def encrypted_zip(s: Src) -> Expect:
+    mark_encrypted(s.path(KESEHATAN))
+    return _file_level(s, KESEHATAN, "berkas-berkata-sandi")
+
+
+def nip_with_spaces(s: Src) -> Expect:
+    # "19700616 199411 2 105" is how an SK prints a NIP; check_nip accepts the spaces.
+    nip = s.nip(PENDIDIKAN, 1)
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 1)], ident_ref("peg_nip"), spaced)
+    return Expect([], OK, only=True)
+
+
+def same_nip_spaced_and_plain(s: Src) -> Expect:
+    # The same NIP on two sheets, once as an SK prints it: still the same pegawai twice.
+    nip = s.nip(SEKRETARIAT, 1)
+    with edit(s.path(SEKRETARIAT)) as wb:
+        spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+        put(wb[s.sheet(SEKRETARIAT, 2)], ident_ref("peg_nip"), spaced)
+    return Expect(
+        [
+            Found(
+                GALAT,
+                "nip-ganda-antar-lembar",
+                s.file(SEKRETARIAT),
+                s.sheet(SEKRETARIAT, k),
+                "",
+                nip,
+            )
+            for k in (1, 2)
+        ],
+        EXIT_DATA_ERRORS,
+        touched={nip, s.nip(SEKRETARIAT, 2)},
+    )
+
+
+def saved_as_ods(s: Src) -> Expect:
+    # A supported format, not a mistake: the unit saved its workbook in LibreOffice's own
+    # format. It must read exactly as the .xlsx did.
+    if s.corpus.ods is None:
+        pytest.skip("needs LibreOffice to save an .ods")
+    s.path(INSERTED_UNIT).unlink()
+    shutil.copy(s.corpus.ods, s.folder / s.corpus.ods.name)
+    return Expect([], OK, only=True)
+
+
+def without(case: Case, *codes: str) -> Case:
+    """The same case, also requiring that none of `codes` follows from it."""
+
+    def follow_up(s: Src) -> Expect:
+        expect = case(s)
+        expect.only, expect.absent = False, codes
+        return expect
+
+    return follow_up
+
+
+CASES = [
+    pytest.param(damaged_zip, id="01-damaged-zip"),
+    pytest.param(empty_file, id="02-empty-file"),
+    pytest.param(password_protected, id="03-password-protected"),
+    pytest.param(pdf_renamed, id="04a-pdf-renamed-xlsx"),
+    pytest.param(text_renamed, id="04b-text-renamed-xlsx"),
+    pytest.param(old_xls_named_xlsx, id="05a-old-xls-named-xlsx"),
+    pytest.param(old_xls_by_extension, id="05b-xls-and-xlsb-by-extension"),
+    pytest.param(zip_bomb, id="06-zip-bomb"),
+    pytest.param(excel_lock_file, id="07a-excel-lock-file"),
+    pytest.param(libreoffice_lock_file, id="07b-libreoffice-lock-file"),
+    pytest.param(not_a_template, id="08-not-a-template"),
+    pytest.param(unknown_template_version, id="09-unknown-template-version"),
+    pytest.param(nip_as_number, id="10a-nip-as-number"),
+    pytest.param(
+        without(nip_as_number, "pegawai-belum-masuk"),
+        id="10b-nip-as-number-sheet-not-called-missing",
+    ),
+    pytest.param(nip_17_digits, id="11a-nip-17-digits"),
+    pytest.param(
+        without(nip_17_digits, "pegawai-belum-masuk"),
+        id="11b-nip-17-digits-sheet-not-called-missing",
+    ),
+    pytest.param(identity_differs, id="12-identity-differs"),
+    pytest.param(same_nip_in_two_workbooks, id="13a-same-nip-two-workbooks"),
+    pytest.param(same_nip_in_two_sheets, id="13b-same-nip-two-sheets"),
+    pytest.param(unit_missing, id="14-unit-missing"),
+    pytest.param(unit_not_in_roster, id="15-unit-not-in-roster"),
+    pytest.param(rating_missing, id="16-rating-missing"),
+    pytest.param(rating_not_a_label, id="17-rating-not-a-label"),
+    pytest.param(rating_tolerant_spelling, id="18-rating-tolerant-spelling"),
+    pytest.param(rhk_without_iki, id="19-rhk-without-iki"),
+    pytest.param(iki_without_target, id="20-iki-without-target"),
+    pytest.param(realisasi_missing, id="21-realisasi-missing"),
+    pytest.param(realisasi_not_a_number, id="22-realisasi-not-a-number"),
+    pytest.param(bukti_missing, id="23-bukti-missing"),
+    pytest.param(umpan_balik_missing, id="24a-umpan-balik-missing"),
+    pytest.param(umpan_balik_perilaku_missing, id="24b-umpan-balik-perilaku-missing"),
+    pytest.param(rhk_without_rhk_atasan, id="25-rhk-without-rhk-atasan"),
+    pytest.param(formula_overwritten, id="26-formula-overwritten"),
+    pytest.param(cached_value_differs, id="27-cached-value-differs"),
+    pytest.param(org_predikat_missing, id="28a-org-predikat-missing"),
+    pytest.param(org_predikat_from_option, id="28b-org-predikat-from-option"),
+    pytest.param(distribution_broken, id="29-distribution-broken"),
+    pytest.param(unit_sent_twice, id="30-unit-sent-twice"),
+    pytest.param(period_not_in_workbook, id="31a-period-not-in-workbook"),
+    pytest.param(
+        without(period_not_in_workbook, "pegawai-belum-masuk", "predikat-organisasi-kosong"),
+        id="31b-period-not-in-workbook-no-false-follow-ups",
+    ),
+    pytest.param(inserted_row, id="32a-inserted-row-libreoffice"),
+    pytest.param(hidden_columns, id="32b-hidden-columns-and-rows"),
+    pytest.param(formula_injection, id="33-formula-injection"),
+    pytest.param(sheet_deleted, id="x1-sheet-deleted"),
+    pytest.param(formula_deleted, id="x2-formula-deleted"),
+    pytest.param(target_without_iki, id="x3-target-without-iki"),
+    pytest.param(org_predikat_not_a_label, id="x4a-org-predikat-not-a-label"),
+    pytest.param(
+        without(org_predikat_not_a_label, "predikat-organisasi-kosong"),
+        id="x4b-org-predikat-not-a-label-not-called-empty",
+    ),
+    pytest.param(nip_with_spaces, id="x5a-nip-with-spaces"),
+    pytest.param(same_nip_spaced_and_plain, id="x5b-same-nip-spaced-and-plain"),
+    pytest.param(ods_cell_bomb_file, id="x6-ods-cell-bomb"),
+    pytest.param(xml_entity_bomb, id="x7-xml-entity-bomb"),
+    pytest.param(encrypted_zip, id="x8-encrypted-zip-members"),
+    pytest.param(saved_as_ods, id="x9-saved-as-ods"),
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input(case: Case, corpus: Corpus, tmp_path: Path) -> None:
+    folder = tmp_path / "masuk"
+    shutil.copytree(corpus.clean, folder)
+    expect = case(Src(folder, corpus))
+    before = hashes(folder)
+    book = tmp_path / "buku.xlsx"
+
+    code, out = consolidate(folder, corpus, book, expect.period, *expect.args)
+
+    assert hashes(folder) == before  # inputs are never modified
+    assert hashes(corpus.clean) == corpus.hashes
+    wb = openpyxl.load_workbook(book)
+    found = masalah(wb)
+    missing = [f for f in expect.found if f not in found]
+    assert not missing, f"missing {missing}\nfound {found}"
+    if expect.only:
+        assert sorted(found, key=repr) == sorted(expect.found, key=repr)
+    assert not [f for f in found if f.code in expect.absent]
+    assert code == expect.exit_code, out
+    scored = {r["NIP"]: r["Predikat"] for r in rows(wb, "Pegawai", "NIP")}
+    for nip, person in corpus.people.items():
+        if nip in expect.touched:
+            continue
+        want = expect.predikat.get(nip, person.predikat.label)
+        assert scored.get(nip, "(tidak ada)") == want, nip
+    if expect.check is not None:
+        expect.check(wb)
