@@ -589,6 +589,11 @@ def _write_table(wb: Workbook, table: Table, f: _Formats) -> _Placed:
 
     ws.freeze_panes(first, 0)
     ws.autofilter(header_row, 0, header_row + n_rows, len(columns) - 1)
+    # Printed: A4 landscape, one page wide, the header row on every page.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
     return _Placed(header_row, columns, kinds, n_rows)
 
 
