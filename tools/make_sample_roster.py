@@ -19,24 +19,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetnilai.roster import ROSTER_HEADER
+
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "src" / "sheetnilai" / "data" / "contoh_daftar_pegawai.csv"
 SEED = 2026
 DOMAIN = "sukamajukab.go.id"
 
-HEADER = [
-    "NIP",
-    "Nama",
-    "Jabatan",
-    "Jenis Jabatan",
-    "Status",
-    "Jenjang",
-    "Pangkat/Golongan",
-    "Unit Kerja",
-    "NIP Pejabat Penilai",
-    "NIP Atasan Pejabat Penilai",
-    "Email",
-]
+HEADER = list(ROSTER_HEADER)
 
 JPT, ADM, PENGAWAS, PELAKSANA, JF = "JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"
 

@@ -209,6 +209,21 @@ _FIELDS: tuple[_Field, ...] = (
 )
 
 # Case, spaces, dots, slashes, underscores and dashes differ between HR systems' exports.
+# The header HR's export is expected to have (other spellings are accepted, see _FIELDS).
+ROSTER_HEADER = (
+    "NIP",
+    "Nama",
+    "Jabatan",
+    "Jenis Jabatan",
+    "Status",
+    "Jenjang",
+    "Pangkat/Golongan",
+    "Unit Kerja",
+    "NIP Pejabat Penilai",
+    "NIP Atasan Pejabat Penilai",
+    "Email",
+)
+
 _HEADER_NOISE = re.compile(r"[\s./_\-]+")
 
 
