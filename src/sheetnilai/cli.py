@@ -360,7 +360,7 @@ def konsolidasi(
     dicatat dengan berkas, lembar, dan selnya. Workbook unit tidak pernah diubah.
     """
     from sheetnilai.consolidate import InputFile, consolidate, discover, sha256
-    from sheetnilai.report import charts, tables
+    from sheetnilai.report import SHEETS, charts, tables
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
 
@@ -370,15 +370,7 @@ def konsolidasi(
     if target.exists() and not timpa:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     if data_dir is not None and not timpa:
-        for sheet in (
-            "Ringkasan",
-            "Pegawai",
-            "Hasil Kerja",
-            "Distribusi",
-            "Masalah",
-            "Belum Masuk",
-            "Metadata",
-        ):
+        for sheet in SHEETS:
             existing = data_dir / data_file_name(sheet, format_data)
             if existing.exists():
                 raise SheetnilaiError("berkas-sudah-ada", {"path": existing})

@@ -362,8 +362,11 @@ def metadata_table(c: Consolidation) -> Table:
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
 
 
+SHEETS = ("Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah", "Belum Masuk", "Metadata")
+
+
 def tables(c: Consolidation) -> list[Table]:
-    return [
+    out = [
         ringkasan_table(c),
         pegawai_table(c),
         hasil_kerja_table(c),
@@ -372,6 +375,8 @@ def tables(c: Consolidation) -> list[Table]:
         belum_masuk_table(c),
         metadata_table(c),
     ]
+    assert tuple(t.sheet for t in out) == SHEETS
+    return out
 
 
 def charts(c: Consolidation) -> list[Chart]:
