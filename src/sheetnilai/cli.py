@@ -14,6 +14,10 @@ from typing import Any
 import click
 
 from sheetnilai import __version__, cli_i18n
+from sheetnilai.cli_common import EXIT_DATA_ERRORS, POLICY_OPTION
+from sheetnilai.cli_common import load_policy_option as _policy
+from sheetnilai.cli_common import print_problems as _print_problems
+from sheetnilai.cli_common import problem_summary as _problem_summary
 from sheetnilai.config import load_policy, policy_toml
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
@@ -21,20 +25,9 @@ from sheetnilai.problems import Problem, Severity, has_errors
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, parse_org_predikat
 from sheetnilai.rules.nip import check_nip, compact, format_nip
-from sheetnilai.rules.policy import Policy
 from sheetnilai.textable import table
 
-EXIT_DATA_ERRORS = 3
-
 cli_i18n.install()
-
-POLICY_OPTION = click.option(
-    "--kebijakan",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Berkas kebijakan (TOML). Bawaan: sheetnilai.toml di folder kerja bila ada.",
-)
 
 
 class Group(click.Group):
@@ -64,11 +57,6 @@ def cli() -> None:
     Templat SKP untuk pegawai dan atasan, rumus yang langsung menghitung capaian, predikat,
     dan distribusi, serta konsolidasi satu perintah untuk BKPSDM.
     """
-
-
-def _policy(path: Path | None) -> Policy:
-    policy, _source = load_policy(path)
-    return policy
 
 
 # --- cek-nip ------------------------------------------------------------------------------
@@ -135,19 +123,6 @@ def cek_nip(nip: tuple[str, ...], berkas: Path | None, status: str) -> None:
 
 
 # --- templat -------------------------------------------------------------------------------
-
-
-def _print_problems(problems: Iterable[Problem], limit: int = 50) -> None:
-    shown = sorted(problems, key=lambda p: (p.severity.rank, p.row or 0))
-    for p in shown[:limit]:
-        click.echo(p.render(), err=True)
-    if len(shown) > limit:
-        click.echo(f"… dan {len(shown) - limit} masalah lain.", err=True)
-
-
-def _problem_summary(problems: list[Problem]) -> str:
-    counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
-    return ", ".join(f"{n} {s.value}" for s, n in counts.items())
 
 
 @cli.group("templat")
@@ -292,7 +267,31 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
 
 
 @cli.command("konsolidasi")
-@click.argument("sumber", type=click.Path(exists=True, path_type=Path))
+@click.argument("sumber", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--drive",
+    "drive_id",
+    metavar="ID_FOLDER",
+    help="Ambil dari folder Google Drive ini (spreadsheet Google dan .xlsx), bukan folder lokal.",
+)
+@click.option(
+    "--arsip",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder arsip salinan dari Drive (bukti audit dan titik lanjut). Bawaan: arsip-drive.",
+)
+@click.option(
+    "--unggah",
+    is_flag=True,
+    help="Unggah juga buku nilai ke folder Drive sebagai Google spreadsheet baru.",
+)
+@click.option(
+    "--kredensial",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Kunci JSON akun layanan Google untuk --drive. Bawaan: GOOGLE_APPLICATION_CREDENTIALS, "
+    "lalu token dari 'gsheet masuk'.",
+)
 @click.option(
     "--periode",
     required=True,
@@ -340,7 +339,11 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
 @click.option("--senyap", is_flag=True, help="Tanpa kemajuan dan ringkasan; hanya galat.")
 @POLICY_OPTION
 def konsolidasi(
-    sumber: Path,
+    sumber: Path | None,
+    drive_id: str | None,
+    arsip: Path | None,
+    unggah: bool,
+    kredensial: Path | None,
     periode: str,
     roster_path: Path | None,
     org: tuple[str, ...],
@@ -356,14 +359,25 @@ def konsolidasi(
     """Gabungkan semua workbook unit di SUMBER menjadi buku nilai instansi.
 
     SUMBER adalah folder (dicari sampai ke subfolder) berisi workbook .xlsx, .xlsm (makro tidak
-    pernah dijalankan), atau .ods. Setiap nilai dihitung ulang dari isian, setiap masalah
-    dicatat dengan berkas, lembar, dan selnya. Workbook unit tidak pernah diubah.
+    pernah dijalankan), atau .ods; atau pakai --drive ID_FOLDER untuk folder Google Drive.
+    Setiap nilai dihitung ulang dari isian, setiap masalah dicatat dengan berkas, lembar, dan
+    selnya. Workbook unit tidak pernah diubah.
     """
     from sheetnilai.consolidate import InputFile, consolidate, discover, sha256
     from sheetnilai.report import SHEETS, charts, tables
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
 
+    if (sumber is None) == (drive_id is None):
+        raise SheetnilaiError("konsolidasi-sumber")
+    if drive_id is None:
+        for option, given in (
+            ("--arsip", arsip),
+            ("--unggah", unggah),
+            ("--kredensial", kredensial),
+        ):
+            if given:
+                raise SheetnilaiError("opsi-hanya-drive", {"option": option})
     policy = _policy(policy_path)
     period = periode.strip().upper()
     target = keluaran or Path(f"buku-nilai-{period}.xlsx")
@@ -381,7 +395,7 @@ def konsolidasi(
     agency = _org_options((predikat_instansi,))[1] if predikat_instansi else None
     show = not senyap
     bar = None
-    if show and sys.stderr.isatty():
+    if show and sys.stderr.isatty() and sumber is not None:
         to_read = [f for f in discover(sumber)[0] if not f.status]
         bar = click.progressbar(length=len(to_read), label="Membaca workbook", file=sys.stderr)
 
@@ -391,7 +405,51 @@ def konsolidasi(
         elif show:
             click.echo(f"  {info.name}: {info.status}", err=True)
 
-    result = consolidate(sumber, period, policy, roster, by_unit, default, agency, jobs, progress)
+    uploaded = None
+    if drive_id is not None:
+        from sheetnilai.google import auth, http
+        from sheetnilai.google.collect import Fetched, consolidate_drive, upload_scorebook
+
+        scopes = auth.READ_SCOPES + (auth.UPLOAD_SCOPES if unggah else ())
+        account = auth.credentials(scopes, kredensial)
+        client = http.client(account.credentials, http.Transport.from_env())
+        archive = arsip or Path("arsip-drive")
+        if show:
+            click.echo(f"Mengambil dari Google Drive ({account.kind} {account.who}) …", err=True)
+
+        def fetched(item: Fetched) -> None:
+            if show:
+                click.echo(f"  {item.name}: {item.status}", err=True)
+
+        try:
+            result, collection = consolidate_drive(
+                client,
+                drive_id,
+                archive,
+                period,
+                policy,
+                roster,
+                by_unit,
+                default,
+                agency,
+                jobs,
+                fetched=fetched,
+            )
+        except KeyboardInterrupt:
+            raise SheetnilaiError("konsolidasi-dihentikan", {"path": archive}) from None
+        if show:
+            got = sum(1 for f in collection.fetched if f.status == "diambil")
+            failed = sum(1 for f in collection.fetched if f.status == "galat")
+            click.echo(
+                f"Drive: {got} diambil, {collection.requests_saved} dari arsip (tidak berubah), "
+                f"{failed} gagal. Arsip: {collection.archive}/",
+                err=True,
+            )
+    else:
+        assert sumber is not None
+        result = consolidate(
+            sumber, period, policy, roster, by_unit, default, agency, jobs, progress
+        )
     if bar is not None:
         bar.render_finish()
     if roster is not None and roster_path is not None:
@@ -399,10 +457,15 @@ def konsolidasi(
     write_scorebook(target, tables(result), charts(result), overwrite=timpa)
     if data_dir is not None:
         write_data(data_dir, tables(result), format_data, overwrite=timpa)
+    if unggah and drive_id is not None:
+        stamp = result.started.strftime("%Y-%m-%d %H.%M")
+        uploaded = upload_scorebook(client, drive_id, target, f"Buku nilai {period} ({stamp})")
     errors = result.count(Severity.GALAT)
     if show:
         _print_summary(result)
         click.echo(f"Buku nilai: {target}")
+        if uploaded is not None:
+            click.echo(f"Buku nilai di Google Drive: {uploaded.link}")
         if data_dir is not None:
             click.echo(f"Tabel data ({format_data}): {data_dir}/")
     if errors:
@@ -464,6 +527,11 @@ def demo(folder: Path, policy_path: Path | None) -> None:
     click.echo(
         "Buka lembar Masalah untuk melihat setiap kesalahan dengan berkas, lembar, dan selnya."
     )
+
+
+from sheetnilai.cli_gsheet import gsheet  # noqa: E402  (the group needs `cli` defined)
+
+cli.add_command(gsheet)
 
 
 def main() -> None:

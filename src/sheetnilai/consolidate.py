@@ -39,6 +39,7 @@ class InputFile:
     size: int
     sha256: str = ""
     status: str = ""  # "dibaca" | "galat: …" | "dilewati"
+    link: str = ""  # where the user opens it (a Google spreadsheet's address), if not local
 
 
 @dataclass(slots=True)
@@ -142,7 +143,7 @@ def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
 
 
 def consolidate(
-    source: Path,
+    source: Path | str,
     period: str,
     policy: Policy,
     roster: Roster | None = None,
@@ -151,10 +152,14 @@ def consolidate(
     agency_predikat: OrgPredikat | None = None,
     jobs: int | None = None,
     progress: Callable[[InputFile], None] | None = None,
+    files: list[InputFile] | None = None,
 ) -> Consolidation:
+    """Consolidate the workbooks in the folder `source`, or the given `files` (already
+    fetched, e.g. from Google Drive; `source` then only names where they came from)."""
     result = Consolidation(str(source), period, policy, dt.datetime.now().astimezone())
-    files, notes = discover(source)
-    result.problems.extend(notes)
+    if files is None:
+        files, notes = discover(Path(source))
+        result.problems.extend(notes)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
     jobs_list = [_Job(f.path, f.name, period, policy, by_nip) for f in todo]
@@ -170,7 +175,7 @@ def consolidate(
     try:
         for f, (digest, unit, problems) in zip(todo, outputs, strict=True):
             status = "dibaca" if unit is not None else f"galat: {problems[0].code}"
-            info = InputFile(f.path, f.name, f.size, digest, status)
+            info = InputFile(f.path, f.name, f.size, digest, status, f.link)
             done[f.name] = info
             result.problems.extend(problems)
             if unit is not None:

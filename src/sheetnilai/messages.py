@@ -650,6 +650,173 @@ CATALOGUE: dict[str, Entry] = {
         "Tulis NIP sebagai argumen, atau gunakan --berkas BERKAS, atau kirim lewat masukan "
         "standar dengan tanda -.",
     ),
+    # --- Google Sheets and Drive ---------------------------------------------------------
+    "google-kredensial-tidak-ada": Entry(
+        G,
+        "Belum ada kredensial Google.",
+        "Berikan kunci akun layanan dengan --kredensial BERKAS.json atau variabel {env}, atau "
+        "masuk sekali dengan akun Anda: sheetnilai gsheet masuk --klien client_secret.json.",
+    ),
+    "google-kredensial-tidak-ditemukan": Entry(
+        G,
+        'Berkas kredensial "{path}" tidak ditemukan.',
+        "Periksa nama dan letak berkas kunci JSON.",
+    ),
+    "google-kredensial-rusak": Entry(
+        G,
+        'Berkas kredensial "{path}" tidak dapat dipakai ({detail}).',
+        "Unduh ulang kunci JSON akun layanan dari Google Cloud Console (IAM dan Admin > Akun "
+        "layanan > Kunci > Tambahkan kunci > JSON).",
+    ),
+    "google-kredensial-klien": Entry(
+        G,
+        'Berkas "{path}" adalah berkas klien OAuth, bukan kunci akun layanan.',
+        "Masuk sekali dengan sheetnilai gsheet masuk --klien {path}, lalu jalankan perintah "
+        "ini tanpa --kredensial.",
+    ),
+    "google-bukan-klien-oauth": Entry(
+        G,
+        'Berkas "{path}" bukan berkas klien OAuth (client_secret_NNN.json).',
+        "Di Google Cloud Console buat klien OAuth berjenis Aplikasi desktop, unduh JSON-nya, "
+        "lalu pakai berkas itu dengan --klien.",
+    ),
+    "google-token-rusak": Entry(
+        G,
+        'Token Google yang tersimpan di "{path}" rusak ({detail}).',
+        "Masuk ulang: sheetnilai gsheet keluar, lalu sheetnilai gsheet masuk --klien BERKAS.",
+    ),
+    "google-izin-token-kurang": Entry(
+        G,
+        "Izin yang diberikan saat masuk tidak mencakup: {scopes}.",
+        "Masuk ulang dan setujui semua izin yang diminta: sheetnilai gsheet keluar, lalu "
+        "sheetnilai gsheet masuk --klien BERKAS.",
+    ),
+    "google-kredensial-ditolak": Entry(
+        G,
+        "Google menolak kredensial {who} ({detail}).",
+        "Kunci mungkin sudah dicabut atau akun dinonaktifkan: buat kunci baru di Google Cloud "
+        "Console, atau masuk ulang dengan sheetnilai gsheet masuk.",
+    ),
+    "google-tidak-terjangkau": Entry(
+        G,
+        "Server Google tidak dapat dihubungi untuk mengambil token akses.",
+        "Periksa sambungan internet dan pengaturan proksi, lalu ulangi perintahnya.",
+    ),
+    "google-masuk-gagal": Entry(
+        G,
+        "Proses masuk ke Google tidak selesai ({detail}).",
+        "Ulangi sheetnilai gsheet masuk dan buka tautannya di peramban pada komputer yang sama "
+        "dalam 5 menit.",
+    ),
+    "google-kuota": Entry(
+        G,
+        "Kuota Google terlampaui dan belum pulih setelah beberapa kali menunggu: {detail}.",
+        "Tunggu beberapa menit lalu jalankan ulang perintah yang sama; yang sudah selesai tidak "
+        "diulang.",
+    ),
+    "google-server": Entry(
+        G,
+        "Server Google sedang bermasalah (HTTP {status}): {detail}.",
+        "Jalankan ulang perintah yang sama beberapa saat lagi; yang sudah selesai tidak diulang.",
+    ),
+    "google-jaringan": Entry(
+        G,
+        "Sambungan ke Google terputus: {detail}.",
+        "Periksa sambungan internet lalu jalankan ulang perintah yang sama; yang sudah selesai "
+        "tidak diulang.",
+    ),
+    "google-waktu": Entry(
+        G,
+        "Google tidak menjawab dalam batas waktu: {detail}.",
+        "Jalankan ulang perintah yang sama; untuk sambungan lambat naikkan batas waktu dengan "
+        "variabel SHEETNILAI_GOOGLE_TIMEOUT (detik).",
+    ),
+    "google-html": Entry(
+        G,
+        "Google (atau proksi di antaranya) mengirim halaman galat, bukan data: {detail}.",
+        "Jalankan ulang perintah yang sama; bila berulang, periksa proksi jaringan kantor.",
+    ),
+    "google-kredensial": Entry(
+        G,
+        "Google tidak menerima token akses (HTTP {status}): {detail}.",
+        "Masuk ulang dengan sheetnilai gsheet masuk, atau periksa kunci akun layanan.",
+    ),
+    "google-izin": Entry(
+        G,
+        "Akun yang dipakai tidak berhak melakukan ini (HTTP {status}): {detail}.",
+        "Bagikan folder Drive ke email akun yang dipakai sebagai Editor (untuk gsheet kirim) "
+        "atau Pelihat (untuk konsolidasi).",
+    ),
+    "google-tidak-ditemukan": Entry(
+        G,
+        "Google tidak menemukan yang diminta (HTTP {status}): {detail}.",
+        "Periksa ID folder (bagian tautan sesudah /folders/) dan pastikan folder itu dibagikan "
+        "ke email akun yang dipakai.",
+    ),
+    "google-permintaan": Entry(
+        G,
+        "Google menolak permintaan (HTTP {status}): {detail}.",
+        "Laporkan pesan ini kepada pengelola sheetnilai.",
+    ),
+    "gsheet-kirim-gagal": Entry(
+        G,
+        'Spreadsheet unit "{unit}" gagal dikirim ({kind}): {detail}.',
+        "Jalankan ulang perintah yang sama: spreadsheet yang sudah jadi tidak dibuat dua kali "
+        "dan yang setengah jadi dilengkapi.",
+    ),
+    "gsheet-tanpa-email": Entry(
+        P,
+        "Pegawai ini tidak punya email di daftar pegawai, sehingga tidak dapat mengisi lembar "
+        "SKP-nya di Google Sheets.",
+        "Isi kolom Email di daftar pegawai, lalu jalankan gsheet kirim --perbarui.",
+    ),
+    "gsheet-penilai-tanpa-email": Entry(
+        P,
+        "Pejabat penilai pegawai ini tidak ada di daftar pegawai atau tidak punya email, "
+        "sehingga rating hanya dapat diisi pemilik spreadsheet.",
+        "Lengkapi NIP pejabat penilai dan emailnya di daftar pegawai, lalu jalankan gsheet "
+        "kirim --perbarui.",
+    ),
+    "drive-gagal-ambil": Entry(
+        G,
+        "Spreadsheet ini tidak dapat diambil dari Google Drive ({kind}): {detail}.",
+        "Jalankan ulang perintah yang sama: yang sudah diambil tidak diambil lagi. Bila terus "
+        "gagal, pastikan spreadsheet dibagikan ke akun yang dipakai.",
+    ),
+    "drive-terlalu-besar": Entry(
+        G,
+        "Spreadsheet ini terlalu besar untuk diekspor Google Drive (batas 10 MB): {detail}.",
+        "Bagi unit menjadi beberapa spreadsheet, atau unduh sebagai .xlsx dan taruh berkasnya "
+        "di folder yang sama.",
+    ),
+    "drive-bukan-workbook": Entry(
+        C,
+        "Berkas berjenis {mime} bukan spreadsheet; dilewati.",
+        "Pindahkan berkas selain workbook unit ke folder lain agar daftar ini bersih.",
+    ),
+    "drive-subfolder-dilewati": Entry(
+        C,
+        "Subfolder tidak ikut dikonsolidasi.",
+        "Pindahkan spreadsheet unit ke folder utama, atau konsolidasikan subfolder itu dengan "
+        "ID-nya sendiri.",
+    ),
+    "konsolidasi-sumber": Entry(
+        G,
+        "Sebutkan tepat satu sumber: folder lokal SUMBER atau --drive ID_FOLDER.",
+        "Contoh: sheetnilai konsolidasi kiriman/ --periode TW1, atau sheetnilai konsolidasi "
+        "--drive 1AbCdEfGh --periode TW1.",
+    ),
+    "konsolidasi-dihentikan": Entry(
+        G,
+        "Konsolidasi dihentikan sebelum selesai.",
+        "Yang sudah diambil tersimpan di arsip {path}; jalankan perintah yang sama untuk "
+        "melanjutkan tanpa mengambil ulang.",
+    ),
+    "opsi-hanya-drive": Entry(
+        G,
+        "Opsi {option} hanya berlaku bersama --drive.",
+        "Tambahkan --drive ID_FOLDER, atau hapus {option}.",
+    ),
 }
 
 

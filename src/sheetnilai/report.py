@@ -294,7 +294,7 @@ def ringkasan_table(c: Consolidation) -> Table:
 
 
 def masalah_table(c: Consolidation) -> Table:
-    cols = ["Tingkat", "Kode", "Berkas", "Lembar", "Sel", "NIP", "Nama", "Pesan", "Saran"]
+    cols = ["Tingkat", "Kode", "Berkas", "Lembar", "Sel", "NIP", "Nama", "Pesan", "Saran", "Tautan"]
     order = {Severity.GALAT: 0, Severity.PERINGATAN: 1, Severity.CATATAN: 2}
     problems: list[Problem] = sorted(
         c.all_problems, key=lambda p: (order[p.severity], p.file or "", p.sheet or "", p.cell or "")
@@ -310,13 +310,14 @@ def masalah_table(c: Consolidation) -> Table:
             "Nama": p.nama or "",
             "Pesan": p.message,
             "Saran": p.advice,
+            "Tautan": p.link or "",
         }
         for p in problems
     )
     return Table(
         "Masalah",
         _frame(rows, cols),
-        {"NIP": K.NIP},
+        {"NIP": K.NIP, "Tautan": K.LINK},
         title="Masalah yang harus diperbaiki unit kerja",
     )
 
@@ -356,7 +357,8 @@ def metadata_table(c: Consolidation) -> Table:
         rows.append(
             {
                 "Butir": f"Berkas: {f.name}",
-                "Nilai": f"{f.status}; {f.size} byte; SHA-256 {f.sha256}",
+                "Nilai": f"{f.status}; {f.size} byte; SHA-256 {f.sha256}"
+                + (f"; {f.link}" if f.link else ""),
             }
         )
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")

@@ -1,0 +1,211 @@
+"""The few Drive and Sheets calls sheetnilai makes, each one HTTP request (plus pages).
+
+All go through a gspread `Client` built by `http.client()`, so they are routed, paced and
+retried there; failures arrive here as `GoogleFailure`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheetnilai.google.http import GoogleFailure
+
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
+SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
+
+SHEET_MIME = "application/vnd.google-apps.spreadsheet"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+WORKBOOK_MIMES = {SHEET_MIME: ".xlsx", XLSX_MIME: ".xlsx", XLSM_MIME: ".xlsm", ODS_MIME: ".ods"}
+
+FILE_FIELDS = "id,name,mimeType,modifiedTime,version,appProperties,webViewLink,size,trashed"
+
+
+@dataclass(frozen=True, slots=True)
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    modified: str = ""
+    version: str = ""
+    link: str = ""
+    size: int | None = None
+    app_properties: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> DriveFile:
+        size = data.get("size")
+        return cls(
+            id=str(data["id"]),
+            name=str(data.get("name", "")),
+            mime_type=str(data.get("mimeType", "")),
+            modified=str(data.get("modifiedTime", "")),
+            version=str(data.get("version", "")),
+            link=str(data.get("webViewLink") or sheet_link(str(data["id"]))),
+            size=int(size) if size not in (None, "") else None,
+            app_properties=dict(data.get("appProperties") or {}),
+        )
+
+    @property
+    def is_spreadsheet(self) -> bool:
+        return self.mime_type == SHEET_MIME
+
+
+def sheet_link(spreadsheet_id: str, gid: int | None = None, cell: str | None = None) -> str:
+    url = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
+    if gid is not None:
+        url += f"#gid={gid}"
+        if cell:
+            url += f"&range={cell}"
+    return url
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def folder(client: Any, folder_id: str) -> DriveFile:
+    response = client.http_client.request(
+        "get",
+        f"{DRIVE_FILES}/{folder_id}",
+        params={"fields": FILE_FIELDS, "supportsAllDrives": True},
+    )
+    return DriveFile.from_api(response.json())
+
+
+def list_folder(
+    client: Any, folder_id: str, app_properties: Mapping[str, str] | None = None
+) -> list[DriveFile]:
+    """Files directly in the folder, not in the trash (gspread's listing includes trashed)."""
+    clauses = [f"{_quote(folder_id)} in parents", "trashed = false"]
+    for key, value in (app_properties or {}).items():
+        clauses.append(f"appProperties has {{ key={_quote(key)} and value={_quote(value)} }}")
+    params: dict[str, Any] = {
+        "q": " and ".join(clauses),
+        "fields": f"nextPageToken,files({FILE_FIELDS})",
+        "pageSize": 1000,
+        "orderBy": "name",
+        "supportsAllDrives": True,
+        "includeItemsFromAllDrives": True,
+    }
+    files: list[DriveFile] = []
+    while True:
+        data = client.http_client.request("get", DRIVE_FILES, params=params).json()
+        files.extend(DriveFile.from_api(f) for f in data.get("files", []))
+        token = data.get("nextPageToken")
+        if not token:
+            return files
+        params["pageToken"] = token
+
+
+def download(client: Any, file: DriveFile) -> bytes:
+    """The workbook's bytes: Google spreadsheets exported as .xlsx (formulas and values)."""
+    if file.is_spreadsheet:
+        url = f"{DRIVE_FILES}/{file.id}/export"
+        params: dict[str, Any] = {"mimeType": XLSX_MIME}
+    else:
+        url = f"{DRIVE_FILES}/{file.id}"
+        params = {"alt": "media", "supportsAllDrives": True}
+    response = client.http_client.request("get", url, params=params)
+    content: bytes = response.content
+    if not content.startswith(b"PK"):
+        # A proxy's page, or an empty body, served as success: treat as a fault to retry.
+        raise GoogleFailure("html", "isi unduhan bukan workbook", response.status_code)
+    return content
+
+
+def upload_as_spreadsheet(
+    client: Any,
+    folder_id: str,
+    name: str,
+    xlsx: bytes,
+    app_properties: Mapping[str, str] | None = None,
+) -> DriveFile:
+    """Upload an .xlsx and let Drive convert it to a Google spreadsheet (one request)."""
+    metadata = {
+        "name": name,
+        "mimeType": SHEET_MIME,
+        "parents": [folder_id],
+        "appProperties": dict(app_properties or {}),
+    }
+    boundary = "sheetnilai-" + uuid.uuid4().hex
+    body = b"".join(
+        [
+            f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode(),
+            json.dumps(metadata).encode(),
+            f"\r\n--{boundary}\r\nContent-Type: {XLSX_MIME}\r\n\r\n".encode(),
+            xlsx,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+    response = client.http_client.request(
+        "post",
+        DRIVE_UPLOAD,
+        params={"uploadType": "multipart", "supportsAllDrives": True, "fields": FILE_FIELDS},
+        data=body,
+        headers={"Content-Type": f"multipart/related; boundary={boundary}"},
+    )
+    return DriveFile.from_api(response.json())
+
+
+def set_app_properties(client: Any, file_id: str, values: Mapping[str, str]) -> None:
+    client.http_client.request(
+        "patch",
+        f"{DRIVE_FILES}/{file_id}",
+        params={"supportsAllDrives": True, "fields": "id"},
+        json={"appProperties": dict(values)},
+    )
+
+
+def permissions(client: Any, file_id: str) -> list[dict[str, Any]]:
+    response = client.http_client.request(
+        "get",
+        f"{DRIVE_FILES}/{file_id}/permissions",
+        params={"supportsAllDrives": True, "fields": "permissions(id,type,role,emailAddress)"},
+    )
+    return list(response.json().get("permissions", []))
+
+
+def share(
+    client: Any, file_id: str, email: str, role: str, notify: bool, message: str = ""
+) -> None:
+    params: dict[str, Any] = {"supportsAllDrives": True, "sendNotificationEmail": notify}
+    if notify and message:
+        params["emailMessage"] = message
+    client.http_client.request(
+        "post",
+        f"{DRIVE_FILES}/{file_id}/permissions",
+        params=params,
+        json={"type": "user", "role": role, "emailAddress": email},
+    )
+
+
+def sheet_metadata(client: Any, spreadsheet_id: str, protected: bool = False) -> dict[str, Any]:
+    fields = "sheets(properties(sheetId,title)"
+    fields += ",protectedRanges(protectedRangeId,description))" if protected else ")"
+    response = client.http_client.request(
+        "get", f"{SHEETS}/{spreadsheet_id}", params={"fields": fields}
+    )
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def sheet_ids(client: Any, spreadsheet_id: str) -> dict[str, int]:
+    meta = sheet_metadata(client, spreadsheet_id)
+    return {
+        s["properties"]["title"]: int(s["properties"]["sheetId"]) for s in meta.get("sheets", [])
+    }
+
+
+def batch_update(client: Any, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]) -> None:
+    if requests:
+        client.http_client.request(
+            "post", f"{SHEETS}/{spreadsheet_id}:batchUpdate", json={"requests": list(requests)}
+        )
