@@ -29,7 +29,9 @@ SHEETS_READONLY = SCOPE + "spreadsheets.readonly"
 READ_SCOPES = (DRIVE_READONLY, SHEETS_READONLY)  # konsolidasi --drive
 SEND_SCOPES = (DRIVE, SHEETS)  # gsheet kirim: create, protect, share
 UPLOAD_SCOPES = (DRIVE,)  # konsolidasi --unggah: put the score book in a shared folder
-LOGIN_SCOPES = (DRIVE, SHEETS)  # asked once at `gsheet masuk`; commands narrow it
+# Asked once at `gsheet masuk`; each command then refreshes with only its own scopes, which
+# must be strings of the grant (a refresh cannot turn "drive" into "drive.readonly").
+LOGIN_SCOPES = (DRIVE, SHEETS, DRIVE_READONLY, SHEETS_READONLY)
 
 ENV_KEY = "GOOGLE_APPLICATION_CREDENTIALS"
 ENV_CONFIG_DIR = "SHEETNILAI_CONFIG_DIR"
@@ -117,7 +119,7 @@ def _from_cache(scopes: Sequence[str], ends: Endpoints) -> Account:
     path = token_path()
     info = _read_json(path, "google-token-rusak")
     granted = set(info.get("scopes") or ())
-    missing = [s for s in scopes if s not in granted and not _covered(s, granted)]
+    missing = [s for s in scopes if s not in granted]
     if missing:
         raise SheetnilaiError("google-izin-token-kurang", {"scopes": ", ".join(missing)})
     try:
@@ -132,11 +134,6 @@ def _from_cache(scopes: Sequence[str], ends: Endpoints) -> Account:
     except KeyError as exc:
         raise SheetnilaiError("google-token-rusak", {"path": path, "detail": str(exc)}) from None
     return Account(creds, "akun pengguna", str(path), tuple(scopes))
-
-
-def _covered(scope: str, granted: set[str]) -> bool:
-    # A read-only scope is implied by its full counterpart.
-    return scope.endswith(".readonly") and scope.removesuffix(".readonly") in granted
 
 
 def _check(account: Account) -> None:
