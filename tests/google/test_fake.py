@@ -724,6 +724,7 @@ class _ConsentingBrowser(webbrowser.BaseBrowser):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.landed: list[str] = []
+        self.thread: threading.Thread | None = None
 
     def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
         def visit() -> None:
@@ -731,7 +732,8 @@ class _ConsentingBrowser(webbrowser.BaseBrowser):
                 self.landed.append(session.get(url, timeout=10).url)
 
         # In a thread: the flow only starts serving its redirect page after open() returns.
-        threading.Thread(target=visit, daemon=True).start()
+        self.thread = threading.Thread(target=visit, daemon=True)
+        self.thread.start()
         return True
 
 
@@ -755,6 +757,8 @@ def test_installed_app_flow_and_refresh_with_narrower_scope(
         authorization_prompt_message="",
     )
     assert creds.refresh_token
+    assert browser.thread is not None
+    browser.thread.join(10)  # the flow may return before the browser has read its page
     assert browser.landed and browser.landed[0].startswith("http://localhost:")
     (auth,) = [r for r in fake_google.requests if r.category == "auth"]
     assert auth.query["code_challenge_method"] == ["S256"]

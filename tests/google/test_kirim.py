@@ -111,11 +111,12 @@ def test_creates_protects_and_shares_with_few_requests(setup, tmp_path: Path) ->
             expected = {owner, email(KADIS)}  # his own sheet; no pejabat penilai in the roster
         assert set(whole[0]["editors"]["users"]) == expected, title
         ratings = [
-            p for p in by_sheet[title]
-            if p["range"].get("startColumnIndex") in (NILAI_COL["rating_hasil"],
-                                                      NILAI_COL["rating_perilaku"])
+            p
+            for p in by_sheet[title]
+            if p["range"].get("startColumnIndex")
+            in (NILAI_COL["rating_hasil"], NILAI_COL["rating_perilaku"])
             and p["range"].get("startRowIndex") == layout.nilai_first_row
-        ]  # fmt: skip
+        ]
         assert len(ratings) == 2
         penilai = set() if nip == KADIS else {email(KADIS)}
         assert all(set(p["editors"]["users"]) == {owner} | penilai for p in ratings), title

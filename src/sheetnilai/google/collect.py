@@ -172,36 +172,55 @@ def collect(
             )
     names = _display_names(wanted)
 
+    stop = threading.Event()  # set on Ctrl-C: files not yet started are left for the re-run
+
     def fetch(f: drive.DriveFile) -> Fetched:
         item = Fetched(f, names[f.id])
-        reuse = checkpoint.reusable(f)
-        if reuse is not None:
-            item.status, item.path = "dari arsip", reuse
-        else:
-            try:
-                data = drive.download(client, f)
-            except GoogleFailure as exc:
-                item.status = "galat"
-                item.problem = _failure_problem(exc, item)
-            else:
-                suffix = drive.WORKBOOK_MIMES[f.mime_type]
-                stem = safe_file_stem(f.name.removesuffix(suffix))[:60]
-                target = archive / "berkas" / f"{stem} [{f.id}] v{f.version or '0'}{suffix}"
-                digest = _sha256(data)
-                if not target.exists() or _sha256(target.read_bytes()) != digest:
-                    with atomic_path(target, overwrite=True) as tmp:
-                        tmp.write_bytes(data)
-                checkpoint.record(f, target, digest)
-                item.status, item.path = "diambil", target
-        if progress:
-            progress(item)
+        if stop.is_set():
+            return item
+        try:
+            _fetch_one(client, checkpoint, archive, item)
+            if progress:
+                progress(item)
+        except BaseException:
+            stop.set()
+            raise
         return item
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         result.fetched = list(pool.map(fetch, wanted))
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     result.problems.extend(f.problem for f in result.fetched if f.problem is not None)
     result.manifest = _write_manifest(result)
     return result
+
+
+def _fetch_one(client: Any, checkpoint: Checkpoint, archive: Path, item: Fetched) -> None:
+    f = item.file
+    reuse = checkpoint.reusable(f)
+    if reuse is not None:
+        item.status, item.path = "dari arsip", reuse
+        return
+    try:
+        data = drive.download(client, f)
+    except GoogleFailure as exc:
+        item.status = "galat"
+        item.problem = _failure_problem(exc, item)
+        return
+    suffix = drive.WORKBOOK_MIMES[f.mime_type]
+    stem = safe_file_stem(f.name.removesuffix(suffix))[:60]
+    target = archive / "berkas" / f"{stem} [{f.id}] v{f.version or '0'}{suffix}"
+    digest = _sha256(data)
+    if not target.exists() or _sha256(target.read_bytes()) != digest:
+        with atomic_path(target, overwrite=True) as tmp:
+            tmp.write_bytes(data)
+    checkpoint.record(f, target, digest)
+    item.status, item.path = "diambil", target
 
 
 def _failure_problem(exc: GoogleFailure, item: Fetched) -> Problem:
