@@ -111,6 +111,7 @@ class UnitResult:
     org_unreadable: bool = False  # the Rekap holds text that is no organisation predikat
     period_missing: bool = False  # the workbook's scheme has no such period: nothing was read
     sheet_names: dict[str, str] = field(default_factory=dict)  # normalised nama -> sheet title
+    gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
 
 
 class _Sink:
@@ -155,7 +156,12 @@ def check_unit(
     roster: Mapping[str, Pegawai] | None = None,
 ) -> UnitResult:
     result = UnitResult(
-        book.name, book.unit, book.sha256, book.periods, problems=list(book.problems)
+        book.name,
+        book.unit,
+        book.sha256,
+        book.periods,
+        problems=list(book.problems),
+        gids=dict(book.gids),
     )
     unit_sink = _Sink(book, None, result.problems)
     if period not in book.periods:

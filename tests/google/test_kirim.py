@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +16,7 @@ from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import read_roster
 from sheetnilai.sources.raw import read_book
 from sheetnilai.sources.unit import extract
-from sheetnilai.workbook.layout import NILAI_COL, RULES_SHEET, SkpLayout
+from sheetnilai.workbook.layout import META_GID_COL, META_SHEET, NILAI_COL, RULES_SHEET, SkpLayout
 from tests.google.support import AGUS, CAMAT, NO_EMAIL, client, email, use_fake, write_roster
 from tests.support.fake_google import Drop, FakeGoogle, Status
 from tests.test_konsolidasi import KADIS
@@ -44,6 +45,7 @@ def spreadsheets(fake: FakeGoogle, folder: str) -> dict[str, dict]:
 @pytest.fixture
 def setup(fake_google: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     info = use_fake(fake_google, tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
     folder = fake_google.add_folder("SKP 2026", shared_with=[info["client_email"]])
     return fake_google, folder, write_roster(tmp_path / "daftar.csv"), info["client_email"]
 
@@ -89,9 +91,11 @@ def test_creates_protects_and_shares_with_few_requests(setup, tmp_path: Path) ->
         theirs = {
             k: (c.formula, c.value if c.formula is None else None)
             for k, c in remote.sheets[title].cells.items()
+            if not (title == META_SHEET and k[1] >= META_GID_COL - 1)  # kirim adds the gids
         }
         assert theirs == mine, title
     unit = extract(remote, SKP_UNIT)
+    assert unit.gids == {s.title: s.sheet_id for s in fake.book(sid).sheets}
     assert sorted(s.nip for s in unit.sheets) == sorted(
         p.nip for p in read_roster(roster).pegawai if p.unit == "Dinas Uji"
     )
@@ -201,3 +205,34 @@ def test_folder_not_shared_is_one_clear_line(setup, tmp_path: Path) -> None:
     last = err.strip().splitlines()[-1]
     assert last.startswith("Galat: Google tidak menemukan") and "dibagikan" in last
     assert "Traceback" not in err
+
+
+def test_sent_spreadsheets_link_problems_to_cells_without_extra_requests(setup) -> None:
+    fake, folder, roster, _owner = setup
+    assert kirim(roster, folder)[0] == 0
+    sid = spreadsheets(fake, folder)[SKP_UNIT]["id"]
+    gids = {s.title: s.sheet_id for s in fake.book(sid).sheets}
+    fake.reset_log()
+    code, _, err = run(
+        "konsolidasi",
+        "--drive",
+        folder,
+        "--periode",
+        "TW1",
+        "--keluaran",
+        "buku.xlsx",
+        "--arsip",
+        "arsip",
+        "--jobs",
+        "1",
+        "--senyap",
+    )
+    assert code == 3, err  # the unfilled SKPs are galat
+    assert fake.count(category="sheets_read") == 0  # the gids came inside the export
+    rows = list(openpyxl.load_workbook("buku.xlsx")["Masalah"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Tingkat")
+    col = {name: i for i, name in enumerate(rows[head])}
+    on_cells = [r for r in rows[head + 1 :] if r[col["Berkas"]] == SKP_UNIT and r[col["Sel"]]]
+    assert on_cells
+    for r in on_cells:
+        assert r[col["Tautan"]] == drive.sheet_link(sid, gids[r[col["Lembar"]]], r[col["Sel"]])

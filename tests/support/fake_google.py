@@ -2292,6 +2292,7 @@ class FakeGoogle:
             sheet_props = {s.sheet_id: {"title": s.title, "hidden": s.hidden} for s in book.sheets}
             protected = copy.deepcopy(book.protected)
             next_id = book.next_protected
+            cell_updates: list[tuple[int, tuple[int, int], Any]] = []
             replies: list[dict[str, Any]] = []
             for i, request in enumerate(requests):
                 if not isinstance(request, dict) or len(request) != 1:
@@ -2375,6 +2376,22 @@ class FakeGoogle:
                                 elif key in props:
                                     properties[key] = props[key]
                         replies.append({})
+                    elif kind == "updateCells":
+                        # Only the form clients use to write values: start + rows, with
+                        # fields "userEnteredValue".
+                        start = arg.get("start") or {}
+                        target_id = start.get("sheetId", 0)
+                        if target_id not in sheet_props:
+                            raise _Invalid(f"No grid with id: {target_id}")
+                        if str(arg.get("fields", "")) != "userEnteredValue":
+                            raise _Invalid("fields must be 'userEnteredValue' in this fake")
+                        r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+                        for dr, row in enumerate(arg.get("rows") or []):
+                            for dc, cell in enumerate(row.get("values") or []):
+                                entered = (cell or {}).get("userEnteredValue") or {}
+                                value = next(iter(entered.values()), None)
+                                cell_updates.append((target_id, (r0 + dr, c0 + dc), value))
+                        replies.append({})
                     elif kind == "updateSheetProperties":
                         props = arg.get("properties") or {}
                         target_id = props.get("sheetId", 0)
@@ -2421,6 +2438,15 @@ class FakeGoogle:
                 if (new_title, new_hidden) != (sheet.title, sheet.hidden):
                     sheet.title, sheet.hidden = new_title, new_hidden
                     content_changed = True
+            for target_id, key, value in cell_updates:
+                sheet = book.by_id(target_id)
+                if value is None:
+                    sheet.cells.pop(key, None)
+                else:
+                    sheet.cells[key] = (None, value)
+                    sheet.row_count = max(sheet.row_count, key[0] + 1)
+                    sheet.column_count = max(sheet.column_count, key[1] + 1)
+                content_changed = True
             f.name = title
             book.properties = properties
             book.protected = protected

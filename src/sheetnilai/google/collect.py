@@ -256,15 +256,25 @@ def _write_manifest(result: Collection) -> Path:
     return path
 
 
-def link_problems(client: Any, collection: Collection, problems: list[Problem]) -> list[Problem]:
+def link_problems(
+    client: Any,
+    collection: Collection,
+    problems: list[Problem],
+    known: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[Problem]:
     """Give each problem the address of its spreadsheet, down to the sheet and cell.
 
-    The sheet ids (gid) cost one Sheets read per spreadsheet, so they are asked only for
-    spreadsheets that have problems on a sheet, and kept in the checkpoint.
+    Sheet ids (gid) come from the workbook itself when `gsheet kirim` wrote them (`known`,
+    by file name). Otherwise they cost one Sheets read per spreadsheet, so they are asked
+    only for spreadsheets that have problems on a sheet, and kept in the checkpoint.
     """
     by_name = {f.name: f for f in collection.fetched}
     checkpoint = Checkpoint(collection.archive / CHECKPOINT)
-    gids: dict[str, dict[str, int] | None] = {}
+    gids: dict[str, dict[str, int] | None] = {
+        by_name[name].file.id: dict(table)
+        for name, table in (known or {}).items()
+        if name in by_name
+    }
     out = []
     for p in problems:
         item = by_name.get(p.file or "")
@@ -319,9 +329,10 @@ def consolidate_drive(
         files=collection.input_files(),
     )
     result.problems[:0] = collection.problems
-    result.problems = link_problems(client, collection, result.problems)
+    known = {u.name: u.gids for u in result.units if u.gids}
+    result.problems = link_problems(client, collection, result.problems, known)
     for unit in result.units:
-        unit.problems = link_problems(client, collection, unit.problems)
+        unit.problems = link_problems(client, collection, unit.problems, known)
     return result, collection
 
 

@@ -30,6 +30,8 @@ from sheetnilai.workbook.build import SheetPegawai, UnitWorkbook, build_unit_wor
 from sheetnilai.workbook.generate import unit_specs
 from sheetnilai.workbook.layout import (
     GUIDE_SHEET,
+    META_GID_COL,
+    META_LEMBAR_ROW,
     META_SHEET,
     NILAI_COL,
     RECAP_SHEET,
@@ -158,6 +160,7 @@ def _send_unit(
         {"deleteProtectedRange": {"protectedRangeId": pid}} for pid in stale
     ]
     requests += [{"addProtectedRange": {"protectedRange": pr}} for pr in wanted]
+    requests += _gid_table(gids)
     drive.batch_update(client, sid, requests)
     sent.protected = len(wanted)
     have = {str(p.get("emailAddress", "")).casefold() for p in drive.permissions(client, sid)}
@@ -186,6 +189,24 @@ def _create(
         for f in drive.list_folder(client, folder_id, match):
             return f
         return drive.upload_as_spreadsheet(client, folder_id, title, data, props)
+
+
+def _gid_table(gids: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Write every sheet's gid into the metadata sheet (same batch, no extra request)."""
+    if META_SHEET not in gids:
+        return []
+
+    def row(title: dict[str, object], gid: dict[str, object]) -> dict[str, Any]:
+        return {"values": [{"userEnteredValue": title}, {"userEnteredValue": gid}]}
+
+    rows = [row({"stringValue": "lembar_google"}, {"stringValue": "gid"})]
+    rows += [row({"stringValue": t}, {"numberValue": g}) for t, g in gids.items()]
+    start = {
+        "sheetId": gids[META_SHEET],
+        "rowIndex": META_LEMBAR_ROW,
+        "columnIndex": META_GID_COL - 1,
+    }
+    return [{"updateCells": {"start": start, "rows": rows, "fields": "userEnteredValue"}}]
 
 
 def _editors(*people: Pegawai | None) -> list[str]:

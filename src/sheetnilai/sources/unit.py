@@ -17,6 +17,8 @@ from sheetnilai.problems import Problem
 from sheetnilai.rules.nip import compact
 from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_ref
 from sheetnilai.workbook.layout import (
+    META_GID_COL,
+    META_LEMBAR_ROW,
     META_SHEET,
     RECAP_SHEET,
     TEMPLATE_FORMAT,
@@ -128,6 +130,7 @@ class UnitBook:
     sheets: list[SkpSheet] = field(default_factory=list)
     org_predikat: dict[str, Cell] = field(default_factory=dict)  # period key -> Rekap cell
     problems: list[Problem] = field(default_factory=list)
+    gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
 
     @property
     def is_template(self) -> bool:
@@ -222,7 +225,24 @@ def extract(book: RawBook, name: str) -> UnitBook:
             continue
         unit.sheets.append(_extract_sheet(book, sheet, local, unit))
     _extract_recap(book, unit)
+    unit.gids = _gids(book)
     return unit
+
+
+def _gids(book: RawBook) -> dict[str, int]:
+    """Google's sheet ids, written by `gsheet kirim` as (title, gid) rows in the metadata sheet
+    (absent from workbooks that never went through Google)."""
+    meta = book.sheets.get(META_SHEET)
+    if meta is None:
+        return {}
+    gids = {}
+    r = META_LEMBAR_ROW + 1
+    while (title := meta.cells.get((r, META_GID_COL - 1))) is not None:
+        gid = meta.cells.get((r, META_GID_COL))
+        if gid is not None and isinstance(gid.value, int | float):
+            gids[str(title.value)] = int(gid.value)
+        r += 1
+    return gids
 
 
 def _extract_sheet(

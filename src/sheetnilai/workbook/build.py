@@ -38,6 +38,7 @@ from sheetnilai.workbook.layout import (
     JENIS_RHK,
     LAMPIRAN,
     LAMPIRAN_ROWS,
+    META_LEMBAR_ROW,
     META_SHEET,
     NILAI_COL,
     NILAI_COLUMNS,
@@ -960,7 +961,8 @@ def _write_meta(wb: Workbook, spec: UnitWorkbook, L: SkpLayout) -> None:
         else:
             ws.write_string(i, 1, value)
         wb.define_name(name, f"={quote_sheet(META_SHEET)}!{xl_range_abs(i, 1, i, 1)}")
-    start = len(rows) + 1
+    start = META_LEMBAR_ROW
+    assert start > len(rows)
     ws.write_row(start, 0, ["lembar", "nip", "nama"])
     nip_fmt = wb.add_format({"num_format": "@"})
     for j, sheet in enumerate(spec.sheets):

@@ -18,6 +18,11 @@ TEMPLATE_FORMAT = "sheetnilai-skp"
 TEMPLATE_VERSION = 1
 
 META_SHEET = "_sheetnilai"
+# In the metadata sheet, the SN_LEMBAR table (sheet title, nip, nama) starts at this row with
+# a header. Beside it `gsheet kirim` writes a (title, gid) table of every sheet, ending in
+# META_GID_COL, so that problem links open the exact sheet without an extra API request.
+META_LEMBAR_ROW = 8
+META_GID_COL = 4
 RULES_SHEET = "Aturan"
 GUIDE_SHEET = "Petunjuk"
 RECAP_SHEET = "Rekap"
