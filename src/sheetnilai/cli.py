@@ -14,10 +14,8 @@ from typing import Any
 import click
 
 from sheetnilai import __version__, cli_i18n
-from sheetnilai.cli_common import EXIT_DATA_ERRORS, POLICY_OPTION
+from sheetnilai.cli_common import EXIT_DATA_ERRORS, POLICY_OPTION, SCHEME_OPTION, load_roster_option
 from sheetnilai.cli_common import load_policy_option as _policy
-from sheetnilai.cli_common import print_problems as _print_problems
-from sheetnilai.cli_common import problem_summary as _problem_summary
 from sheetnilai.config import load_policy, policy_toml
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
@@ -141,13 +139,7 @@ def templat() -> None:
     default=None,
     help="Tahun penilaian. Bawaan: tahun berjalan.",
 )
-@click.option(
-    "--skema",
-    type=click.Choice([s.value for s in Scheme]),
-    default=Scheme.TRIWULAN.value,
-    show_default=True,
-    help="Periode evaluasi: triwulan, semester, atau bulanan (selalu ditambah Tahunan).",
-)
+@SCHEME_OPTION
 @click.option(
     "--keluaran",
     type=click.Path(file_okay=False, path_type=Path),
@@ -179,22 +171,12 @@ def templat_buat(
     """
     import datetime as dt
 
-    from sheetnilai.roster import read_roster, sample_roster_path
     from sheetnilai.workbook.generate import generate_unit_workbooks
 
-    if (roster is None) == (not contoh):
-        raise SheetnilaiError("templat-sumber-roster")
     policy = _policy(policy_path)
-    source = sample_roster_path() if contoh else roster
-    assert source is not None
-    data = read_roster(source, policy)
+    data = load_roster_option(roster, contoh, policy)
     year = tahun or dt.date.today().year
     outdir = keluaran or Path(f"workbook-unit-{year}")
-    if data.problems:
-        click.echo(f"Masalah pada daftar pegawai ({_problem_summary(data.problems)}):", err=True)
-        _print_problems(data.problems)
-    if not data.pegawai:
-        raise SheetnilaiError("templat-tanpa-pegawai", {"path": source})
 
     def progress(done: object) -> None:
         from sheetnilai.workbook.generate import Generated

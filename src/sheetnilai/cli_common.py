@@ -8,7 +8,10 @@ from pathlib import Path
 import click
 
 from sheetnilai.config import load_policy
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity
+from sheetnilai.roster import Roster
 from sheetnilai.rules.policy import Policy
 
 EXIT_DATA_ERRORS = 3
@@ -20,6 +23,31 @@ POLICY_OPTION = click.option(
     default=None,
     help="Berkas kebijakan (TOML). Bawaan: sheetnilai.toml di folder kerja bila ada.",
 )
+
+SCHEME_OPTION = click.option(
+    "--skema",
+    type=click.Choice([s.value for s in Scheme]),
+    default=Scheme.TRIWULAN.value,
+    show_default=True,
+    help="Periode evaluasi: triwulan, semester, atau bulanan (selalu ditambah Tahunan).",
+)
+
+
+def load_roster_option(roster: Path | None, contoh: bool, policy: Policy) -> Roster:
+    """The roster named on the command line (or the sample), its problems printed."""
+    from sheetnilai.roster import read_roster, sample_roster_path
+
+    if (roster is None) == (not contoh):
+        raise SheetnilaiError("templat-sumber-roster")
+    source = sample_roster_path() if contoh else roster
+    assert source is not None
+    data = read_roster(source, policy)
+    if data.problems:
+        click.echo(f"Masalah pada daftar pegawai ({problem_summary(data.problems)}):", err=True)
+        print_problems(data.problems)
+    if not data.pegawai:
+        raise SheetnilaiError("templat-tanpa-pegawai", {"path": source})
+    return data
 
 
 def load_policy_option(path: Path | None) -> Policy:

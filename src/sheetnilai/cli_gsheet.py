@@ -11,11 +11,12 @@ import click
 from sheetnilai.cli_common import (
     EXIT_DATA_ERRORS,
     POLICY_OPTION,
+    SCHEME_OPTION,
     load_policy_option,
+    load_roster_option,
     print_problems,
     problem_summary,
 )
-from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import has_errors
 
@@ -71,13 +72,7 @@ def keluar() -> None:
 @click.option("--contoh", is_flag=True, help="Pakai daftar pegawai contoh bawaan (fiktif).")
 @click.option("--folder", "folder_id", required=True, help="ID folder Google Drive tujuan.")
 @click.option("--tahun", type=click.IntRange(2022, 2100), default=None, help="Tahun penilaian.")
-@click.option(
-    "--skema",
-    type=click.Choice([s.value for s in Scheme]),
-    default=Scheme.TRIWULAN.value,
-    show_default=True,
-    help="Periode evaluasi: triwulan, semester, atau bulanan.",
-)
+@SCHEME_OPTION
 @click.option(
     "--perbarui",
     is_flag=True,
@@ -110,19 +105,9 @@ def kirim(
     """
     from sheetnilai.google import auth, http
     from sheetnilai.google.kirim import SentUnit, send
-    from sheetnilai.roster import read_roster, sample_roster_path
 
-    if (roster is None) == (not contoh):
-        raise SheetnilaiError("templat-sumber-roster")
     policy = load_policy_option(policy_path)
-    source = sample_roster_path() if contoh else roster
-    assert source is not None
-    data = read_roster(source, policy)
-    if data.problems:
-        click.echo(f"Masalah pada daftar pegawai ({problem_summary(data.problems)}):", err=True)
-        print_problems(data.problems)
-    if not data.pegawai:
-        raise SheetnilaiError("templat-tanpa-pegawai", {"path": source})
+    data = load_roster_option(roster, contoh, policy)
     year = tahun or dt.date.today().year
     account = auth.credentials(auth.SEND_SCOPES, kredensial)
     client = http.client(account.credentials, http.Transport.from_env())
