@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test lint format bench templates clean
+.PHONY: help venv demo test lint format bench templates wheel clean
 
 help: ## Daftar perintah
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,5 +41,9 @@ templates: $(STAMP) ## Buat ulang templat kosong di sheet_templates/
 		$(BIN)/sheetnilai templat kosong --skema $$s --timpa sheet_templates/templat-skp-$$s.xlsx; \
 	done
 
+wheel: $(STAMP) ## Buat paket pemasangan dist/sheetnilai-VERSI-py3-none-any.whl (untuk Windows/xlwings)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
+
 clean: ## Hapus .venv dan berkas sementara
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/pyodide/node_modules dist

@@ -1025,3 +1025,97 @@ def test_bad_input(case: Case, corpus: Corpus, tmp_path: Path) -> None:
         assert scored.get(nip, "(tidak ada)") == want, nip
     if expect.check is not None:
         expect.check(wb)
+
+
+# --- "Periksa workbook" sees what the consolidation sees -------------------------------------
+
+
+def _masalah_cells(book: Path) -> list[list[object]]:
+    """The score book's Masalah table as written (header first), cells as openpyxl reads them."""
+    ws = openpyxl.load_workbook(book)["Masalah"]
+    data = [list(r) for r in ws.iter_rows(values_only=True)]
+    at = next(i for i, r in enumerate(data) if r and r[0] == "Tingkat")
+    return [r for r in data[at:] if r[0] is not None and r[0] != "(tidak ada data)"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_periksa_gives_the_consolidation_problems(
+    case: Case, corpus: Corpus, tmp_path: Path
+) -> None:
+    """For the workbook each case damaged, `periksa.check_workbook` (behind the PeriksaWorkbook
+    macro and `sheetnilai periksa`) reports exactly the problems `sheetnilai konsolidasi` reports
+    for a folder holding only that workbook: same rows, same order, same text, with a link to
+    every cell."""
+    from sheetnilai.periksa import LINK_COLUMN, check_workbook, masalah_rows
+
+    folder = tmp_path / "masuk"
+    shutil.copytree(corpus.clean, folder)
+    expect = case(Src(folder, corpus))
+    changed = [
+        folder / name
+        for name, digest in hashes(folder).items()
+        if corpus.hashes.get(name) != digest and not name.startswith(("~$", ".~lock"))
+    ]
+    if not changed:
+        pytest.skip("the case changes no workbook, only the folder or the options")
+    for path in changed:
+        alone = tmp_path / "sendiri" / path.name
+        alone.parent.mkdir()
+        shutil.copy2(path, alone)
+        book = tmp_path / f"buku-{path.stem}.xlsx"
+        args = ["konsolidasi", str(alone.parent), "--periode", expect.period, "--keluaran",
+                str(book), "--jobs", "1", "--senyap"]  # fmt: skip
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, EXIT_DATA_ERRORS), result.output
+        want = _masalah_cells(book)
+
+        got = masalah_rows(check_workbook(path, expect.period))
+
+        link = want[0].index(LINK_COLUMN)
+        assert got[0] == want[0]
+        assert len(got) == len(want)
+        lembar, sel, nip = (want[0].index(k) for k in ("Lembar", "Sel", "NIP"))
+        for mine, theirs in zip(got[1:], want[1:], strict=True):
+            shown = [("'" + str(v) if k == nip and v else v) for k, v in enumerate(theirs)]
+            for k, (a, b) in enumerate(zip(mine, shown, strict=True)):
+                if k == link:
+                    continue
+                a = a[1:] if isinstance(a, str) and a[:2] in ("'=", "'+", "'-", "'@") else a
+                assert a == (b if b is not None else ""), (want[0][k], mine, theirs)
+            if theirs[lembar] and theirs[sel]:
+                assert mine[link] == (
+                    f"=HYPERLINK(\"#'{theirs[lembar]}'!{theirs[sel]}\","
+                    f'"{theirs[lembar]}!{theirs[sel]}")'
+                )
+            else:
+                assert mine[link] == ""
+        shutil.rmtree(alone.parent)
+
+
+def test_periksa_command(corpus: Corpus, tmp_path: Path) -> None:
+    """`sheetnilai periksa`: a clean workbook passes; a damaged one names sheet, cell and
+    pegawai, exits 3 (galat), and the file is left as it was."""
+    clean = corpus.clean / corpus.file_of(KESEHATAN)
+    result = CliRunner().invoke(cli, ["periksa", str(clean), "--periode", "tw1"])
+    assert result.exit_code == OK, result.output
+    assert result.stdout.strip() == f"{clean.name}: tidak ada masalah untuk periode TW1."
+
+    folder = tmp_path / "masuk"
+    shutil.copytree(corpus.clean, folder)
+    s = Src(folder, corpus)
+    rating_not_a_label(s)
+    before = hashes(folder)
+    result = CliRunner().invoke(cli, ["periksa", str(s.path(KESEHATAN)), "--periode", PERIOD])
+    assert result.exit_code == EXIT_DATA_ERRORS, result.output
+    assert result.stdout.strip() == f"{s.file(KESEHATAN)}: 1 galat, 0 peringatan, 0 catatan."
+    line = result.stderr.strip()
+    assert line.startswith(
+        f"[galat] {s.file(KESEHATAN)} › {s.sheet(KESEHATAN, 1)}!{nilai_ref('rating_hasil')} "
+        f"(NIP {s.nip(KESEHATAN, 1)}"
+    ), line
+    assert '"Baik sekali"' in line
+    assert hashes(folder) == before
+
+    result = CliRunner().invoke(cli, ["periksa", str(clean), "--periode", "TW9"])
+    assert result.exit_code == EXIT_DATA_ERRORS
+    assert "TW9" in result.stderr

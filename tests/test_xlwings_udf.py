@@ -41,8 +41,25 @@ from sheetnilai.rules.numbers import exact, round_half_up
 from sheetnilai.rules.policy import DEFAULT_POLICY, IkmPolicy, IkmWeight
 from sheetnilai.rules.pp46 import Kegiatan, nilai_kegiatan
 from sheetnilai.rules.predikat import predikat
-
-MARK = "#GALAT: "
+from tests.support.udf_cases import (
+    ALL_FOURS,
+    ANGKA_KREDIT,
+    BAD_INPUT,
+    CAPAIAN,
+    DISTRIBUSI_COLUMN,
+    DISTRIBUSI_EMPTY,
+    DISTRIBUSI_MISSING,
+    DISTRIBUSI_ROW,
+    IKM,
+    MARK,
+    NAN,
+    NIP,
+    NIP_GALAT_AND_WARNING,
+    NIP_WARNING,
+    PP46,
+    PREDIKAT_MATRIX,
+    SARAN_RATING,
+)
 
 # CI draws the same cases every run (a red CI must mean a change broke something);
 # elsewhere every run explores new ones. Same switch as tests/workbook/test_parity.py.
@@ -456,108 +473,35 @@ def test_any_cell_input_gives_a_cell_value(name: str, data: st.DataObject) -> No
 # --- (c) golden cases of domain.md ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("hasil", "perilaku", "expected"),
-    [
-        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
-        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
-    ],
-)
+@pytest.mark.parametrize(("hasil", "perilaku", "expected"), PREDIKAT_MATRIX)
 def test_golden_predikat_matrix(hasil: str, perilaku: str, expected: str) -> None:
     # domain.md §2.8, all nine cells.
     assert udf.SN_PREDIKAT(hasil, perilaku) == expected
 
 
-@pytest.mark.parametrize(
-    ("args", "capaian", "nilai"),
-    [
-        pytest.param((95.0, 93.0), 98.0, 88.0, id="S10-95-93-98-88"),
-        pytest.param((4.0, 3.0, "Semakin rendah semakin baik"), 120.0, 120.0, id="S10-turun-125"),
-        pytest.param((4.0, 5.0, "turun"), 75.0, 65.0, id="S10-turun-75"),  # 50 + 15
-        pytest.param((30.0, 24.0, "turun"), 120.0, 120.0, id="S10-turun-waktu-tunggu"),
-        pytest.param(("80-90", 85.0), 100.0, 109.0, id="S10-rentang-di-dalam"),
-        pytest.param(("80 - 90", 99.0), 110.0, 120.0, id="S10-rentang-di-atas"),
-        pytest.param(("80 s.d. 90", 72.0), 90.0, 80.0, id="S10-rentang-di-bawah"),  # 70 + 10
-        pytest.param((80.0, 99.0, None, 90.0), 110.0, 120.0, id="S10-rentang-dua-sel"),
-        pytest.param((200.0, 100.0, ""), 50.0, float(Fraction(2450, 59)), id="S10-sangat-kurang"),
-    ],
-)
+@pytest.mark.parametrize(("args", "capaian", "nilai"), CAPAIAN)
 def test_golden_capaian(args: tuple[object, ...], capaian: float, nilai: float) -> None:
     # domain.md §3: 93 of 95 is 97.89%, shown 98%, Cukup: 70 + 19/19 × 18 = 88.
     assert udf.SN_CAPAIAN(*args) == capaian
     assert udf.SN_NILAI_CAPAIAN(*args) == nilai
 
 
-def test_golden_saran_rating() -> None:
-    assert udf.SN_SARAN_RATING([[98.0], [None], [104.0]]) == "Di Atas Ekspektasi"  # mean 101
-    assert udf.SN_SARAN_RATING([[100.0], [100.0]]) == "Sesuai Ekspektasi"
-    assert udf.SN_SARAN_RATING([[98.0, 99.0]]) == "Di Bawah Ekspektasi"
-    assert udf.SN_SARAN_RATING([[None], [""]]) == ""  # nothing numeric: no suggestion
+@pytest.mark.parametrize(("cells", "expected"), SARAN_RATING)
+def test_golden_saran_rating(cells: list[list[object]], expected: str) -> None:
+    assert udf.SN_SARAN_RATING(cells) == expected
 
 
-@pytest.mark.parametrize(
-    ("pred", "jenjang", "bulan", "expected"),
-    [
-        pytest.param("Sangat Baik", "Ahli Pertama", 12.0, 18.75, id="S11-18.75"),
-        pytest.param("Sangat Baik", "Ahli Pertama", None, 18.75, id="S11-bulan-kosong-12"),
-        pytest.param("Baik", "Ahli Pertama", 2.0, 2.08, id="S11-2-bulan-2.08"),
-        pytest.param("Butuh Perbaikan", "Mahir", 12.0, 9.38, id="SIASN-mahir-bp"),
-        pytest.param("Cukup", "Ahli Madya", 12.0, 28.13, id="SIASN-madya-cukup"),
-        pytest.param("Sangat Baik", "Pemula", 12.0, 5.63, id="pemula-5.625-naik"),
-    ],
-)
+@pytest.mark.parametrize(("pred", "jenjang", "bulan", "expected"), ANGKA_KREDIT)
 def test_golden_angka_kredit(pred: str, jenjang: str, bulan: float | None, expected: float) -> None:
     assert udf.SN_ANGKA_KREDIT(pred, jenjang, bulan) == expected
 
 
-@pytest.mark.parametrize(
-    ("cells", "expected"),
-    [
-        # domain.md §4.2 golden aspects, each isolated by giving all three aspects the value.
-        pytest.param((100, 76, 100, 76, 12, 12), 76.0, id="S12-waktu-12-12-76"),
-        pytest.param((100, 96, 100, 96, 5, 4), 96.0, id="S12-waktu-5-4-96"),
-        pytest.param((100, 100, 100, 100, 1, 0.76), 100.0, id="S12-waktu-1-0.76-100"),
-        pytest.param((100, 100, 100, 100, 12, 9.12), 100.0, id="S12-float-trap-9.12-100"),
-        pytest.param((100, 70, 100, 70, 1, 0.70), 70.0, id="S14-waktu-1-0.70-70"),
-        pytest.param((10, 9, 100, 85, 12, 11, 1_000_000, 900_000), 259 / 3, id="biaya-259/3"),
-        pytest.param((10, 9, 100, 85, 12, 11), 778 / 9, id="tanpa-biaya-778/9"),
-        pytest.param((10, 9, 100, 85, 12, 11, None, 900_000), 778 / 9, id="biaya-dari-target"),
-        pytest.param((10, None, 100, None, 12, None), 0.0, id="S12-tidak-terlaksana"),
-    ],
-)
+@pytest.mark.parametrize(("cells", "expected"), PP46)
 def test_golden_pp46(cells: tuple[object, ...], expected: float) -> None:
     assert udf.SN_PP46(*cells) == expected
 
 
-ALL_FOURS = [[4.0] * 9] * 3
-MIXED_ROWS = [  # tests/rules/test_ikm.py MIXED, one row per respondent
-    [4, 3, 4, 4, 2, 3, 4, 2, 3],
-    [3, 3, 4, 4, 3, 4, 4, 2, 3],
-    [4, 3, 4, 4, 3, 4, 3, 3, 4],
-    [3, 3, None, 4, 4, 3, 4, 3, ""],
-]
-
-
-@pytest.mark.parametrize(
-    ("rows", "bobot", "konversi", "mutu"),
-    [
-        pytest.param(ALL_FOURS, None, 100.0, "A (Sangat Baik)", id="S15-empat-1/9-100"),
-        pytest.param(ALL_FOURS, "0,11", 99.0, "A (Sangat Baik)", id="S15-empat-0.11-99"),
-        pytest.param(ALL_FOURS, 0.11, 99.0, "A (Sangat Baik)", id="S15-empat-0.11-angka"),
-        pytest.param([[1.0] * 9], None, 25.0, "D (Tidak Baik)", id="S15-satu-25"),
-        pytest.param(MIXED_ROWS, "1/9", 84.95, "B (Baik)", id="campuran-1/9-84.95"),
-        pytest.param(MIXED_ROWS, "0.11", 84.10, "B (Baik)", id="campuran-0.11-84.10"),
-        pytest.param([[4, 4, 4, 4, 4, 3, 3, 3, 3]], None, 88.89, "A (Sangat Baik)", id="D-1/9-A"),
-        pytest.param([[4, 4, 4, 4, 4, 3, 3, 3, 3]], "0,11", 88.0, "B (Baik)", id="D-0.11-B"),
-    ],
-)
+@pytest.mark.parametrize(("rows", "bobot", "konversi", "mutu"), IKM)
 def test_golden_ikm(rows: list[list[object]], bobot: object, konversi: float, mutu: str) -> None:
     # domain.md §6: 1/9 against the printed 0.11, which can change the mutu.
     assert udf.SN_IKM(rows, bobot) == konversi
@@ -566,111 +510,37 @@ def test_golden_ikm(rows: list[list[object]], bobot: object, konversi: float, mu
 
 def test_golden_distribution() -> None:
     # domain.md §2.9 with the sentences of tests/rules/test_distribution.py.
-    column = [["Baik"]] * 8 + [["Butuh Perbaikan"], ["Sangat Baik"], [None]]
-    assert udf.SN_DISTRIBUSI("Baik", column) == [
+    assert udf.SN_DISTRIBUSI(*DISTRIBUSI_COLUMN) == [
         ["Tidak sesuai", "Baik 80% (8 dari 10 pegawai) > batas 70% (predikat organisasi Baik)."]
     ]
-    row = [["Sangat Baik"] * 7 + ["Baik"] * 3]
-    assert udf.SN_DISTRIBUSI("Istimewa", row) == [["Sesuai", ""]]
+    assert udf.SN_DISTRIBUSI(*DISTRIBUSI_ROW) == [["Sesuai", ""]]
     (missing,) = check_distribution(
         OrgPredikat.BAIK, {Predikat.BAIK: 7, Predikat.SANGAT_BAIK: 3}
     ).findings
     assert missing.code == "distribusi-wajib-ada"
-    assert udf.SN_DISTRIBUSI("Baik", [["Baik"] * 7 + ["Sangat Baik"] * 3]) == [
-        ["Tidak sesuai", missing.sentence]
-    ]
-    assert udf.SN_DISTRIBUSI("Istimewa", [[None, ""]]) == [
+    assert udf.SN_DISTRIBUSI(*DISTRIBUSI_MISSING) == [["Tidak sesuai", missing.sentence]]
+    assert udf.SN_DISTRIBUSI(*DISTRIBUSI_EMPTY) == [
         ["Belum ada data", empty_unit_problem().message]
     ]
 
 
-@pytest.mark.parametrize(
-    ("nip", "status", "expected"),
-    [
-        pytest.param("19660801 198803 1 001", None, "sah", id="S16-contoh"),
-        pytest.param("196608011988031001", "PNS", "sah", id="S16-pns"),
-        pytest.param("199001012023212001", None, "sah", id="S17-pppk"),
-        pytest.param(
-            1.96608011988031e17,
-            None,
-            MARK + "NIP tersimpan sebagai angka (1.96608011988031e+17); spreadsheet hanya "
-            "menyimpan 15 digit angka, sehingga digit terakhirnya sudah berubah.",
-            id="M-nip-angka",
-        ),
-        pytest.param("", None, MARK + "NIP belum diisi.", id="M-kosong"),
-    ],
-)
+@pytest.mark.parametrize(("nip", "status", "expected"), NIP)
 def test_golden_nip(nip: object, status: str | None, expected: str) -> None:
     assert udf.SN_CEK_NIP(nip, status) == expected
 
 
 def test_nip_warning_and_worst_problem_first() -> None:
-    assert udf.SN_CEK_NIP("196608011988031000").startswith("#PERINGATAN: ")  # urut 000
+    assert udf.SN_CEK_NIP(NIP_WARNING).startswith("#PERINGATAN: ")  # urut 000
     # Digit order puts the birth date first; a galat always wins over a warning.
-    result = udf.SN_CEK_NIP("196602301988133000")
-    assert result == expected_nip("196602301988133000", None)
-    assert result.startswith(MARK) and "196602301988133000" in result
+    result = udf.SN_CEK_NIP(NIP_GALAT_AND_WARNING)
+    assert result == expected_nip(NIP_GALAT_AND_WARNING, None)
+    assert result.startswith(MARK) and NIP_GALAT_AND_WARNING in result
 
 
 # --- (d) bad cell input ---------------------------------------------------------------------
 
-NAN = float("nan")
 
-
-@pytest.mark.parametrize(
-    ("name", "args", "fragment"),
-    [
-        ("SN_PREDIKAT", ("baik sekali", "Sesuai"), 'Rating "baik sekali" bukan'),
-        ("SN_PREDIKAT", (None, "Sesuai"), 'Rating "" bukan'),
-        ("SN_PREDIKAT", ("", ""), 'Rating "" bukan'),
-        ("SN_PREDIKAT", (True, "Sesuai"), 'Rating "True" bukan'),
-        ("SN_PREDIKAT", (NAN, "Sesuai"), 'Rating "nan" bukan'),
-        ("SN_PREDIKAT", ([["Sesuai", "Sesuai"]], "Sesuai"), "harus satu sel"),
-        ("SN_PREDIKAT", ([[["Sesuai"]]], "Sesuai"), "harus satu sel"),
-        ("SN_CAPAIAN", (None, 93.0), "Target belum diisi."),
-        ("SN_CAPAIAN", ("", 93.0), "Target belum diisi."),
-        ("SN_CAPAIAN", (95.0, "abc"), 'Realisasi berisi "abc"'),
-        ("SN_CAPAIAN", (95.0, True), 'Realisasi berisi "True"'),
-        ("SN_CAPAIAN", (95.0, NAN), 'Realisasi berisi "nan"'),
-        ("SN_CAPAIAN", (float("inf"), 93.0), 'Target berisi "inf"'),
-        ("SN_CAPAIAN", (0.0, 93.0), "Target bernilai 0"),
-        ("SN_CAPAIAN", (95.0, 93.0, "ke samping"), 'Arah IKI "ke samping"'),
-        ("SN_CAPAIAN", (90.0, 93.0, None, 80.0), "lebih besar dari batas atasnya"),
-        ("SN_CAPAIAN", ([[95.0], [96.0]], 93.0), "Target harus satu sel"),
-        ("SN_NILAI_CAPAIAN", (95.0, -1.0), "Realisasi bernilai negatif"),
-        ("SN_SARAN_RATING", ([[98.0], ["abc"]],), 'Capaian berisi "abc"'),
-        ("SN_SARAN_RATING", ([[True]],), 'Capaian berisi "True"'),
-        ("SN_SARAN_RATING", ([[NAN]],), 'Capaian berisi "nan"'),
-        ("SN_SARAN_RATING", ([[98.0, [99.0]]],), "bukan daftar bersarang"),
-        ("SN_DISTRIBUSI", (None, [["Baik"]]), 'Predikat organisasi "" bukan'),
-        ("SN_DISTRIBUSI", ("Baik", [["Baik"], ["Amat Baik"]]), 'Predikat "Amat Baik" bukan'),
-        ("SN_DISTRIBUSI", ("Baik", [["#N/A"]]), 'Predikat "#N/A" bukan'),
-        ("SN_ANGKA_KREDIT", ("Baik", "Ahli Super", 12.0), 'Jenjang jabatan fungsional "Ahli'),
-        ("SN_ANGKA_KREDIT", ("Baik", "Ahli Muda", 13.0), "harus bilangan bulat 1 sampai 12"),
-        ("SN_ANGKA_KREDIT", ("Baik", "Ahli Muda", 1e308), "tidak sah"),
-        ("SN_ANGKA_KREDIT", ("Baik", "Ahli Muda", True), "tidak sah"),
-        ("SN_ANGKA_KREDIT", (None, "Ahli Muda", 12.0), 'Predikat "" bukan'),
-        ("SN_CEK_NIP", (None,), "NIP belum diisi."),
-        ("SN_CEK_NIP", (NAN,), "NIP belum diisi."),
-        ("SN_CEK_NIP", ("abc",), "abc"),
-        ("SN_CEK_NIP", (True,), "True"),
-        ("SN_CEK_NIP", ([["1", "2"]],), "NIP harus satu sel"),
-        ("SN_IKM", (None,), "9 unsur"),
-        ("SN_IKM", ([[4.0] * 8],), "ditemukan 8"),
-        ("SN_IKM", ([[4.0] * 8 + [5.0]],), 'Jawaban "5" untuk unsur 9'),
-        ("SN_IKM", ([[4.0] * 8 + [1e308]],), "bukan 1, 2, 3, atau 4"),
-        ("SN_IKM", ([[4.0] * 8 + [True]],), 'Jawaban "True"'),
-        ("SN_IKM", ([[None] * 9],), "Unsur 1 tidak memiliki satu pun jawaban"),
-        ("SN_IKM", ([[4.0] * 9], "1/10"), 'Bobot IKM "1/10" tidak dikenal'),
-        ("SN_MUTU_IKM", ([[[4.0] * 9]],), "bukan daftar bersarang"),
-        ("SN_PP46", (0, 5, 100, 90, 12, 12), "Target kuantitas bernilai 0"),
-        ("SN_PP46", (10, "abc", 100, 90, 12, 12), 'Realisasi kuantitas berisi "abc"'),
-        ("SN_PP46", (10, 5, 100, None, 12, 12), "Realisasi kualitas belum diisi."),
-        ("SN_PP46", (10, 5, 100, 90, 12, NAN), 'Realisasi waktu berisi "nan"'),
-        ("SN_PP46", (1e-308, 1e308, 1, 1, 1, 1), "Hasil terlalu besar"),
-        ("SN_PP46", (10**400, 10**400, 1, 10**400, 1, 1), "Hasil terlalu besar"),
-    ],
-)
+@pytest.mark.parametrize(("name", "args", "fragment"), BAD_INPUT)
 def test_bad_input_is_indonesian_text_in_the_cell(
     name: str, args: tuple[object, ...], fragment: str
 ) -> None:

@@ -14,7 +14,14 @@ from typing import Any
 import click
 
 from sheetnilai import __version__, cli_i18n
-from sheetnilai.cli_common import EXIT_DATA_ERRORS, POLICY_OPTION, SCHEME_OPTION, load_roster_option
+from sheetnilai.cli_common import (
+    EXIT_DATA_ERRORS,
+    POLICY_OPTION,
+    SCHEME_OPTION,
+    load_roster_option,
+    print_problems,
+    problem_summary,
+)
 from sheetnilai.cli_common import load_policy_option as _policy
 from sheetnilai.config import load_policy, policy_toml
 from sheetnilai.errors import SheetnilaiError
@@ -153,6 +160,13 @@ def templat() -> None:
     default=None,
     help="Jumlah proses paralel. Bawaan: jumlah inti prosesor.",
 )
+@click.option(
+    "--xlwings",
+    "with_xlwings",
+    is_flag=True,
+    help="Buat .xlsm untuk Excel dengan xlwings: fungsi Python SN_..., lembar Analisis, dan "
+    "makro PeriksaWorkbook. Rumus biasa tetap berjalan tanpa xlwings.",
+)
 @POLICY_OPTION
 def templat_buat(
     roster: Path | None,
@@ -162,6 +176,7 @@ def templat_buat(
     keluaran: Path | None,
     timpa: bool,
     jobs: int | None,
+    with_xlwings: bool,
     policy_path: Path | None,
 ) -> None:
     """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx atau .csv).
@@ -187,7 +202,9 @@ def templat_buat(
     click.echo(
         f"Membuat workbook {Scheme(skema).value} {year} untuk {len(data.units())} unit di {outdir}/"
     )
-    made = generate_unit_workbooks(data, year, Scheme(skema), outdir, policy, timpa, jobs, progress)
+    made = generate_unit_workbooks(
+        data, year, Scheme(skema), outdir, policy, timpa, jobs, progress, xlwings=with_xlwings
+    )
     total = sum(g.pegawai for g in made)
     click.echo(f"Selesai: {len(made)} workbook, {total} lembar SKP pegawai.")
     if has_errors(data.problems):
@@ -481,6 +498,37 @@ def _print_summary(result: object) -> None:
     )
 
 
+# --- periksa -------------------------------------------------------------------------------
+
+
+@cli.command("periksa")
+@click.argument("berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--periode",
+    required=True,
+    help="Periode yang diperiksa, seperti pada konsolidasi: TW1, S1, JAN, TAHUNAN, …",
+)
+@POLICY_OPTION
+def periksa(berkas: Path, periode: str, policy_path: Path | None) -> None:
+    """Periksa satu workbook unit persis seperti konsolidasi akan memeriksanya.
+
+    Cocok dijalankan unit kerja sebelum mengirim workbook. Workbook tidak diubah; setiap
+    masalah dicetak dengan lembar, sel, dan pegawainya. Di Excel dengan xlwings, makro
+    PeriksaWorkbook menjalankan pemeriksaan yang sama dan menulis lembar Masalah.
+    """
+    from sheetnilai.periksa import check_workbook
+
+    result = check_workbook(berkas, periode, _policy(policy_path))
+    problems = result.all_problems
+    if problems:
+        click.echo(f"{berkas.name}: {problem_summary(problems)}.")
+        print_problems(problems, limit=200)
+    else:
+        click.echo(f"{berkas.name}: tidak ada masalah untuk periode {result.period}.")
+    if result.count(Severity.GALAT):
+        sys.exit(EXIT_DATA_ERRORS)
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
@@ -511,9 +559,11 @@ def demo(folder: Path, policy_path: Path | None) -> None:
     )
 
 
-from sheetnilai.cli_gsheet import gsheet  # noqa: E402  (the group needs `cli` defined)
+from sheetnilai.cli_gsheet import gsheet  # noqa: E402  (the groups need `cli` defined)
+from sheetnilai.cli_xlwings import xlwings  # noqa: E402
 
 cli.add_command(gsheet)
+cli.add_command(xlwings)
 
 
 def main() -> None:

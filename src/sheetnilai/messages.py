@@ -623,6 +623,16 @@ CATALOGUE: dict[str, Entry] = {
         "ditulis.",
         "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
     ),
+    "lite-sudah-ada": Entry(
+        G,
+        'Berkas xlwings Lite sudah ada di folder "{folder}": {names}; tidak ada yang ditulis.',
+        "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
+    ),
+    "berkas-tidak-tertulis": Entry(
+        G,
+        'Berkas "{path}" tidak dapat ditulis: {detail}.',
+        "Periksa izin folder dan sisa ruang disk, atau pilih folder lain dengan --keluaran.",
+    ),
     # --- command line -------------------------------------------------------------------
     "templat-sumber-roster": Entry(
         G,

@@ -10,6 +10,7 @@ locked. Sheets are protected without a password: a guard, not a lock.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,7 @@ class UnitWorkbook:
     sheets: Sequence[SheetPegawai]
     policy: Policy = DEFAULT_POLICY
     blank: bool = False  # the generic template: identity cells are inputs
+    xlwings: bool = False  # an .xlsm with the xlwings VBA project and the Analisis sheet
     # Values typed into input cells, per sheet title: {(row, col): value} (0-based). Used by
     # benchmarks and demos to produce filled workbooks without a second program.
     inputs: Mapping[str, Mapping[tuple[int, int], object]] = field(default_factory=dict)
@@ -138,8 +140,21 @@ def build_unit_workbook(path: Path, spec: UnitWorkbook) -> None:
     for sheet in spec.sheets:
         _write_skp(wb, st, spec, layout, sheet)
     _write_recap(wb, st, spec, layout)
+    if spec.xlwings:
+        from sheetnilai.workbook import xlwings_book
+
+        recap = RecapLayout(len(layout.periods), len(spec.sheets))
+        xlwings_book.write_analysis_sheet(wb, st, spec, layout, recap)
     write_rules_sheet(wb, st, spec.policy)
     _write_meta(wb, spec, layout)
+    if spec.xlwings:
+        xlwings_book.write_conf_sheet(wb, st)
+        # The document modules of the VBA project must carry the sheets' code names.
+        wb.set_vba_name("ThisWorkbook")
+        for i, ws in enumerate(wb.worksheets(), 1):
+            ws.set_vba_name(f"Sheet{i}")
+        project = xlwings_book.vba_project(len(wb.worksheets()))
+        wb.add_vba_project(io.BytesIO(project), is_stream=True)
     wb.close()
 
 

@@ -23,7 +23,9 @@ class Generated:
     pegawai: int
 
 
-def unit_specs(roster: Roster, year: int, scheme: Scheme, policy: Policy) -> list[UnitWorkbook]:
+def unit_specs(
+    roster: Roster, year: int, scheme: Scheme, policy: Policy, xlwings: bool = False
+) -> list[UnitWorkbook]:
     """One workbook spec per unit, with unique sheet names and known penilai identities."""
     by_nip = roster.by_nip()
     specs = []
@@ -34,19 +36,19 @@ def unit_specs(roster: Roster, year: int, scheme: Scheme, policy: Policy) -> lis
             penilai = by_nip.get(p.penilai_nip or "")
             atasan = by_nip.get(p.atasan_penilai_nip or "")
             sheets.append(SheetPegawai(sheet_title(i, p.nama, used), p, penilai, atasan))
-        specs.append(UnitWorkbook(unit, year, scheme, tuple(sheets), policy))
+        specs.append(UnitWorkbook(unit, year, scheme, tuple(sheets), policy, xlwings=xlwings))
     return specs
 
 
-def file_names(units: Sequence[str]) -> list[str]:
-    """A distinct, safe .xlsx name per unit (two units may sanitise to the same stem)."""
+def file_names(units: Sequence[str], suffix: str = ".xlsx") -> list[str]:
+    """A distinct, safe file name per unit (two units may sanitise to the same stem)."""
     seen: dict[str, int] = {}
     names = []
     for unit in units:
         stem = safe_file_stem(unit)
         key = stem.casefold()
         seen[key] = seen.get(key, 0) + 1
-        names.append(f"{stem}.xlsx" if seen[key] == 1 else f"{stem} ({seen[key]}).xlsx")
+        names.append(f"{stem}{suffix}" if seen[key] == 1 else f"{stem} ({seen[key]}){suffix}")
     return names
 
 
@@ -66,9 +68,12 @@ def generate_unit_workbooks(
     overwrite: bool = False,
     jobs: int | None = None,
     progress: Callable[[Generated], None] | None = None,
+    xlwings: bool = False,
 ) -> list[Generated]:
-    specs = unit_specs(roster, year, scheme, policy)
-    targets = [outdir / name for name in file_names([s.unit for s in specs])]
+    """One workbook per unit: .xlsx, or with `xlwings` an .xlsm wired for xlwings."""
+    specs = unit_specs(roster, year, scheme, policy, xlwings)
+    suffix = ".xlsm" if xlwings else ".xlsx"
+    targets = [outdir / name for name in file_names([s.unit for s in specs], suffix)]
     if not overwrite:
         existing = [t for t in targets if t.exists()]
         if existing:

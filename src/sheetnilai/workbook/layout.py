@@ -26,6 +26,12 @@ META_GID_COL = 4
 RULES_SHEET = "Aturan"
 GUIDE_SHEET = "Petunjuk"
 RECAP_SHEET = "Rekap"
+# Only in the xlwings workbook (`templat buat --xlwings`): Python results beside the native
+# ones, the xlwings configuration sheet (its name is fixed by xlwings) and the period the
+# "Periksa workbook" macro checks.
+ANALYSIS_SHEET = "Analisis"
+XLWINGS_CONF_SHEET = "xlwings.conf"
+PERIKSA_PERIOD_NAME = "SN_PERIKSA_PERIODE"
 
 RHK_COUNT = 15  # "at least 15 RHK with up to 3 IKI each"
 IKI_PER_RHK = 3
