@@ -508,17 +508,28 @@ def _print_summary(result: object) -> None:
     required=True,
     help="Periode yang diperiksa, seperti pada konsolidasi: TW1, S1, JAN, TAHUNAN, …",
 )
-@POLICY_OPTION
+@click.option(
+    "--kebijakan",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Berkas kebijakan (TOML). Bawaan: kebijakan yang tersimpan di workbook.",
+)
 def periksa(berkas: Path, periode: str, policy_path: Path | None) -> None:
     """Periksa satu workbook unit persis seperti konsolidasi akan memeriksanya.
 
     Cocok dijalankan unit kerja sebelum mengirim workbook. Workbook tidak diubah; setiap
-    masalah dicetak dengan lembar, sel, dan pegawainya. Di Excel dengan xlwings, makro
-    PeriksaWorkbook menjalankan pemeriksaan yang sama dan menulis lembar Masalah.
+    masalah dicetak dengan lembar, sel, dan pegawainya. Kebijakan yang dipakai: --kebijakan
+    bila diberikan, selain itu kebijakan yang tersimpan di workbook saat dibuat. Di Excel
+    dengan xlwings, makro PeriksaWorkbook menjalankan pemeriksaan yang sama dan menulis lembar
+    Masalah.
     """
     from sheetnilai.periksa import check_workbook
 
-    result = check_workbook(berkas, periode, _policy(policy_path))
+    explicit = _policy(policy_path) if policy_path is not None else None
+    checked = check_workbook(berkas, periode, explicit, fallback=load_policy(None))
+    result = checked.result
+    click.echo(f"Kebijakan: {checked.policy_source}.", err=True)
     problems = result.all_problems
     if problems:
         click.echo(f"{berkas.name}: {problem_summary(problems)}.")

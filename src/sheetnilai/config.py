@@ -25,17 +25,25 @@ def load_policy(path: Path | None, cwd: Path | None = None) -> tuple[Policy, str
     if not path.is_file():
         raise SheetnilaiError("kebijakan-tidak-ada", {"path": path})
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SheetnilaiError("kebijakan-rusak", {"path": path, "detail": exc}) from None
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SheetnilaiError("berkas-tidak-terbaca", {"path": path, "detail": exc}) from None
+    return policy_from_text(text, str(path), path.name), str(path)
+
+
+def policy_from_text(text: str, where: str, source: str) -> Policy:
+    """A policy from sheetnilai.toml text; `where` names it in messages (a path, or a workbook's
+    metadata sheet), `source` is what the policy records as its origin."""
     try:
-        return policy_from_mapping(data, source=path.name), str(path)
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SheetnilaiError("kebijakan-rusak", {"path": where, "detail": exc}) from None
+    try:
+        return policy_from_mapping(data, source=source)
     except PolicyInvalid as exc:
         raise SheetnilaiError(
             "kebijakan-tidak-sah",
-            {"path": path, "count": len(exc.problems)},
+            {"path": where, "count": len(exc.problems)},
             details=[p.render() for p in exc.problems],
         ) from None
 

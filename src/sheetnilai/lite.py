@@ -210,7 +210,8 @@ _MAIN_TEMPLATE = '''\
 #
 # Jangan mengubah berkas ini. Untuk sheetnilai versi baru, jalankan lagi
 #   sheetnilai xlwings lite --timpa
-# lalu tempelkan ulang; fungsi buatan Anda sendiri simpan di berkas .py lain.
+# lalu tempelkan ulang. Fungsi buatan sendiri tulis di bagian paling bawah berkas ini (xlwings
+# Lite hanya mengenali fungsi di main.py) dan tambahkan lagi setelah menempel ulang.
 #
 # _ARCHIVE berisi kode sumber {count} modul sheetnilai (hanya pustaka bawaan Python, tanpa paket
 # tambahan) sebagai arsip zip dalam teks base64; Python memuatnya langsung dari arsip itu.

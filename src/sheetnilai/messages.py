@@ -628,6 +628,12 @@ CATALOGUE: dict[str, Entry] = {
         'Berkas xlwings Lite sudah ada di folder "{folder}": {names}; tidak ada yang ditulis.',
         "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
     ),
+    "periksa-tanpa-periode": Entry(
+        G,
+        "Workbook ini tidak memiliki nama {name} (sel Periode yang diperiksa di lembar Analisis).",
+        "Buat ulang workbook dengan sheetnilai templat buat --xlwings, atau periksa dari baris "
+        "perintah: sheetnilai periksa BERKAS --periode TW1.",
+    ),
     "berkas-tidak-tertulis": Entry(
         G,
         'Berkas "{path}" tidak dapat ditulis: {detail}.',

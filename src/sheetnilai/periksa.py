@@ -6,34 +6,69 @@ source, so the reader, the extraction, every check of `validate.py`, the same-NI
 check and the unit's distribution check are the consolidation's own code. The problems come
 back as the score book's Masalah table (`report.masalah_table`), so a unit sees the same
 columns HR will see, plus a link that jumps to the cell inside its own workbook.
+
+A workbook records the policy its formulas were generated with (`templat buat --kebijakan`);
+the check uses that policy unless told otherwise, as HR's consolidation uses the same file.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from sheetnilai.config import policy_from_text
 from sheetnilai.consolidate import Consolidation, InputFile, consolidate
 from sheetnilai.report import masalah_table
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
-from sheetnilai.workbook.layout import quote_sheet
+from sheetnilai.sources.raw import ReadError, read_book
+from sheetnilai.sources.unit import NotReadable, extract
+from sheetnilai.workbook.layout import META_SHEET, quote_sheet
 
 MASALAH_SHEET = "Masalah"
 LINK_COLUMN = "Tautan"
-TEXT_COLUMNS = frozenset({"NIP"})  # digit strings that a spreadsheet would turn into numbers
+
+
+@dataclass(frozen=True)
+class Checked:
+    result: Consolidation
+    policy_source: str  # where the policy came from, in Indonesian
+
+
+def workbook_policy(path: Path) -> Policy | None:
+    """The policy stored in the workbook when it was generated (None: not a readable unit
+    workbook, or one made before the policy was stored)."""
+    try:
+        unit = extract(read_book(path), path.name)
+    except (ReadError, NotReadable, OSError):
+        return None  # the check itself reports why the workbook cannot be read
+    if not unit.policy_text:
+        return None
+    where = f"{path.name} (lembar {META_SHEET})"
+    return policy_from_text(unit.policy_text, where, "workbook")
 
 
 def check_workbook(
     path: Path,
     period: str,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     name: str | None = None,
-) -> Consolidation:
+    fallback: tuple[Policy, str] = (DEFAULT_POLICY, "bawaan"),
+) -> Checked:
     """Consolidate `path` alone for `period`; problems name the file as `name` (the workbook's
-    own name when `path` is a temporary copy of it)."""
+    own name when `path` is a temporary copy of it).
+
+    The policy is `policy` when given, else the one the workbook was generated with (so a
+    unit's check matches the formulas it sees), else `fallback`.
+    """
+    source = "--kebijakan"
+    if policy is None:
+        policy, source = workbook_policy(path), "tersimpan di workbook"
+    if policy is None:
+        policy, source = fallback
     key = period.strip().upper()
-    source = InputFile(path, name or path.name, path.stat().st_size)
-    return consolidate(path, key, policy, files=[source], jobs=1)
+    files = [InputFile(path, name or path.name, path.stat().st_size)]
+    return Checked(consolidate(path, key, policy, files=files, jobs=1), source)
 
 
 def cell_link(sheet: str, cell: str) -> str:
@@ -48,9 +83,10 @@ def cell_link(sheet: str, cell: str) -> str:
 
 
 def _as_text(value: object) -> object:
-    # Written through xlwings, a string that starts like a formula is evaluated, and one of
-    # digits becomes a number; the apostrophe keeps both as the text they are.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # Written through xlwings, Excel parses every string as if typed: "=…" becomes a formula,
+    # digits a number, "1-3" a date, "TRUE" a boolean. A leading apostrophe keeps any string
+    # the text it is, and Excel does not show it.
+    if isinstance(value, str) and value:
         return "'" + value
     return value
 
@@ -67,8 +103,6 @@ def masalah_rows(result: Consolidation) -> list[list[object]]:
             value = values[column]
             if column == LINK_COLUMN and not value and values["Lembar"] and values["Sel"]:
                 row.append(cell_link(str(values["Lembar"]), str(values["Sel"])))
-            elif column in TEXT_COLUMNS and value:
-                row.append("'" + str(value))
             else:
                 row.append(_as_text(value))
         rows.append(row)

@@ -16,7 +16,14 @@ from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import read_roster
 from sheetnilai.sources.raw import read_book
 from sheetnilai.sources.unit import extract
-from sheetnilai.workbook.layout import META_GID_COL, META_SHEET, NILAI_COL, RULES_SHEET, SkpLayout
+from sheetnilai.workbook.layout import (
+    META_GID_COL,
+    META_LEMBAR_ROW,
+    META_SHEET,
+    NILAI_COL,
+    RULES_SHEET,
+    SkpLayout,
+)
 from tests.google.support import AGUS, CAMAT, NO_EMAIL, client, email, use_fake, write_roster
 from tests.support.fake_google import Drop, FakeGoogle, Status
 from tests.test_konsolidasi import KADIS
@@ -91,7 +98,8 @@ def test_creates_protects_and_shares_with_few_requests(setup, tmp_path: Path) ->
         theirs = {
             k: (c.formula, c.value if c.formula is None else None)
             for k, c in remote.sheets[title].cells.items()
-            if not (title == META_SHEET and k[1] >= META_GID_COL - 1)  # kirim adds the gids
+            # kirim adds the gid table beside the SN_LEMBAR table
+            if not (title == META_SHEET and k[0] >= META_LEMBAR_ROW and k[1] >= META_GID_COL - 1)
         }
         assert theirs == mine, title
     unit = extract(remote, SKP_UNIT)

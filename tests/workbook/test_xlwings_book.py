@@ -376,7 +376,7 @@ def test_xlsm_carries_the_vba_project_and_the_xlwings_configuration(tmp_path: Pa
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
     assert 'codeName="ThisWorkbook"' in workbook_xml
     # The button on the Analisis sheet runs the macro.
-    assert f"[0]!{PERIKSA_MACRO}" in drawings or PERIKSA_MACRO in drawings
+    assert f"<x:FmlaMacro>[0]!{PERIKSA_MACRO}</x:FmlaMacro>" in drawings
 
     parser = VBA_Parser(str(path))
     try:
@@ -418,8 +418,12 @@ def test_xlsm_carries_the_vba_project_and_the_xlwings_configuration(tmp_path: Pa
             ("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
             for p in params
         )
+        args = ", ".join(p.name for p in params)
         assert f"Function {name}({sig})" in wrappers
-        assert f'XLPy.CallUDF("{UDF_MODULE}", "{name}", Array(' in wrappers
+        assert (
+            f'{name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", Array({args}), ThisWorkbook, '
+            "Application.Caller)" in wrappers
+        )
     assert wrappers.count("End Function") == len(xlwings_udf.FUNCTIONS)
 
     # The configuration sheet xlwings reads (keys in A, values in B, from A1, no header).
@@ -471,7 +475,8 @@ def test_xlsm_consolidates_and_checks_like_xlsx(tmp_path: Path) -> None:
         problems = sorted((p.code, p.sheet, p.cell, p.nip) for p in c.all_problems)
         pegawai = [(p.nip, p.predikat, p.rating_hasil) for p in c.pegawai]
         assert problems == sorted(
-            (p.code, p.sheet, p.cell, p.nip) for p in check_workbook(path, "TW1").all_problems
+            (p.code, p.sheet, p.cell, p.nip)
+            for p in check_workbook(path, "TW1").result.all_problems
         )
         got[path.suffix] = (problems, pegawai)
     assert got[".xlsm"] == got[".xlsx"]

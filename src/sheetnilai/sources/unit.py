@@ -131,6 +131,7 @@ class UnitBook:
     org_predikat: dict[str, Cell] = field(default_factory=dict)  # period key -> Rekap cell
     problems: list[Problem] = field(default_factory=list)
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
+    policy_text: str = ""  # the policy (TOML) the workbook was generated with; "" if unknown
 
     @property
     def is_template(self) -> bool:
@@ -218,6 +219,7 @@ def extract(book: RawBook, name: str) -> UnitBook:
     unit.year = int(year) if isinstance(year, int | float) else None
     unit.scheme = str(_meta(book, "SN_SKEMA") or "")
     unit.periods = tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p)
+    unit.policy_text = str(_meta(book, "SN_KEBIJAKAN") or "")
 
     for title, sheet in book.sheets.items():
         local = book.local_names.get(title, {})

@@ -21,6 +21,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from sheetnilai import __version__
+from sheetnilai.config import policy_toml
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import Arah
@@ -40,6 +41,7 @@ from sheetnilai.workbook.layout import (
     LAMPIRAN,
     LAMPIRAN_ROWS,
     META_LEMBAR_ROW,
+    META_POLICY_CELL,
     META_SHEET,
     NILAI_COL,
     NILAI_COLUMNS,
@@ -976,6 +978,10 @@ def _write_meta(wb: Workbook, spec: UnitWorkbook, L: SkpLayout) -> None:
         else:
             ws.write_string(i, 1, value)
         wb.define_name(name, f"={quote_sheet(META_SHEET)}!{xl_range_abs(i, 1, i, 1)}")
+    r, c = META_POLICY_CELL
+    ws.write_string(r, c - 1, "kebijakan")
+    ws.write_string(r, c, policy_toml(spec.policy))
+    wb.define_name("SN_KEBIJAKAN", f"={quote_sheet(META_SHEET)}!{xl_range_abs(r, c, r, c)}")
     start = META_LEMBAR_ROW
     assert start > len(rows)
     ws.write_row(start, 0, ["lembar", "nip", "nama"])

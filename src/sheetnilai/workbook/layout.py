@@ -23,6 +23,9 @@ META_SHEET = "_sheetnilai"
 # META_GID_COL, so that problem links open the exact sheet without an extra API request.
 META_LEMBAR_ROW = 8
 META_GID_COL = 4
+# The policy the workbook's formulas were generated with (sheetnilai.toml text), beside the
+# other metadata, clear of both tables: what "Periksa workbook" checks against.
+META_POLICY_CELL = (0, 7)
 RULES_SHEET = "Aturan"
 GUIDE_SHEET = "Petunjuk"
 RECAP_SHEET = "Rekap"

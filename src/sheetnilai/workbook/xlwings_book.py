@@ -4,10 +4,10 @@ configuration sheet and the *Analisis* sheet.
 The VBA project holds xlwings' own standalone module (``xlwings.bas`` and its
 ``Dictionary`` class, taken from the installed xlwings so the VBA and the Python side are the
 same version), a ``sheetnilai`` module with the macros, and an ``xlwings_udfs`` module with
-the worksheet-function wrappers exactly as xlwings' "Import Functions" writes them, so the
-functions work as soon as the workbook opens (a later "Import Functions" replaces that
-module with its own copy). The ``xlwings.conf`` sheet names `sheetnilai.xlwings_udf` as the
-UDF module.
+the worksheet-function wrappers as xlwings' "Import Functions" writes them (without the
+argument descriptions it also registers for the function wizard), so the functions work as
+soon as the workbook opens; a later "Import Functions" replaces that module with its own.
+The ``xlwings.conf`` sheet names `sheetnilai.xlwings_udf` as the UDF module.
 
 The Analisis sheet puts each Python function beside the native formula that computes the
 same thing. Only the Python cells call a Python function, and no other cell refers to them:
@@ -204,8 +204,9 @@ def write_analysis_sheet(
         1,
         0,
         "Kolom (Python) dihitung fungsi SN_... dari pustaka aturan sheetnilai dengan kebijakan "
-        "bawaan; kolom (templat) adalah rumus biasa workbook ini. Tanpa xlwings, kolom (Python) "
-        "menampilkan #NAME? dan tidak memengaruhi perhitungan lain. Dibuat untuk xlwings "
+        "bawaan; kolom (templat) adalah rumus biasa workbook ini. Tanpa xlwings atau bila makro "
+        "tidak diaktifkan, kolom (Python) menampilkan galat seperti #NAME? dan tidak memengaruhi "
+        "perhitungan lain. Dibuat untuk xlwings "
         f"{xlwings_version()}.",
         st.subtitle,
     )
