@@ -85,10 +85,6 @@ STATUS = ["Sesuai", "Tidak sesuai", "Sesuai", "Pilih predikat organisasi", "Tida
 PYTHON_COLUMNS = {i for i, h in enumerate(ANALYSIS_HEADER) if h.endswith("(Python)")}
 
 
-def _ref(row: int, col: int) -> str:
-    return cell(row, col)
-
-
 def _build_golden(path: Path) -> list[str]:
     people = [
         pegawai(i, jenis=JenisJabatan.FUNGSIONAL, jenjang=jenjang)
@@ -104,22 +100,22 @@ def _build_golden(path: Path) -> list[str]:
         ws = wb[title]
         for k, (target, atas, real, arah, _shown) in enumerate(GOLDEN_CAPAIAN):
             r = LAYOUT.hk_first_row + k
-            ws[_ref(r, HK["iki"])] = f"IKI {k + 1}"
-            ws[_ref(r, HK["target"])] = target
-            ws[_ref(r, HK["target_atas"])] = atas
-            ws[_ref(r, HK["arah"])] = arah
+            ws[cell(r, HK["iki"])] = f"IKI {k + 1}"
+            ws[cell(r, HK["target"])] = target
+            ws[cell(r, HK["target_atas"])] = atas
+            ws[cell(r, HK["arah"])] = arah
             for p in LAYOUT.periods:
                 # Every period gets the same IKI; TW2 only the first two (another saran).
                 if p.key != "TW2" or k < 2:
-                    ws[_ref(r, HK[f"realisasi@{p.key}"])] = real
+                    ws[cell(r, HK[f"realisasi@{p.key}"])] = real
         for i, (hasil, perilaku, bulan, _pred, _ak) in enumerate(nilai):
             r = LAYOUT.nilai_row(i)
-            ws[_ref(r, NILAI_COL["rating_hasil"])] = hasil
-            ws[_ref(r, NILAI_COL["rating_perilaku"])] = perilaku
-            ws[_ref(r, NILAI_COL["bulan"])] = bulan
+            ws[cell(r, NILAI_COL["rating_hasil"])] = hasil
+            ws[cell(r, NILAI_COL["rating_perilaku"])] = perilaku
+            ws[cell(r, NILAI_COL["bulan"])] = bulan
     recap = RecapLayout(len(LAYOUT.periods), len(titles))
     for i, org in enumerate(ORG):
-        wb[RECAP_SHEET][_ref(recap.org_row, recap.dist_col(i))] = org
+        wb[RECAP_SHEET][cell(recap.org_row, recap.dist_col(i))] = org
     wb.save(path)
     return titles
 
@@ -186,7 +182,7 @@ def test_capaian_native_and_python_agree_on_golden_cases(
         for k, (target, atas, real, arah, shown) in enumerate(GOLDEN_CAPAIAN):
             r = LAYOUT.hk_first_row + k
             for p in LAYOUT.periods:
-                native = ws[_ref(r, HK[f"capaian@{p.key}"])].value
+                native = ws[cell(r, HK[f"capaian@{p.key}"])].value
                 if p.key == "TW2" and k >= 2:
                     assert native is None  # no realisasi: no capaian
                     continue
@@ -204,11 +200,11 @@ def test_predikat_saran_and_angka_kredit_agree_on_golden_cases(
         ws = wb[title]
         for i, (hasil, perilaku, bulan, pred, ak) in enumerate(nilai):
             r = LAYOUT.nilai_row(i)
-            native_pred = _value(ws[_ref(r, NILAI_COL["predikat"])].value)
+            native_pred = _value(ws[cell(r, NILAI_COL["predikat"])].value)
             assert native_pred == pred
             if hasil and perilaku:
                 assert xlwings_udf.SN_PREDIKAT(hasil, perilaku) == pred
-            native_ak = ws[_ref(r, NILAI_COL["angka_kredit"])].value
+            native_ak = ws[cell(r, NILAI_COL["angka_kredit"])].value
             if pred:
                 python_ak = xlwings_udf.SN_ANGKA_KREDIT(pred, jenjang, bulan)
                 # The cell keeps the exact value and shows 2 decimals; the function rounds.
@@ -220,12 +216,12 @@ def test_predikat_saran_and_angka_kredit_agree_on_golden_cases(
                 assert native_ak is None
             cap = LAYOUT.period_col(i, "capaian")
             caps = [[ws.cell(LAYOUT.hk_first_row + k + 1, cap + 1).value] for k in range(45)]
-            native_saran = _value(ws[_ref(r, NILAI_COL["saran"])].value)
+            native_saran = _value(ws[cell(r, NILAI_COL["saran"])].value)
             assert native_saran == xlwings_udf.SN_SARAN_RATING(caps)
     # The capaian above average 839/9 = 93.2 (Di Bawah); TW2's two average 109 (Di Atas).
     first = wb[titles[0]]
-    assert first[_ref(LAYOUT.nilai_row(0), NILAI_COL["saran"])].value == B
-    assert first[_ref(LAYOUT.nilai_row(1), NILAI_COL["saran"])].value == A
+    assert first[cell(LAYOUT.nilai_row(0), NILAI_COL["saran"])].value == B
+    assert first[cell(LAYOUT.nilai_row(1), NILAI_COL["saran"])].value == A
 
 
 def test_distribution_agrees_on_golden_cases(
@@ -237,8 +233,8 @@ def test_distribution_agrees_on_golden_cases(
     statuses = []
     for i, org in enumerate(ORG):
         c = recap.dist_col(i)
-        status = _value(ws[_ref(recap.status_row, c)].value)
-        reason = _value(ws[_ref(recap.text_row, c)].value)
+        status = _value(ws[cell(recap.status_row, c)].value)
+        reason = _value(ws[cell(recap.text_row, c)].value)
         col = recap.period_col(i, "predikat")
         preds = [
             [ws.cell(recap.table_first_row + j + 1, col + 1).value] for j in range(len(titles))
@@ -459,12 +455,12 @@ def test_xlsm_consolidates_and_checks_like_xlsx(tmp_path: Path) -> None:
         wb = openpyxl.load_workbook(path, keep_vba=vba)
         for title in [t for t in wb.sheetnames if t[:2].isdigit()]:
             ws = wb[title]
-            ws[_ref(LAYOUT.hk_first_row, HK["rhk"])] = "RHK uji"
-            ws[_ref(LAYOUT.hk_first_row, HK["iki"])] = "IKI uji"
-            ws[_ref(LAYOUT.hk_first_row, HK["target"])] = 95
-            ws[_ref(LAYOUT.hk_first_row, HK["realisasi@TW1"])] = 93
-            ws[_ref(LAYOUT.nilai_row(0), NILAI_COL["rating_hasil"])] = A
-            ws[_ref(LAYOUT.nilai_row(0), NILAI_COL["rating_perilaku"])] = "Baik sekali"
+            ws[cell(LAYOUT.hk_first_row, HK["rhk"])] = "RHK uji"
+            ws[cell(LAYOUT.hk_first_row, HK["iki"])] = "IKI uji"
+            ws[cell(LAYOUT.hk_first_row, HK["target"])] = 95
+            ws[cell(LAYOUT.hk_first_row, HK["realisasi@TW1"])] = 93
+            ws[cell(LAYOUT.nilai_row(0), NILAI_COL["rating_hasil"])] = A
+            ws[cell(LAYOUT.nilai_row(0), NILAI_COL["rating_perilaku"])] = "Baik sekali"
         if vba:
             wb.create_sheet(MASALAH_SHEET)["A1"] = "Tingkat"
         wb.save(path)

@@ -186,6 +186,11 @@ def _blank_if(condition: str, formula: str) -> str:
     return f'=IF({condition},"",{formula})'
 
 
+def _native(ref: str) -> str:
+    """A native cell shown as it is (blank stays blank, not 0)."""
+    return _blank_if(f'{ref}=""', ref)
+
+
 def write_analysis_sheet(
     wb: Workbook,
     st: Styles,
@@ -261,8 +266,8 @@ def write_analysis_sheet(
             f"{rq}!{xl_range_abs(recap.table_first_row, pred_col, recap.table_last_row, pred_col)}"
         )
         ws.write_string(row, 0, period.label, st.label)
-        ws.write_formula(row, 1, f'=IF({org}="","",{org})', st.formula, "")
-        ws.write_formula(row, 2, f'=IF({status}="","",{status})', st.formula, "")
+        ws.write_formula(row, 1, _native(org), st.formula, "")
+        ws.write_formula(row, 2, _native(status), st.formula, "")
         # A dynamic-array formula, so that Excel 365 spills the reason into the next cell
         # instead of intersecting the two-cell result down to the status.
         ws.write_dynamic_array_formula(
@@ -297,11 +302,11 @@ def write_analysis_sheet(
             hasil, perilaku, pred = at("rating_hasil"), at("rating_perilaku"), at("predikat")
             ws.write_url(row, 0, f"internal:{q}!A1", string=sheet.title)
             ws.write_string(row, 1, period.label, st.label)
-            ws.write_formula(row, 2, f'=IF({at("saran")}="","",{at("saran")})', st.formula, "")
+            ws.write_formula(row, 2, _native(at("saran")), st.formula, "")
             ws.write_formula(
                 row, 3, _blank_if(f"COUNT({caps})=0", f"SN_SARAN_RATING({caps})"), st.formula, ""
             )
-            ws.write_formula(row, 4, f'=IF({pred}="","",{pred})', st.formula, "")
+            ws.write_formula(row, 4, _native(pred), st.formula, "")
             ws.write_formula(
                 row,
                 5,
@@ -310,7 +315,7 @@ def write_analysis_sheet(
                 "",
             )
             ak = at("angka_kredit")
-            ws.write_formula(row, 6, f'=IF({ak}="","",{ak})', st.formula_ak, "")
+            ws.write_formula(row, 6, _native(ak), st.formula_ak, "")
             ws.write_formula(
                 row,
                 7,
