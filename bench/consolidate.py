@@ -203,8 +203,7 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
 
 
 def workbooks(folder: Path) -> list[Path]:
-    files, _ = discover(folder)
-    return [f.path for f in files]
+    return [f.path for f in discover(folder).to_read]
 
 
 def warm(paths: Iterable[Path]) -> int:

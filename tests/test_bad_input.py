@@ -16,6 +16,8 @@ cell typed over with openpyxl, a cached value written into the sheet XML, …), 
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from click.testing import CliRunner
 from openpyxl.utils import get_column_letter
 
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
+from sheetnilai.errors import SheetnilaiError
 from sheetnilai.rules.labels import Predikat, Rating
 from sheetnilai.workbook.layout import IKI_PER_RHK, META_SHEET, RECAP_SHEET
 from tests.support.corpus import (
@@ -46,7 +49,6 @@ from tests.support.corpus import (
     hashes,
     hk_ref,
     ident_ref,
-    make_corpus,
     mark_encrypted,
     nilai_ref,
     ods_cell_bomb,
@@ -66,11 +68,6 @@ SEKRETARIAT, PENDIDIKAN, KESEHATAN, KECAMATAN = UNITS
 
 
 # --- the clean folder --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return make_corpus(tmp_path_factory.mktemp("korpus"))
 
 
 def consolidate(
@@ -189,6 +186,7 @@ class Src:
 
 Case = Callable[[Src], Expect]
 
+ORG = recap_org_ref()
 TW1_REAL, TW1_BUKTI, TW1_UMPAN, TW1_CAP = (
     f"{k}@{PERIOD}" for k in ("realisasi", "bukti", "umpan_balik", "capaian")
 )
@@ -684,32 +682,92 @@ def distribution_broken(s: Src) -> Expect:
 
 
 # 30
+def _counted_once(s: Src, unit: str, per_unit: int = 4) -> Callable[[openpyxl.Workbook], None]:
+    """Every pegawai of `unit` is one row of Pegawai, and every total counts them once."""
+
+    def check(wb: openpyxl.Workbook) -> None:
+        nips = [r["NIP"] for r in rows(wb, "Pegawai", "NIP")]
+        assert sorted(n for n in nips if n in s.nips(unit)) == sorted(s.nips(unit))
+        ring = {r["Unit Kerja"]: r for r in rows(wb, "Ringkasan", "Unit Kerja")}
+        assert ring[unit]["Lembar SKP"] == per_unit
+        assert ring["JUMLAH INSTANSI"]["Lembar SKP"] == len(nips) == len(set(nips))
+        dist = {r["Unit Kerja"]: r for r in rows(wb, "Distribusi", "Unit Kerja")}
+        assert dist[unit]["Jumlah berpredikat"] == per_unit
+
+    return check
+
+
 def unit_sent_twice(s: Src) -> Expect:
     again = s.folder / "kiriman-ulang" / s.file(PENDIDIKAN)
     again.parent.mkdir()
     shutil.copy(s.path(PENDIDIKAN), again)
     name = f"kiriman-ulang/{s.file(PENDIDIKAN)}"
+    counted_once = _counted_once(s, PENDIDIKAN)
+
+    def named_and_counted_once(wb: openpyxl.Workbook) -> None:
+        counted_once(wb)
+        for r in rows(wb, "Masalah", "Tingkat"):
+            if r["Kode"] == "unit-ganda":
+                assert s.file(PENDIDIKAN) in r["Pesan"] and name in r["Pesan"]
+                assert f"Yang dihitung hanya {s.file(PENDIDIKAN)} (isinya sama" in r["Pesan"]
+        meta = {r["Butir"]: r["Nilai"] for r in rows(wb, "Metadata", "Butir")}
+        assert meta[f"Berkas: {name}"].startswith(f"duplikat: dipakai {s.file(PENDIDIKAN)};")
+
     return Expect(
-        [Found(PERINGATAN, "unit-ganda", name)]
-        + [
-            Found(
-                GALAT, "nip-ganda-antar-lembar", f, s.sheet(PENDIDIKAN, k), "", s.nip(PENDIDIKAN, k)
-            )
-            for k in range(4)
-            for f in (s.file(PENDIDIKAN), name)
+        [
+            Found(PERINGATAN, "unit-ganda", s.file(PENDIDIKAN)),
+            Found(PERINGATAN, "unit-ganda", name),
         ],
-        EXIT_DATA_ERRORS,
+        OK,
         only=True,
+        check=named_and_counted_once,
+    )
+
+
+def unit_sent_twice_changed(s: Src) -> Expect:
+    """Two different versions of one unit: the newer one counts, and the message says so."""
+    name = "Dinas Pendidikan - revisi.xlsx"
+    newer = s.folder / name
+    shutil.copy2(s.path(PENDIDIKAN), newer)
+    with edit(newer) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 3)], nilai_ref("rating_hasil"), Rating.SESUAI.label)
+    old = s.path(PENDIDIKAN).stat().st_mtime
+    os.utime(newer, (old + 3600, old + 3600))
+    counted_once = _counted_once(s, PENDIDIKAN)
+
+    def newest_used(wb: openpyxl.Workbook) -> None:
+        counted_once(wb)
+        pesan = {r["Berkas"]: r["Pesan"] for r in rows(wb, "Masalah", "Tingkat")}
+        assert (
+            f"Yang dihitung hanya {name} (isinya berbeda; dipakai yang paling baru"
+            in (pesan[s.file(PENDIDIKAN)])
+        )
+
+    # The changed sheet: Sesuai/Sesuai is Baik where the older copy gives Butuh Perbaikan.
+    return Expect(
+        [
+            Found(PERINGATAN, "unit-ganda", s.file(PENDIDIKAN)),
+            Found(PERINGATAN, "unit-ganda", name),
+        ],
+        OK,  # and the distribution warnings that follow from the revised rating
+        predikat={s.nip(PENDIDIKAN, 3): Predikat.BAIK.label},
+        check=newest_used,
     )
 
 
 # 31
-def period_not_in_workbook(s: Src) -> Expect:
+def period_not_in_one_workbook(s: Src) -> Expect:
+    """One unit's workbook is of the semester scheme: it holds no TW1. The others are scored;
+    that unit gets one galat, and no follow-up claims its pegawai or its curve are missing."""
+    with edit(s.path(KESEHATAN)) as wb:
+        ws = wb[META_SHEET]
+        assert ws["A6"].value == "periode"
+        ws["B6"] = "S1,S2,TAHUNAN"
     return Expect(
-        [Found(GALAT, "periode-tidak-ada-di-templat", s.file(u)) for u in UNITS],
+        [Found(GALAT, "periode-tidak-ada-di-templat", s.file(KESEHATAN))],
         EXIT_DATA_ERRORS,
-        touched=set(s.corpus.people),
-        period="S1",
+        touched=s.nips(KESEHATAN),
+        only=True,
     )
 
 
@@ -815,14 +873,28 @@ def formula_injection(s: Src) -> Expect:
 # --- beyond the list -----------------------------------------------------------------------
 
 
+def _listed_as_waiting(nip: str, reason: str) -> Callable[[openpyxl.Workbook], None]:
+    def check(wb: openpyxl.Workbook) -> None:
+        belum = {r["NIP"]: r for r in rows(wb, "Belum Masuk", "NIP")}
+        assert belum[nip]["Keterangan"] == reason and belum[nip]["Menunggu"] == "unit kerja"
+
+    return check
+
+
 def sheet_deleted(s: Src) -> Expect:
     nip = s.nip(KECAMATAN, 3)
     with edit(s.path(KECAMATAN)) as wb:
         del wb[s.sheet(KECAMATAN, 3)]
     return Expect(
-        [Found(PERINGATAN, "pegawai-belum-masuk", s.file(KECAMATAN), "", "", nip)],
-        OK,
+        [
+            Found(GALAT, "lembar-skp-hilang", s.file(KECAMATAN), s.sheet(KECAMATAN, 3), "", nip),
+            # The deleted sheet was the unit's only Butuh Perbaikan.
+            Found(PERINGATAN, "distribusi-wajib-ada", s.file(KECAMATAN), RECAP_SHEET, ORG),
+        ],
+        EXIT_DATA_ERRORS,
         touched={nip},
+        only=True,
+        check=_listed_as_waiting(nip, "Lembar SKP dihapus dari workbook"),
     )
 
 
@@ -916,6 +988,254 @@ def saved_as_ods(s: Src) -> Expect:
     return Expect([], OK, only=True)
 
 
+# --- issue 12: nothing silent, nothing lost ---------------------------------------------------
+
+# Names as a Windows zip extracted on Linux leaves them: bytes that are not UTF-8 (cp1252 "é").
+BAD_NAME = os.fsdecode(b"Dinas Kes\xe9hatan.xlsx")
+BAD_FOLDER = os.fsdecode(b"kiriman \xff")
+
+
+def non_utf8_names(s: Src) -> Expect:
+    """A file and a folder whose names are not UTF-8 are read like any other; their names
+    are shown with replacement characters."""
+    s.path(KESEHATAN).rename(s.folder / BAD_NAME)
+    (s.folder / BAD_FOLDER).mkdir()
+    s.path(KECAMATAN).rename(s.folder / BAD_FOLDER / s.file(KECAMATAN))
+    (s.folder / BAD_FOLDER / os.fsdecode(b"rusak \xe9.xlsx")).write_bytes(b"PK\x03\x04rusak")
+    shown = "Dinas Kes\ufffdhatan.xlsx"
+
+    def readable(wb: openpyxl.Workbook) -> None:
+        files = {r["NIP"]: r["Berkas"] for r in rows(wb, "Pegawai", "NIP")}
+        assert {files[n] for n in s.nips(KESEHATAN)} == {shown}
+        assert {files[n] for n in s.nips(KECAMATAN)} == {f"kiriman \ufffd/{s.file(KECAMATAN)}"}
+
+    return Expect(
+        [Found(GALAT, "zip-rusak", "kiriman \ufffd/rusak \ufffd.xlsx")],
+        EXIT_DATA_ERRORS,
+        only=True,
+        check=readable,
+    )
+
+
+def _fungsional(s: Src, unit: str) -> int:
+    """The sheet index (k) of the unit's first jabatan fungsional (corpus: k = 1)."""
+    k = next(k for k, n in enumerate(s.corpus.unit_nips(unit)) if s.corpus.people[n].jenjang)
+    return k
+
+
+def _no_angka_kredit(nip: str) -> Callable[[openpyxl.Workbook], None]:
+    def check(wb: openpyxl.Workbook) -> None:
+        peg = {r["NIP"]: r for r in rows(wb, "Pegawai", "NIP")}
+        assert peg[nip]["Jenjang"] and peg[nip]["Angka kredit"] is None
+        assert peg[nip]["Predikat"]  # the predikat is still there: only the AK is held back
+
+    return check
+
+
+def _bulan_case(value: object, code: str) -> Case:
+    def case(s: Src) -> Expect:
+        k = _fungsional(s, PENDIDIKAN)
+        with edit(s.path(PENDIDIKAN)) as wb:
+            put(wb[s.sheet(PENDIDIKAN, k)], nilai_ref("bulan"), value, text=isinstance(value, str))
+        return Expect(
+            [s.at(GALAT, code, PENDIDIKAN, k, nilai_ref("bulan"))],
+            EXIT_DATA_ERRORS,
+            only=True,
+            check=_no_angka_kredit(s.nip(PENDIDIKAN, k)),
+        )
+
+    return case
+
+
+def jenjang_blank(s: Src) -> Expect:
+    k = _fungsional(s, KECAMATAN)
+    with edit(s.path(KECAMATAN)) as wb:
+        put(wb[s.sheet(KECAMATAN, k)], ident_ref("peg_jenjang"), None)
+    return Expect(
+        [s.at(GALAT, "jenjang-kosong", KECAMATAN, k, ident_ref("peg_jenjang"))],
+        EXIT_DATA_ERRORS,
+        only=True,
+    )
+
+
+def _delete_local_name(path: Path, title: str, name: str) -> None:
+    with edit(path) as wb:
+        ws = wb[title]
+        assert name in ws.defined_names, sorted(ws.defined_names)
+        del ws.defined_names[name]
+
+
+def name_deleted(s: Src) -> Expect:
+    """One sheet-scoped name deleted: the pegawai is named in a galat, not dropped."""
+    nip = s.nip(KESEHATAN, 2)
+    _delete_local_name(s.path(KESEHATAN), s.sheet(KESEHATAN, 2), "SN_HK")
+    return Expect(
+        [Found(GALAT, "lembar-skp-rusak", s.file(KESEHATAN), s.sheet(KESEHATAN, 2), "", nip)],
+        EXIT_DATA_ERRORS,
+        touched={nip},
+        only=True,
+        check=_listed_as_waiting(nip, "Lembar SKP rusak (penanda templat hilang)"),
+    )
+
+
+def identity_names_deleted(s: Src) -> Expect:
+    """Even the NIP's own name gone: the NIP is still found (the template's list)."""
+    nip = s.nip(KESEHATAN, 1)
+    for name in ("SN_PEG_NIP", "SN_PEG_NAMA", "SN_NILAI"):
+        _delete_local_name(s.path(KESEHATAN), s.sheet(KESEHATAN, 1), name)
+    return Expect(
+        [Found(GALAT, "lembar-skp-rusak", s.file(KESEHATAN), s.sheet(KESEHATAN, 1), "", nip)],
+        EXIT_DATA_ERRORS,
+        touched={nip},
+        only=True,
+    )
+
+
+def _key_cleared(key: str) -> Case:
+    def case(s: Src) -> Expect:
+        nip = s.nip(SEKRETARIAT, 2)
+        with edit(s.path(SEKRETARIAT)) as wb:
+            ws = wb[s.sheet(SEKRETARIAT, 2)]
+            at = ref(LAYOUT.hk_key_row, HK_COL[key])
+            assert ws[at].value == key
+            put(ws, at, None)
+        return Expect(
+            [
+                Found(
+                    GALAT, "lembar-skp-rusak", s.file(SEKRETARIAT), s.sheet(SEKRETARIAT, 2), "", nip
+                )
+            ],
+            EXIT_DATA_ERRORS,
+            touched={nip},
+            only=True,
+        )
+
+    return case
+
+
+def sheet_copied(s: Src) -> Expect:
+    """An SKP sheet copied within its workbook (with its names, as Excel copies a sheet):
+    both places are named, the pegawai is counted once, at the original sheet."""
+    title = s.sheet(KECAMATAN, 2)
+    copy = f"{title[:26]} (2)"
+    with edit(s.path(KECAMATAN)) as wb:
+        ws = wb.copy_worksheet(wb[title])
+        ws.title = copy
+        for name, dn in wb[title].defined_names.items():
+            text = dn.attr_text.replace(f"'{title}'!", f"'{copy}'!")
+            ws.defined_names[name] = openpyxl.workbook.defined_name.DefinedName(
+                name, attr_text=text
+            )
+    nip = s.nip(KECAMATAN, 2)
+    counted_once = _counted_once(s, KECAMATAN)
+
+    def original_counted(wb: openpyxl.Workbook) -> None:
+        counted_once(wb)
+        peg = [r for r in rows(wb, "Pegawai", "NIP") if r["NIP"] == nip]
+        assert [r["Lembar"] for r in peg] == [title]
+        pesan = [r["Pesan"] for r in rows(wb, "Masalah", "Tingkat") if r["NIP"] == nip]
+        assert all(f"{s.file(KECAMATAN)} › {title} (lembar asli dari templat)" in p for p in pesan)
+
+    return Expect(
+        [
+            Found(GALAT, "nip-ganda-antar-lembar", s.file(KECAMATAN), t, "", nip)
+            for t in (title, copy)
+        ],
+        EXIT_DATA_ERRORS,
+        only=True,
+        check=original_counted,
+    )
+
+
+def _set_meta(path: Path, label: str, value: object) -> None:
+    with edit(path) as wb:
+        ws = wb[META_SHEET]
+        row = next(r for r in ws.iter_rows() if r[0].value == label)
+        row[1].value = value
+
+
+def unit_name_changed(s: Src) -> Expect:
+    """The hidden unit name says Pendidikan; the roster and the sheets say Kesehatan: a galat
+    naming both, and the pegawai scored under Kesehatan (not Kesehatan "not submitted")."""
+    _set_meta(s.path(KESEHATAN), "unit", PENDIDIKAN)
+
+    def scored_under_kesehatan(wb: openpyxl.Workbook) -> None:
+        unit_of = {r["NIP"]: r["Unit Kerja"] for r in rows(wb, "Pegawai", "NIP")}
+        assert {unit_of[n] for n in s.nips(KESEHATAN)} == {KESEHATAN}
+        (msg,) = [r["Pesan"] for r in rows(wb, "Masalah", "Tingkat") if r["Kode"] == "unit-berbeda"]
+        assert f'"{PENDIDIKAN}"' in msg and f'"{KESEHATAN}"' in msg and "4 dari 4" in msg
+
+    return Expect(
+        [Found(GALAT, "unit-berbeda", s.file(KESEHATAN))],
+        EXIT_DATA_ERRORS,
+        only=True,
+        check=scored_under_kesehatan,
+    )
+
+
+def year_changed(s: Src) -> Expect:
+    """Last year's workbook: a galat naming both years, not scored; the unit has not sent
+    this year's yet."""
+    _set_meta(s.path(KESEHATAN), "tahun", 2025)
+    return Expect(
+        [Found(GALAT, "tahun-berbeda", s.file(KESEHATAN)), Found(PERINGATAN, "unit-belum-masuk")],
+        EXIT_DATA_ERRORS,
+        touched=s.nips(KESEHATAN),
+        only=True,
+    )
+
+
+def file_named_for_another_unit(s: Src) -> Expect:
+    name = f"{PENDIDIKAN} (2).xlsx"
+    s.path(KESEHATAN).rename(s.folder / name)
+    return Expect([Found(PERINGATAN, "unit-berbeda-nama-berkas", name)], OK, only=True)
+
+
+def scorebook_in_source(s: Src) -> Expect:
+    """A score book of an earlier run saved into the source folder is recognised and noted."""
+    earlier = s.folder / "buku-nilai-TW1-2026.xlsx"
+    code, out = consolidate(s.corpus.clean, s.corpus, earlier)
+    assert code == OK, out
+    return Expect([Found(CATATAN, "buku-nilai-dilewati", earlier.name)], OK, only=True)
+
+
+def folder_debris(s: Src) -> Expect:
+    """Hidden files, a stale temporary file of ours, a document, a dangling link, a link loop
+    and a folder named like a workbook (holding a real one): each accounted for."""
+    (s.folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (s.folder / "._Dinas Kesehatan.xlsx").write_bytes(b"\x00\x05\x16\x07")  # macOS AppleDouble
+    stale = ".sheetnilai-tmp.999999999.lain.0a1b2c.buku-nilai-TW1-2026.xlsx"
+    (s.folder / stale).write_bytes(b"PK\x03\x04")
+    (s.folder / "surat pengantar.pdf").write_bytes(b"%PDF-1.7\n")
+    (s.folder / "tautan.xlsx").symlink_to(s.folder / "tidak-ada.xlsx")
+    (s.folder / "putar.xlsx").symlink_to(s.folder / "putar.xlsx")
+    (s.folder / "lagi").symlink_to(s.folder, target_is_directory=True)
+    (s.folder / "arsip.xlsx").mkdir()
+    s.path(KESEHATAN).rename(s.folder / "arsip.xlsx" / s.file(KESEHATAN))
+
+    def in_metadata(wb: openpyxl.Workbook) -> None:
+        meta = {r["Butir"]: r["Nilai"] for r in rows(wb, "Metadata", "Butir")}
+        for name in (".DS_Store", "._Dinas Kesehatan.xlsx", stale, "surat pengantar.pdf"):
+            assert meta[f"Berkas: {name}"].startswith("dilewati: "), name
+        assert meta[f"Berkas: arsip.xlsx/{s.file(KESEHATAN)}"].startswith("dibaca;")
+
+    return Expect(
+        [
+            Found(CATATAN, "berkas-tersembunyi-dilewati", ".DS_Store"),
+            Found(CATATAN, "berkas-tersembunyi-dilewati", "._Dinas Kesehatan.xlsx"),
+            Found(CATATAN, "berkas-sementara-dilewati", stale),
+            Found(CATATAN, "berkas-lain-dilewati"),
+            Found(PERINGATAN, "tautan-rusak", "tautan.xlsx"),
+            Found(PERINGATAN, "tautan-rusak", "putar.xlsx"),
+            Found(CATATAN, "folder-berulang", "lagi"),
+            Found(CATATAN, "folder-bernama-workbook", "arsip.xlsx"),
+        ],
+        OK,
+        only=True,
+        check=in_metadata,
+    )
+
+
 def without(case: Case, *codes: str) -> Case:
     """The same case, also requiring that none of `codes` follows from it."""
 
@@ -971,12 +1291,9 @@ CASES = [
     pytest.param(org_predikat_missing, id="28a-org-predikat-missing"),
     pytest.param(org_predikat_from_option, id="28b-org-predikat-from-option"),
     pytest.param(distribution_broken, id="29-distribution-broken"),
-    pytest.param(unit_sent_twice, id="30-unit-sent-twice"),
-    pytest.param(period_not_in_workbook, id="31a-period-not-in-workbook"),
-    pytest.param(
-        without(period_not_in_workbook, "pegawai-belum-masuk", "predikat-organisasi-kosong"),
-        id="31b-period-not-in-workbook-no-false-follow-ups",
-    ),
+    pytest.param(unit_sent_twice, id="30a-unit-sent-twice"),
+    pytest.param(unit_sent_twice_changed, id="30b-unit-sent-twice-changed-newest-counts"),
+    pytest.param(period_not_in_one_workbook, id="31-period-not-in-one-workbook"),
     pytest.param(inserted_row, id="32a-inserted-row-libreoffice"),
     pytest.param(hidden_columns, id="32b-hidden-columns-and-rows"),
     pytest.param(formula_injection, id="33-formula-injection"),
@@ -994,6 +1311,22 @@ CASES = [
     pytest.param(xml_entity_bomb, id="x7-xml-entity-bomb"),
     pytest.param(encrypted_zip, id="x8-encrypted-zip-members"),
     pytest.param(saved_as_ods, id="x9-saved-as-ods"),
+    pytest.param(non_utf8_names, id="i01-non-utf8-names"),
+    pytest.param(_bulan_case(None, "bulan-kosong"), id="i02a-jumlah-bulan-blank"),
+    pytest.param(_bulan_case("3", "bulan-bukan-angka"), id="i02b-jumlah-bulan-text"),
+    pytest.param(_bulan_case("3,5", "bulan-bukan-angka"), id="i02c-jumlah-bulan-text-decimal"),
+    pytest.param(_bulan_case(3.5, "bulan-tidak-sah"), id="i02d-jumlah-bulan-fraction"),
+    pytest.param(jenjang_blank, id="i02e-jenjang-blank"),
+    pytest.param(name_deleted, id="i03a-sheet-name-deleted"),
+    pytest.param(identity_names_deleted, id="i03b-identity-names-deleted"),
+    pytest.param(_key_cleared("iki"), id="i03c-key-row-damaged"),
+    pytest.param(_key_cleared(f"realisasi@{PERIOD}"), id="i03d-period-key-damaged"),
+    pytest.param(scorebook_in_source, id="i05-earlier-scorebook-in-source"),
+    pytest.param(unit_name_changed, id="i06a-hidden-unit-name-changed"),
+    pytest.param(year_changed, id="i06b-workbook-of-another-year"),
+    pytest.param(file_named_for_another_unit, id="i06c-file-named-for-another-unit"),
+    pytest.param(sheet_copied, id="i07-skp-sheet-copied"),
+    pytest.param(folder_debris, id="i08-folder-debris"),
 ]
 
 
@@ -1025,6 +1358,42 @@ def test_bad_input(case: Case, corpus: Corpus, tmp_path: Path) -> None:
         assert scored.get(nip, "(tidak ada)") == want, nip
     if expect.check is not None:
         expect.check(wb)
+    _every_message_indonesian(wb, tmp_path)
+    _every_empty_value_explained(wb)
+
+
+# Words of exception texts from the standard library and the libraries we use; Indonesian
+# messages have none of them.
+ENGLISH = re.compile(
+    r"\b(Error|error|File is not|not a zip|not well-formed|is not allowed|DTD|bytes|"
+    r"Permission denied|No such file|cells|declared|encrypted|member|part is missing|"
+    r"Traceback|Exception)\b"
+)
+
+
+def _every_message_indonesian(wb: openpyxl.Workbook, tmp_path: Path) -> None:
+    """No English exception text and no path of this machine reaches the Masalah sheet."""
+    for r in rows(wb, "Masalah", "Tingkat"):
+        for column in ("Pesan", "Saran", "Berkas", "Lembar"):
+            text = str(r[column] or "")
+            assert not ENGLISH.search(text), (column, text)
+            assert str(tmp_path) not in text, (column, text)
+
+
+def _every_empty_value_explained(wb: openpyxl.Workbook) -> None:
+    """Every value the score book leaves empty that the rules could compute (saran,
+    predikat, angka kredit of a fungsional, capaian of a numeric IKI) has a problem row
+    about that pegawai saying why."""
+    named = {r["NIP"] for r in rows(wb, "Masalah", "Tingkat") if r["NIP"]}
+    for r in rows(wb, "Pegawai", "NIP"):
+        empty = [k for k in ("Saran rating hasil kerja", "Predikat") if r[k] in (None, "")]
+        if r["Jenjang"] and r["Angka kredit"] is None:
+            empty.append("Angka kredit")
+        if empty:
+            assert r["NIP"] in named, (r["NIP"], empty)
+    for r in rows(wb, "Hasil Kerja", "NIP"):
+        if r["Capaian (%)"] is None and not r["Target kualitatif"]:
+            assert r["NIP"] in named, (r["NIP"], r["IKI"], "Capaian (%)")
 
 
 # --- "Periksa workbook" sees what the consolidation sees -------------------------------------
@@ -1054,7 +1423,10 @@ def test_periksa_gives_the_consolidation_problems(
     changed = [
         folder / name
         for name, digest in hashes(folder).items()
-        if corpus.hashes.get(name) != digest and not name.startswith(("~$", ".~lock"))
+        if corpus.hashes.get(name) != digest
+        and Path(name).suffix in (".xlsx", ".xlsm", ".ods")
+        and not Path(name).name.startswith(("~$", "."))
+        and not (folder / name).is_symlink()
     ]
     if not changed:
         pytest.skip("the case changes no workbook, only the folder or the options")
@@ -1066,6 +1438,12 @@ def test_periksa_gives_the_consolidation_problems(
         args = ["konsolidasi", str(alone.parent), "--periode", expect.period, "--keluaran",
                 str(book), "--jobs", "1", "--senyap"]  # fmt: skip
         result = CliRunner().invoke(cli, args)
+        if result.exit_code == 1:  # the command is refused (the period is in no workbook) ...
+            with pytest.raises(SheetnilaiError) as refused:  # ... and so is the check
+                check_workbook(path, expect.period)
+            assert refused.value.message in result.stderr
+            shutil.rmtree(alone.parent)
+            continue
         assert result.exit_code in (0, EXIT_DATA_ERRORS), result.output
         want = _masalah_cells(book)
 
@@ -1109,9 +1487,11 @@ def test_periksa_command(corpus: Corpus, tmp_path: Path) -> None:
     before = hashes(folder)
     result = CliRunner().invoke(cli, ["periksa", str(s.path(KESEHATAN)), "--periode", PERIOD])
     assert result.exit_code == EXIT_DATA_ERRORS, result.output
-    assert result.stdout.strip() == f"{s.file(KESEHATAN)}: 1 galat, 0 peringatan, 0 catatan."
-    note, line = result.stderr.strip().splitlines()
-    assert note == "Kebijakan: tersimpan di workbook."
+    # The problem list is the output (stdout, so `> hasil.txt` keeps it); the run's own
+    # remarks go to stderr.
+    summary, line = result.stdout.strip().splitlines()
+    assert summary == f"{s.file(KESEHATAN)}: 1 galat, 0 peringatan, 0 catatan."
+    assert result.stderr.strip() == "Kebijakan: tersimpan di workbook."
     assert line.startswith(
         f"[galat] {s.file(KESEHATAN)} › {s.sheet(KESEHATAN, 1)}!{nilai_ref('rating_hasil')} "
         f"(NIP {s.nip(KESEHATAN, 1)}"
@@ -1119,6 +1499,11 @@ def test_periksa_command(corpus: Corpus, tmp_path: Path) -> None:
     assert '"Baik sekali"' in line
     assert hashes(folder) == before
 
+    # A period no scheme knows, and one the workbook lacks: refused (exit 1), naming the
+    # valid periods, with nothing on stdout.
     result = CliRunner().invoke(cli, ["periksa", str(clean), "--periode", "TW9"])
-    assert result.exit_code == EXIT_DATA_ERRORS
-    assert "TW9" in result.stderr
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith('Galat: Periode "TW9" tidak dikenal. Periode yang sah: TW1,')
+    result = CliRunner().invoke(cli, ["periksa", str(clean), "--periode", "S1"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "memuat periode S1" in result.stderr and "TW1, TW2, TW3, TW4, TAHUNAN" in result.stderr

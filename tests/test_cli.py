@@ -102,7 +102,7 @@ def test_demo_runs_the_whole_job_on_the_sample(tmp_path: Path) -> None:
     assert code == 0, err
     book = folder / "buku-nilai-TW1-2026.xlsx"
     assert f"Buku nilai: {book}" in out
-    assert "Dinas Kesehatan" in out and "11 workbook terbaca" in out
+    assert "Dinas Kesehatan" in out and "11 workbook dihitung" in out
     wb = openpyxl.load_workbook(book, read_only=True)
     codes = {row[1] for row in wb["Masalah"].iter_rows(values_only=True)}
     # The typical mistakes the demo plants in a few units are all found.

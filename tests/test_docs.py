@@ -45,3 +45,22 @@ def test_readme_starts_with_what_it_is_then_the_two_commands() -> None:
     head = README.split("## ", 1)[0]
     assert "penilaian kinerja ASN" in head
     assert head.index("make demo") < head.index("make test")
+
+
+# What click prints in English unless told otherwise: type names as metavars, usage pieces,
+# and the "[required]" marker.
+ENGLISH_HELP = (
+    "[OPTIONS]", "COMMAND", "[ARGS]", "TEXT", "INTEGER", "FLOAT", "RANGE", "FILE", "PATH",
+    "DIRECTORY", "BOOLEAN", "[required]", "required", "default:", "Usage", "Options", "Commands",
+    "Show this", "env var",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["", *sorted({n.split()[0] for n in commands()}), *commands()])
+def test_help_has_no_english(name: str) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    found = [word for word in ENGLISH_HELP if word in result.output]
+    assert not found, f"sheetnilai {name} --help: {found}\n{result.output}"

@@ -507,7 +507,7 @@ def _old_book(path: Path) -> bytes:
 
 
 def _leftovers(folder: Path) -> list[Path]:
-    return sorted(folder.glob(".buku-*.xlsx"))
+    return sorted(folder.glob(".sheetnilai-tmp.*.buku.xlsx"))
 
 
 def test_write_killed_inside_the_writer_keeps_previous_file(tmp_path: Path) -> None:
@@ -532,9 +532,28 @@ def test_write_killed_inside_the_writer_keeps_previous_file(tmp_path: Path) -> N
     assert done.returncode == -signal.SIGKILL, done.stderr.decode()
     assert path.read_bytes() == before
     assert openpyxl.load_workbook(path)["Data"]["A2"].value == "lama"
-    # The half-written temporary file stays beside the target as ".buku-<random>.xlsx".
+    # The half-written temporary file stays beside the target, named as ours with the pid
+    # of the killed process ...
     (leftover,) = _leftovers(tmp_path)
     assert leftover.stat().st_size > 0 and not zipfile.is_zipfile(leftover)
+    assert leftover.name.startswith(".sheetnilai-tmp.")
+    # ... and the next write into that folder cleans it up: no debris for the user.
+    write_scorebook(tmp_path / "buku-2.xlsx", [one(A=["baru"], B=[2])])
+    assert _leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["buku-2.xlsx", "buku.xlsx"]
+
+
+def test_a_running_writers_temporary_file_is_left_alone(tmp_path: Path) -> None:
+    """Only leftovers of processes that are gone are swept: a temporary file of a live
+    process (another run writing into the same folder) is not touched, nor a stranger's."""
+    from sheetnilai.files import sweep_stale, temporary_name
+
+    mine = tmp_path / temporary_name(tmp_path / "buku.xlsx")  # this very process: alive
+    mine.write_bytes(b"PK")
+    stranger = tmp_path / ".buku-lain.xlsx"
+    stranger.write_bytes(b"PK")
+    assert sweep_stale(tmp_path) == []
+    assert mine.exists() and stranger.exists()
 
 
 def test_write_killed_from_outside_keeps_previous_file(tmp_path: Path) -> None:
@@ -562,7 +581,7 @@ def test_write_killed_from_outside_keeps_previous_file(tmp_path: Path) -> None:
     else:
         assert path.read_bytes() == before
         assert openpyxl.load_workbook(path)["Data"]["A2"].value == "lama"
-    assert all(p.name.startswith(".buku-") for p in tmp_path.iterdir() if p != path)
+    assert all(p.name.startswith(".sheetnilai-tmp.") for p in tmp_path.iterdir() if p != path)
 
 
 # --- data files ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ message, never a traceback); 2 wrong usage (click); 3 done, but the data holds g
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,23 +20,23 @@ from sheetnilai.cli_common import (
     POLICY_OPTION,
     SCHEME_OPTION,
     load_roster_option,
-    print_problems,
     problem_summary,
 )
 from sheetnilai.cli_common import load_policy_option as _policy
 from sheetnilai.config import load_policy, policy_toml
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, os_reason
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity, has_errors
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, parse_org_predikat
 from sheetnilai.rules.nip import check_nip, compact, format_nip
+from sheetnilai.sources.folder import display_name
 from sheetnilai.textable import table
 
 cli_i18n.install()
 
 
-class Group(click.Group):
+class Group(cli_i18n.IdGroup):
     """Converts run-level failures into one Indonesian line, once, for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -77,8 +78,14 @@ def _read_nips(args: Iterable[str], file: Path | None) -> list[str]:
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SheetnilaiError("berkas-tidak-terbaca", {"path": file, "detail": exc}) from None
+        except OSError as exc:
+            raise SheetnilaiError(
+                "berkas-tidak-terbaca", {"path": file, "detail": os_reason(exc)}
+            ) from None
+        except UnicodeDecodeError:
+            raise SheetnilaiError(
+                "berkas-tidak-terbaca", {"path": file, "detail": "isinya bukan teks UTF-8"}
+            ) from None
         nips.extend(line.strip() for line in text.splitlines() if line.strip())
     return nips
 
@@ -265,6 +272,71 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
     return by_unit, default
 
 
+def _period_option(values: tuple[str, ...]) -> str:
+    """One known period key; a mistake in the command is refused before any work."""
+    from sheetnilai.periods import period_key
+
+    given = list(dict.fromkeys(period_key(v) for v in values))
+    if len(given) > 1:
+        raise SheetnilaiError("periode-ganda", {"periods": ", ".join(given)})
+    return given[0]
+
+
+def _check_outputs(
+    target: Path | None, data_dir: Path | None, source: Path | None, inputs: list[Path]
+) -> None:
+    """The score book and the data files may never land on an input, or among the inputs."""
+    import os
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return a.resolve() == b.resolve()
+
+    if target is not None:
+        if target.exists() and any(same(target, p) for p in inputs):
+            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
+        if source is not None and source.is_file() and same(target, source):
+            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
+    if data_dir is not None:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise SheetnilaiError("data-bukan-folder", {"path": data_dir})
+        folder = source if source is not None and source.is_dir() else None
+        if folder is not None:
+            inside = data_dir.resolve()
+            root = folder.resolve()
+            if inside == root or root in inside.parents:
+                raise SheetnilaiError("data-di-sumber", {"path": data_dir, "source": folder})
+
+
+def _prescan(files: list[Any], period: str) -> tuple[list[int], list[str]]:
+    """Years and periods the workbooks found say they hold (a quick look at each)."""
+    from sheetnilai.sources.unit import peek
+
+    years: list[int] = []
+    found: dict[str, None] = {}
+    for f in files:
+        info = peek(f.path)
+        if info is None:
+            continue
+        if info.year is not None:
+            years.append(info.year)
+        found.update(dict.fromkeys(info.periods))
+    if found and period not in found:
+        raise SheetnilaiError(
+            "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(found)}
+        )
+    return years, list(found)
+
+
+def _run_year(years: list[int]) -> int | None:
+    from collections import Counter
+
+    counts = Counter(years)
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
+
+
 @cli.command("konsolidasi")
 @click.argument("sumber", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -293,8 +365,19 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
 )
 @click.option(
     "--periode",
+    "periode",
     required=True,
-    help="Periode yang dikonsolidasi: TW1…TW4, S1, S2, JAN…DES, atau TAHUNAN.",
+    multiple=True,
+    metavar="PERIODE",
+    help="Periode yang dikonsolidasi: TW1…TW4, S1, S2, JAN…DES, atau TAHUNAN (sesuai skema "
+    "workbook).",
+)
+@click.option(
+    "--tahun",
+    type=click.IntRange(2022, 2100),
+    default=None,
+    help="Tahun penilaian. Workbook tahun lain menjadi galat dan tidak dinilai. Bawaan: tahun "
+    "yang dimuat sebagian besar workbook.",
 )
 @click.option(
     "--roster",
@@ -311,19 +394,22 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
     "atau 'Dinas Kesehatan=Istimewa' per unit. Boleh diulang.",
 )
 @click.option(
-    "--predikat-instansi", help="Predikat organisasi instansi, untuk kurva seluruh instansi."
+    "--predikat-instansi",
+    metavar="PREDIKAT",
+    help="Predikat organisasi instansi, untuk kurva seluruh instansi.",
 )
 @click.option(
     "--keluaran",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Berkas buku nilai. Bawaan: buku-nilai-PERIODE.xlsx di folder kerja.",
+    help="Berkas buku nilai. Bawaan: buku-nilai-PERIODE-TAHUN.xlsx di folder kerja.",
 )
 @click.option("--timpa", is_flag=True, help="Timpa buku nilai yang sudah ada.")
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Tulis juga tabel-tabelnya untuk analis ke folder ini.",
+    type=click.Path(path_type=Path),
+    metavar="FOLDER",
+    help="Tulis juga tabel-tabelnya untuk analis ke folder ini (di luar folder sumber).",
 )
 @click.option(
     "--format-data",
@@ -343,7 +429,8 @@ def konsolidasi(
     arsip: Path | None,
     unggah: bool,
     kredensial: Path | None,
-    periode: str,
+    periode: tuple[str, ...],
+    tahun: int | None,
     roster_path: Path | None,
     org: tuple[str, ...],
     predikat_instansi: str | None,
@@ -362,10 +449,11 @@ def konsolidasi(
     Setiap nilai dihitung ulang dari isian, setiap masalah dicatat dengan berkas, lembar, dan
     selnya. Workbook unit tidak pernah diubah.
     """
-    from sheetnilai.consolidate import InputFile, consolidate, discover, sha256
+    from sheetnilai.consolidate import InputFile, consolidate, discover, require_period, sha256
     from sheetnilai.report import SHEETS, charts, tables
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
+    from sheetnilai.sources.folder import OLD_SUFFIXES, WORKBOOK_SUFFIXES
 
     if (sumber is None) == (drive_id is None):
         raise SheetnilaiError("konsolidasi-sumber")
@@ -377,10 +465,33 @@ def konsolidasi(
         ):
             if given:
                 raise SheetnilaiError("opsi-hanya-drive", {"option": option})
+    period = _period_option(periode)
     policy = _policy(policy_path)
-    period = periode.strip().upper()
-    target = keluaran or Path(f"buku-nilai-{period}.xlsx")
-    if target.exists() and not timpa:
+    found = None
+    year = tahun
+    if sumber is not None:
+        if sumber.is_dir() and not os.access(sumber, os.R_OK | os.X_OK):
+            raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
+        found = discover(sumber)
+        spreadsheets = [
+            f for f in found.files if f.path.suffix.lower() in WORKBOOK_SUFFIXES | OLD_SUFFIXES
+        ]
+        if not spreadsheets:
+            raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
+        years, _ = _prescan(found.to_read, period)
+        year = tahun or _run_year(years)
+    inputs = [f.path for f in found.files] if found is not None else []
+    if drive_id is not None:
+        archive = arsip or Path("arsip-drive")
+        # Everything under the archive is an input of this and later runs.
+        for given in (keluaran, data_dir):
+            if given is not None:
+                root = archive.resolve()
+                if given.resolve() == root or root in given.resolve().parents:
+                    raise SheetnilaiError("keluaran-di-arsip", {"path": given, "archive": archive})
+    target = keluaran or _default_target(period, year)
+    _check_outputs(target, data_dir, sumber, inputs)
+    if target.exists() and not timpa and (keluaran is not None or year is not None):
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     if data_dir is not None and not timpa:
         for sheet in SHEETS:
@@ -394,9 +505,10 @@ def konsolidasi(
     agency = _org_options((predikat_instansi,))[1] if predikat_instansi else None
     show = not senyap
     bar = None
-    if show and sys.stderr.isatty() and sumber is not None:
-        to_read = [f for f in discover(sumber)[0] if not f.status]
-        bar = click.progressbar(length=len(to_read), label="Membaca workbook", file=sys.stderr)
+    if show and sys.stderr.isatty() and found is not None:
+        bar = click.progressbar(
+            length=len(found.to_read), label="Membaca workbook", file=sys.stderr
+        )
 
     def progress(info: InputFile) -> None:
         if bar is not None:
@@ -412,7 +524,6 @@ def konsolidasi(
         scopes = auth.READ_SCOPES + (auth.UPLOAD_SCOPES if unggah else ())
         account = auth.credentials(scopes, kredensial)
         client = http.client(account.credentials, http.Transport.from_env())
-        archive = arsip or Path("arsip-drive")
         if show:
             click.echo(f"Mengambil dari Google Drive ({account.kind} {account.who}) …", err=True)
 
@@ -433,6 +544,7 @@ def konsolidasi(
                 agency,
                 jobs,
                 fetched=fetched,
+                year=tahun,
             )
         except KeyboardInterrupt:
             raise SheetnilaiError("konsolidasi-dihentikan", {"path": archive}) from None
@@ -444,11 +556,27 @@ def konsolidasi(
                 f"{failed} gagal. Arsip: {collection.archive}/",
                 err=True,
             )
+        require_period(result)
+        if keluaran is None:
+            target = _default_target(period, result.year)
+            _check_outputs(target, None, None, [f.path for f in result.files])
     else:
-        assert sumber is not None
+        assert sumber is not None and found is not None
         result = consolidate(
-            sumber, period, policy, roster, by_unit, default, agency, jobs, progress
+            sumber,
+            period,
+            policy,
+            roster,
+            by_unit,
+            default,
+            agency,
+            jobs,
+            progress,
+            files=found.files,
+            year=year,
         )
+        result.problems[:0] = found.problems
+        require_period(result)
     if bar is not None:
         bar.render_finish()
     if roster is not None and roster_path is not None:
@@ -462,13 +590,20 @@ def konsolidasi(
     errors = result.count(Severity.GALAT)
     if show:
         _print_summary(result)
-        click.echo(f"Buku nilai: {target}")
+        click.echo(f"Buku nilai: {display_name(str(target))}")
         if uploaded is not None:
             click.echo(f"Buku nilai di Google Drive: {uploaded.link}")
         if data_dir is not None:
-            click.echo(f"Tabel data ({format_data}): {data_dir}/")
+            click.echo(f"Tabel data ({format_data}): {display_name(str(data_dir))}/")
     if errors:
         sys.exit(EXIT_DATA_ERRORS)
+
+
+def _default_target(period: str, year: int | None) -> Path:
+    return Path(f"buku-nilai-{period}-{year}.xlsx" if year else f"buku-nilai-{period}.xlsx")
+
+
+PREDIKAT_HEADERS = ("Sgt Kurang", "Kurang", "Butuh Perb.", "Baik", "Sgt Baik")
 
 
 def _print_summary(result: object) -> None:
@@ -476,23 +611,41 @@ def _print_summary(result: object) -> None:
     from sheetnilai.rules.labels import CURVE_ORDER
 
     assert isinstance(result, Consolidation)
-    rows = []
+    assert len(PREDIKAT_HEADERS) == len(CURVE_ORDER)
+    roster = result.roster_count is not None
+    expected = {k.casefold(): v for k, v in result.roster_units.items()}
+    rows: list[list[object]] = []
     for u in sorted(result.units, key=lambda u: u.unit):
         counts = [sum(1 for p in u.pegawai if p.predikat is label) for label in CURVE_ORDER]
         _, dist = result.distribution.get(u.name, (None, None))
         errors = sum(1 for p in u.problems if p.severity is Severity.GALAT)
-        rows.append([u.unit, len(u.pegawai), *counts, errors, dist.status if dist else "-"])
+        listed = [expected.get(u.unit.casefold(), "-")] if roster else []
+        rows.append(
+            [u.unit, len(u.pegawai), *listed, *counts, errors, dist.status if dist else "-"]
+        )
+    for unit, count in sorted(result.missing_units.items()):
+        rows.append([unit, 0, count, *([""] * len(CURVE_ORDER)), "", "Belum masuk"])
+    headers = ["Unit kerja", "Pegawai", *(["Di daftar"] if roster else []), *PREDIKAT_HEADERS]
     click.echo(
         table(
-            ["Unit kerja", "Pegawai", "SK", "K", "BP", "B", "SB", "Galat", "Distribusi"],
+            [*headers, "Galat", "Distribusi"],
             rows,
-            right={1, 2, 3, 4, 5, 6, 7},
+            right=set(range(1, len(headers) + 1)),
+            widths={0: 36},
         )
     )
+    against = ""
+    if result.roster_count is not None:
+        missing = sum(result.missing_units.values())
+        against = (
+            f" dari {result.roster_count} di daftar pegawai ({len(result.missing_units)} unit, "
+            f"{missing} pegawai belum masuk)"
+        )
+    year = f" tahun {result.year}" if result.year else ""
     click.echo(
-        f"\n{len(result.files)} berkas, {len(result.units)} workbook terbaca, "
-        f"{len(result.pegawai)} "
-        f"pegawai; {result.count(Severity.GALAT)} galat, {result.count(Severity.PERINGATAN)} "
+        f"\nPeriode {result.period}{year}: {len(result.files)} berkas, "
+        f"{len(result.units)} workbook dihitung, {len(result.pegawai)} pegawai{against}; "
+        f"{result.count(Severity.GALAT)} galat, {result.count(Severity.PERINGATAN)} "
         f"peringatan, {result.count(Severity.CATATAN)} catatan; {len(result.belum_masuk)} belum "
         "masuk/berpredikat."
     )
@@ -531,11 +684,15 @@ def periksa(berkas: Path, periode: str, policy_path: Path | None) -> None:
     result = checked.result
     click.echo(f"Kebijakan: {checked.policy_source}.", err=True)
     problems = result.all_problems
+    name = display_name(berkas.name)
+    # The problem list is the command's output (standard output, so `> hasil.txt` keeps it
+    # whole); what the run itself says goes to standard error.
     if problems:
-        click.echo(f"{berkas.name}: {problem_summary(problems)}.")
-        print_problems(problems, limit=200)
+        click.echo(f"{name}: {problem_summary(problems)}.")
+        for p in sorted(problems, key=lambda p: (p.severity.rank, p.sheet or "", p.cell or "")):
+            click.echo(p.render())
     else:
-        click.echo(f"{berkas.name}: tidak ada masalah untuk periode {result.period}.")
+        click.echo(f"{name}: tidak ada masalah untuk periode {result.period}.")
     if result.count(Severity.GALAT):
         sys.exit(EXIT_DATA_ERRORS)
 
@@ -577,5 +734,14 @@ cli.add_command(gsheet)
 cli.add_command(xlwings)
 
 
+def _terminated(_signum: int, _frame: object) -> None:
+    # A service manager's stop (SIGTERM) ends a run like Ctrl-C does: temporary files are
+    # removed and the output is either complete or absent, never half written.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="sheetnilai")

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import click
 
+from sheetnilai import cli_i18n
 from sheetnilai.config import load_policy
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Roster
 from sheetnilai.rules.policy import Policy
+
+cli_i18n.install()  # before the options below are made (click.Path names itself then)
 
 EXIT_DATA_ERRORS = 3
 

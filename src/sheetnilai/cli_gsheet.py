@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from sheetnilai import cli_i18n
 from sheetnilai.cli_common import (
     EXIT_DATA_ERRORS,
     POLICY_OPTION,
@@ -29,7 +30,7 @@ CREDENTIALS_OPTION = click.option(
 )
 
 
-@click.group("gsheet")
+@click.group("gsheet", cls=cli_i18n.IdGroup)
 def gsheet() -> None:
     """Google Sheets: masuk ke akun Google, kirim workbook unit ke Google Drive."""
 

@@ -1,13 +1,18 @@
-"""Indonesian for click's own words (usage lines, "Error:", option errors).
+"""Indonesian for click's own words (usage lines, "Error:", option errors, metavars).
 
 click has no Indonesian catalogue; it calls gettext through a module-level `_` and
 `ngettext` in each of its modules, so we route those names through this table. Strings not
-listed fall back to click's English.
+listed fall back to click's English (a test reads every command's --help for English). What
+click does not translate at all — the names of its types shown as metavars ("TEXT",
+"INTEGER RANGE") and the usage pieces "[OPTIONS]" and "COMMAND [ARGS]..." — is set here too.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
+
+import click
 
 ID: dict[str, str] = {
     "Usage:": "Pemakaian:",
@@ -46,7 +51,40 @@ ID: dict[str, str] = {
     "path": "lokasi",
     "Choose from:\n\t{choices}": "Pilih salah satu:\n\t{choices}",
     "Option {name!r} does not take a value.": "Opsi {name!r} tidak menerima nilai.",
+    "required": "wajib",
 }
+
+# Type names as click shows them in capitals for an option's value ("--jobs BILANGAN").
+TYPE_NAMES: dict[type[click.ParamType], str] = {
+    click.types.StringParamType: "teks",
+    click.types.IntParamType: "bilangan",
+    click.types.IntRange: "bilangan",
+    click.types.FloatParamType: "angka",
+    click.types.FloatRange: "angka",
+    click.types.BoolParamType: "ya/tidak",
+    click.types.UUIDParameterType: "uuid",
+}
+OPTIONS_METAVAR = "[OPSI]"
+SUBCOMMAND_METAVAR = "PERINTAH [ARGUMEN]..."
+
+
+class IdCommand(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+
+class IdGroup(click.Group):
+    """A group whose usage line, commands and subgroups speak Indonesian."""
+
+    command_class = IdCommand
+    group_class = type  # subgroups are of this same class
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
+
 
 ID_PLURAL: dict[str, tuple[str, str]] = {
     "Got unexpected extra argument ({args})": (
@@ -87,6 +125,10 @@ _MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types",
 
 
 def install() -> None:
+    """Route click's texts through the tables above. Call it before any option is made:
+    click.Path reads its name ("file", "directory") through gettext when it is created."""
+    for cls, name in TYPE_NAMES.items():
+        cls.name = name
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

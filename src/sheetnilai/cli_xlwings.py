@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from sheetnilai import cli_i18n
 
-@click.group("xlwings")
+
+@click.group("xlwings", cls=cli_i18n.IdGroup)
 def xlwings() -> None:
     """Fungsi lembar kerja sheetnilai di Excel (SN_PREDIKAT, SN_CAPAIAN, dan lainnya)."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, os_reason
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, PolicyInvalid, policy_from_mapping
 
 DEFAULT_NAME = "sheetnilai.toml"
@@ -26,8 +27,14 @@ def load_policy(path: Path | None, cwd: Path | None = None) -> tuple[Policy, str
         raise SheetnilaiError("kebijakan-tidak-ada", {"path": path})
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SheetnilaiError("berkas-tidak-terbaca", {"path": path, "detail": exc}) from None
+    except OSError as exc:
+        raise SheetnilaiError(
+            "berkas-tidak-terbaca", {"path": path, "detail": os_reason(exc)}
+        ) from None
+    except UnicodeDecodeError:
+        raise SheetnilaiError(
+            "berkas-tidak-terbaca", {"path": path, "detail": "isinya bukan teks UTF-8"}
+        ) from None
     return policy_from_text(text, str(path), path.name), str(path)
 
 
@@ -37,7 +44,9 @@ def policy_from_text(text: str, where: str, source: str) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SheetnilaiError("kebijakan-rusak", {"path": where, "detail": exc}) from None
+        raise SheetnilaiError(
+            "kebijakan-rusak", {"path": where, "detail": _toml_place(exc)}
+        ) from None
     try:
         return policy_from_mapping(data, source=source)
     except PolicyInvalid as exc:
@@ -82,3 +91,11 @@ def _toml(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return str(value)
+
+
+def _toml_place(exc: tomllib.TOMLDecodeError) -> str:
+    """Where TOML text is malformed, in Indonesian (tomllib's own message is English)."""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if m is None:
+        return "penulisan TOML tidak sah"
+    return f"penulisan TOML tidak sah pada baris {m[1]}, kolom {m[2]}"

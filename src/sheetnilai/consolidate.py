@@ -1,10 +1,19 @@
 """HR's one command: read every unit workbook, check it, recompute it, and gather the results.
 
 Per file (in parallel worker processes): read the raw cells, extract the unit by its names,
-check and recompute it for the period (`validate.check_unit`). Across files (here): the same
-NIP in two places, units sent twice, the roster's "belum masuk" list, and the distribution
-check per unit and for the agency. A file that cannot be read becomes a problem row; the run
-always goes on. Unit workbooks are only ever opened for reading.
+check and recompute it for the period (`validate.check_unit`). Across files (here):
+
+- the year: every workbook must be of the run's year (given, or the one most workbooks
+  carry); a workbook of another year is a galat and is not scored;
+- the unit: the name stored in a workbook is checked against the roster (where its pegawai
+  belong), the unit typed on its SKP sheets and its file name; a workbook scored under the
+  wrong unit would hide a unit's pegawai and mark another's as not submitted;
+- duplicates: a unit sent twice, or the same NIP on two sheets, is reported at every place
+  and counted once, naming the copy that was used;
+- the roster's "belum masuk" list, and the distribution check per unit and for the agency.
+
+A file that cannot be read becomes a problem row; the run always goes on. Unit workbooks
+are only ever opened for reading.
 """
 
 from __future__ import annotations
@@ -12,34 +21,43 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from sheetnilai.errors import os_reason
 from sheetnilai.problems import Problem, Severity
-from sheetnilai.roster import Pegawai, Roster
+from sheetnilai.roster import Pegawai, Roster, safe_file_stem
 from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
 from sheetnilai.rules.labels import OrgPredikat
 from sheetnilai.rules.policy import Policy
+from sheetnilai.sources.folder import (
+    OLD_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    Discovery,
+    InputFile,
+    discover,
+)
 from sheetnilai.sources.raw import ReadError, read_book
 from sheetnilai.sources.unit import NotReadable, extract
 from sheetnilai.validate import PegawaiResult, UnitResult, check_unit
 from sheetnilai.workbook.layout import RECAP_SHEET
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
-OLD_SUFFIXES = {".xls", ".xlsb"}
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    path: Path
-    name: str  # relative to the source folder, as problems show it
-    size: int
-    sha256: str = ""
-    status: str = ""  # "dibaca" | "galat: …" | "dilewati"
-    link: str = ""  # where the user opens it (a Google spreadsheet's address), if not local
+__all__ = [
+    "OLD_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "BelumMasuk",
+    "Consolidation",
+    "Discovery",
+    "InputFile",
+    "consolidate",
+    "discover",
+    "require_period",
+    "sha256",
+]
 
 
 @dataclass(slots=True)
@@ -59,7 +77,7 @@ class Consolidation:
     policy: Policy
     started: dt.datetime
     files: list[InputFile] = field(default_factory=list)
-    units: list[UnitResult] = field(default_factory=list)
+    units: list[UnitResult] = field(default_factory=list)  # the workbooks that are counted
     problems: list[Problem] = field(default_factory=list)
     belum_masuk: list[BelumMasuk] = field(default_factory=list)
     distribution: dict[str, tuple[OrgPredikat | None, DistributionResult | None]] = field(
@@ -68,6 +86,11 @@ class Consolidation:
     agency: tuple[OrgPredikat | None, DistributionResult | None] = (None, None)
     roster_source: str = ""
     roster_sha256: str = ""
+    year: int | None = None
+    # Roster units with no counted workbook: unit -> head-count in the roster.
+    missing_units: dict[str, int] = field(default_factory=dict)
+    roster_count: int | None = None  # pegawai the roster expects (None: no roster)
+    roster_units: dict[str, int] = field(default_factory=dict)  # unit -> head-count
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -89,30 +112,6 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(source: Path) -> tuple[list[InputFile], list[Problem]]:
-    """Every workbook under `source` (recursively), in a stable order; lock files are noted."""
-    found: list[InputFile] = []
-    problems: list[Problem] = []
-    paths = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
-    for path in paths:
-        name = path.name if source.is_file() else path.relative_to(source).as_posix()
-        suffix = path.suffix.lower()
-        if path.name.startswith("~$") or (
-            path.name.startswith(".~lock.") and path.name.endswith("#")
-        ):
-            problems.append(Problem.make("berkas-kunci-dilewati", file=name))
-            continue
-        if path.name.startswith("."):
-            continue  # our own and others' temporary files
-        if suffix in OLD_SUFFIXES:
-            problems.append(Problem.make("format-xls-lama", file=name))
-            found.append(InputFile(path, name, path.stat().st_size, status="galat: format lama"))
-            continue
-        if suffix in WORKBOOK_SUFFIXES:
-            found.append(InputFile(path, name, path.stat().st_size))
-    return found, problems
-
-
 @dataclass(frozen=True, slots=True)
 class _Job:
     path: Path
@@ -129,10 +128,14 @@ def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
         digest = sha256(job.path)
         book = read_book(job.path)
     except ReadError as exc:
-        params: dict[str, object] = {"detail": exc.detail or exc.code, "path": job.name}
+        params: dict[str, object] = {
+            "alasan": exc.reason or exc.code,
+            "detail": exc.reason or exc.code,
+            "path": job.name,
+        }
         return digest, None, [Problem.make(exc.code, params=params, file=job.name)]
     except OSError as exc:
-        params = {"detail": str(exc), "path": job.name}
+        params = {"detail": os_reason(exc), "path": job.name}
         return digest, None, [Problem.make("berkas-tidak-terbaca", params=params, file=job.name)]
     try:
         unit = extract(book, job.name)
@@ -140,6 +143,14 @@ def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
         return digest, None, [exc.problem]
     unit.sha256 = digest
     return digest, check_unit(unit, job.period, job.policy, job.roster), []
+
+
+def _status(unit: UnitResult | None, problems: list[Problem]) -> str:
+    if unit is not None:
+        return "dibaca"
+    if problems and problems[0].code == "buku-nilai-dilewati":
+        return "dilewati: buku nilai sheetnilai"
+    return f"galat: {problems[0].code}"
 
 
 def consolidate(
@@ -153,13 +164,18 @@ def consolidate(
     jobs: int | None = None,
     progress: Callable[[InputFile], None] | None = None,
     files: list[InputFile] | None = None,
+    year: int | None = None,
 ) -> Consolidation:
     """Consolidate the workbooks in the folder `source`, or the given `files` (already
-    fetched, e.g. from Google Drive; `source` then only names where they came from)."""
+    fetched, e.g. from Google Drive; `source` then only names where they came from).
+
+    `year` is the appraisal year of the run; None takes the year most workbooks carry.
+    """
     result = Consolidation(str(source), period, policy, dt.datetime.now().astimezone())
     if files is None:
-        files, notes = discover(Path(source))
-        result.problems.extend(notes)
+        found = discover(Path(source))
+        files = found.files
+        result.problems.extend(found.problems)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
     jobs_list = [_Job(f.path, f.name, period, policy, by_nip) for f in todo]
@@ -171,72 +187,312 @@ def consolidate(
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
         outputs = pool.map(_process, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8)))
-    done: dict[str, InputFile] = {f.name: f for f in files if f.status}
+    done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
+    index = {id(f): i for i, f in enumerate(files)}
+    read: list[tuple[int, UnitResult]] = []
     try:
         for f, (digest, unit, problems) in zip(todo, outputs, strict=True):
-            status = "dibaca" if unit is not None else f"galat: {problems[0].code}"
-            info = InputFile(f.path, f.name, f.size, digest, status, f.link)
-            done[f.name] = info
+            info = InputFile(
+                f.path, f.name, f.size, digest, _status(unit, problems), f.link, f.modified
+            )
+            done[index[id(f)]] = info
             result.problems.extend(problems)
             if unit is not None:
-                result.units.append(unit)
+                read.append((index[id(f)], unit))
             if progress:
                 progress(info)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    result.files = [done[f.name] for f in files]
+    result.files = [done[i] for i in range(len(files))]
+    units = _check_year(result, read, year)
+    units = _check_unit_names(result, units, roster)
+    result.units = _one_per_unit(result, units)
+    _one_per_nip(result, roster)
     _cross_checks(result, roster)
     _distribution(result, org_predikat or {}, org_default, agency_predikat)
     if roster is not None:
         result.roster_source = roster.source
+        result.roster_count = len(roster.pegawai)
+        result.roster_units = {u: len(m) for u, m in roster.units().items()}
     return result
 
 
-def _cross_checks(result: Consolidation, roster: Roster | None) -> None:
+def require_period(result: Consolidation) -> None:
+    """No workbook read holds the period: a mistake in the command, not in the data, so the
+    run stops (exit 1) rather than write a score book of galat."""
+    if result.units and all(u.period_missing for u in result.units):
+        from sheetnilai.errors import SheetnilaiError
+
+        found = dict.fromkeys(p for u in result.units for p in u.periods)
+        raise SheetnilaiError(
+            "periode-tidak-ada-di-workbook",
+            {"period": result.period, "valid": ", ".join(found)},
+        )
+
+
+def _set_status(result: Consolidation, index: int, status: str) -> None:
+    f = result.files[index]
+    result.files[index] = InputFile(f.path, f.name, f.size, f.sha256, status, f.link, f.modified)
+
+
+# --- the year ----------------------------------------------------------------------------
+
+
+def _check_year(
+    result: Consolidation, read: list[tuple[int, UnitResult]], year: int | None
+) -> list[tuple[int, UnitResult]]:
+    """Keep the workbooks of the run's year; a workbook of another year is a galat and is
+    not scored (last year's workbook must not stand in for this year's)."""
+    years = Counter(u.year for _, u in read if u.year is not None)
+    if year is None and years:
+        # The year most workbooks carry; on a tie the later year (last year's leftovers
+        # are the likelier mistake).
+        year = max(years, key=lambda y: (years[y], y))
+    result.year = year
+    kept = []
+    for i, unit in read:
+        if year is not None and unit.year is not None and unit.year != year:
+            result.problems.append(
+                Problem.make(
+                    "tahun-berbeda",
+                    params={"found": unit.year, "expected": year},
+                    file=unit.name,
+                )
+            )
+            _set_status(result, i, "galat: tahun-berbeda")
+            continue
+        name_year = _year_in_name(unit.name)
+        if unit.year is not None and name_year is not None and name_year != unit.year:
+            unit.problems.append(
+                Problem.make(
+                    "tahun-berbeda-nama-berkas",
+                    params={"found": unit.year, "name_year": name_year},
+                    file=unit.name,
+                )
+            )
+        kept.append((i, unit))
+    return kept
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _year_in_name(name: str) -> int | None:
+    found = {int(y) for y in _YEAR.findall(PurePosixPath(name).name)}
+    return found.pop() if len(found) == 1 else None
+
+
+# --- the unit ----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_COPY_MARKS = re.compile(
+    r"(\s*\(\d+\)|\s*-\s*(copy|salinan)(\s*\(\d+\))?|\s+copy(\s+\d+)?|\s+salinan)+$", re.I
+)
+_KIRIM_TITLE = re.compile(r"^SKP\s+\d{4}\s*-\s*", re.I)  # how `gsheet kirim` titles a unit
+
+
+def _unit_in_file_name(name: str, known: Mapping[str, str]) -> str | None:
+    """The unit a file's name points to (as `templat buat` or `gsheet kirim` named it,
+    allowing copy marks such as " (2)" or " - Salinan"), if it names a known unit."""
+    stem = PurePosixPath(name).stem
+    stem = _COPY_MARKS.sub("", _KIRIM_TITLE.sub("", stem))
+    return known.get(_norm(stem))
+
+
+def _check_unit_names(
+    result: Consolidation, read: list[tuple[int, UnitResult]], roster: Roster | None
+) -> list[tuple[int, UnitResult]]:
+    """Decide each workbook's unit from evidence, not from its hidden name alone."""
+    by_nip = roster.by_nip() if roster else {}
+    roster_units = {_norm(u): u for u in roster.units()} if roster else {}
+    known = {_norm(safe_file_stem(u)): u for u in roster_units.values()}
+    for _, unit in read:
+        if unit.claimed_unit:
+            known.setdefault(_norm(safe_file_stem(unit.claimed_unit)), unit.claimed_unit)
+    for _, unit in read:
+        decided, basis = _evidence(unit, by_nip)
+        if decided is not None and _norm(decided) != _norm(unit.claimed_unit):
+            unit.problems.append(
+                Problem.make(
+                    "unit-berbeda",
+                    params={
+                        "found": unit.claimed_unit or "(kosong)",
+                        "expected": decided,
+                        "basis": basis,
+                    },
+                    file=unit.name,
+                )
+            )
+            _rename(unit, decided)
+        elif _norm(unit.unit) in roster_units:
+            _rename(unit, roster_units[_norm(unit.unit)])  # the roster's spelling
+        by_name = _unit_in_file_name(unit.name, known)
+        if by_name is not None and _norm(by_name) != _norm(unit.unit):
+            unit.problems.append(
+                Problem.make(
+                    "unit-berbeda-nama-berkas",
+                    params={"found": unit.unit, "by_name": by_name},
+                    file=unit.name,
+                )
+            )
+    return read
+
+
+def _evidence(unit: UnitResult, by_nip: Mapping[str, Pegawai]) -> tuple[str | None, str]:
+    """The unit a workbook's content belongs to, and why: where the roster places its
+    pegawai (more than half of those it knows), else what its SKP sheets say."""
+    nips = {p.nip for p in unit.pegawai if p.nip} | {n for n, _, _ in unit.unscored if n}
+    in_roster = Counter(by_nip[n].unit for n in nips if n in by_nip)
+    known = sum(in_roster.values())
+    if known:
+        top, n = in_roster.most_common(1)[0]
+        if 2 * n > known:
+            return top, f"menurut daftar pegawai, {n} dari {known} pegawainya di unit itu"
+    shown = Counter(" ".join(p.shown_unit.split()) for p in unit.pegawai if p.shown_unit.strip())
+    total = sum(shown.values())
+    if total:
+        top, n = shown.most_common(1)[0]
+        if 2 * n > total and _norm(top) != _norm(unit.claimed_unit):
+            return top, f"isian Unit kerja di {n} dari {total} lembar SKP-nya"
+    return None, ""
+
+
+def _rename(unit: UnitResult, name: str) -> None:
+    unit.unit = name
+    for p in unit.pegawai:
+        p.unit = name
+    for i in unit.iki:
+        i.unit = name
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+def _one_per_unit(result: Consolidation, read: list[tuple[int, UnitResult]]) -> list[UnitResult]:
+    """A unit sent more than once is counted once: identical copies by the first name, other
+    versions by the newest. Every copy is named; the ones not used are not scored."""
+    groups: dict[str, list[tuple[int, UnitResult]]] = defaultdict(list)
+    for i, unit in read:
+        groups[_norm(unit.unit)].append((i, unit))
+    kept: list[UnitResult] = []
+    for copies in groups.values():
+        if len(copies) == 1:
+            kept.append(copies[0][1])
+            continue
+        same = len({u.sha256 for _, u in copies}) == 1
+        if same:
+            used_i, used = copies[0]
+            why = "isinya sama persis; dipakai yang pertama menurut nama"
+        else:
+            used_i, used = max(copies, key=lambda c: (result.files[c[0]].modified, -c[0]))
+            stamp = dt.datetime.fromtimestamp(result.files[used_i].modified).astimezone()
+            why = (
+                f"isinya berbeda; dipakai yang paling baru diubah ({stamp:%Y-%m-%d %H:%M})"
+                if result.files[used_i].modified
+                else "isinya berbeda; dipakai yang pertama menurut nama"
+            )
+        names = ", ".join(u.name for _, u in copies)
+        for i, unit in copies:
+            result.problems.append(
+                Problem.make(
+                    "unit-ganda",
+                    params={"unit": used.unit, "files": names, "used": used.name, "why": why},
+                    file=unit.name,
+                )
+            )
+            if unit is not used:
+                _set_status(result, i, f"duplikat: dipakai {used.name}")
+        kept.append(used)
+    return kept
+
+
+def _one_per_nip(result: Consolidation, roster: Roster | None) -> None:
+    """The same NIP on two sheets (a copied sheet, or one pegawai in two workbooks) is
+    reported at each place and counted once, at the place most likely to be the real one."""
+    by_nip = roster.by_nip() if roster else {}
     places: dict[str, list[tuple[UnitResult, PegawaiResult]]] = defaultdict(list)
     for unit in result.units:
         for peg in unit.pegawai:
             if peg.nip:
                 places[peg.nip].append((unit, peg))
+    dropped: set[int] = set()
     for nip, where in places.items():
         if len(where) < 2:
             continue
+        home = by_nip[nip].unit if nip in by_nip else None
+        merits = [_merit(u, p, home) for u, p in where]
+        ranked = sorted(range(len(where)), key=lambda k: (merits[k], -k), reverse=True)
+        used_u, used_p = where[ranked[0]]
+        why = _why(merits[ranked[0]], merits[ranked[1]])
+        used = f"{used_u.name} › {used_p.sheet} ({why})"
         for unit, peg in where:
-            others = "; ".join(f"{u.name} › {p.sheet}" for u, p in where if (u, p) != (unit, peg))
+            others = "; ".join(f"{u.name} › {p.sheet}" for u, p in where if p is not peg)
             unit.problems.append(
                 Problem.make(
                     "nip-ganda-antar-lembar",
-                    params={"other": others},
+                    params={"other": others, "used": used},
                     file=unit.name,
                     sheet=peg.sheet,
                     nip=nip,
                     nama=peg.nama,
                 )
             )
-    by_unit: dict[str, list[UnitResult]] = defaultdict(list)
+            if peg is not used_p:
+                dropped.add(id(peg))
+    if not dropped:
+        return
     for unit in result.units:
-        by_unit[unit.unit.casefold()].append(unit)
-    for same in by_unit.values():
-        for unit in same[1:]:
-            result.problems.append(
-                Problem.make(
-                    "unit-ganda", params={"unit": unit.unit, "other": same[0].name}, file=unit.name
-                )
-            )
-    assessed = {p.nip: p for p in result.pegawai}
+        gone = {(p.sheet) for p in unit.pegawai if id(p) in dropped}
+        unit.pegawai = [p for p in unit.pegawai if id(p) not in dropped]
+        unit.iki = [i for i in unit.iki if i.sheet not in gone]
+
+
+def _merit(unit: UnitResult, peg: PegawaiResult, home: str | None) -> tuple[bool, bool, bool, int]:
+    """How likely a place of a NIP is the real one, most telling evidence first."""
+    return (
+        home is not None and _norm(unit.unit) == _norm(home),
+        peg.sheet in unit.listed_titles,
+        peg.predikat is not None,
+        peg.n_iki,
+    )
+
+
+def _why(best: tuple[bool, bool, bool, int], next_best: tuple[bool, bool, bool, int]) -> str:
+    reasons = (
+        "unit menurut daftar pegawai",
+        "lembar asli dari templat",
+        "sudah berpredikat",
+        "IKI lebih lengkap",
+    )
+    for reason, a, b in zip(reasons, best, next_best, strict=True):
+        if a != b:
+            return reason
+    return "urutan pertama"
+
+
+# --- who has not arrived ---------------------------------------------------------------------
+
+
+def _cross_checks(result: Consolidation, roster: Roster | None) -> None:
+    assessed = {p.nip for p in result.pegawai}
+    arrived = {_norm(u.unit): u for u in result.units}
     if roster is not None:
         roster_units = roster.units()
-        known = {u.casefold() for u in roster_units}
+        known = {_norm(u) for u in roster_units}
         for unit in result.units:
-            if unit.unit.casefold() not in known:
+            if _norm(unit.unit) not in known:
                 result.problems.append(
                     Problem.make("unit-tidak-di-daftar", params={"unit": unit.unit}, file=unit.name)
                 )
-        arrived = set(by_unit)
-        by_nip = roster.by_nip()
         for unit_name, members in roster_units.items():
-            if unit_name.casefold() not in arrived:
+            sent = arrived.get(_norm(unit_name))
+            if sent is None:
+                result.missing_units[unit_name] = len(members)
                 result.problems.append(
                     Problem.make(
                         "unit-belum-masuk", params={"unit": unit_name, "count": len(members)}
@@ -254,25 +510,40 @@ def _cross_checks(result: Consolidation, roster: Roster | None) -> None:
                         )
                     )
                 continue
-            sent = by_unit[unit_name.casefold()][0]
             if sent.period_missing:
                 continue  # reported once for the file; nothing was read for this period
-            file_name = sent.name
+            unscored = {n: why for n, _, why in sent.unscored if n}
+            unscored_names = {_norm(nama): why for _, nama, why in sent.unscored if nama}
             for p in members:
-                # A sheet whose NIP is damaged still belongs to its pegawai: match by nama.
-                named = " ".join(p.nama.split()).casefold() in sent.sheet_names
-                if p.nip not in assessed and not named:
-                    result.problems.append(
-                        Problem.make("pegawai-belum-masuk", file=file_name, nip=p.nip, nama=p.nama)
-                    )
+                if p.nip in assessed:
+                    continue
+                why = unscored.get(p.nip) or unscored_names.get(_norm(p.nama))
+                if why is not None:
+                    # Already a galat at the sheet that was deleted or damaged.
                     result.belum_masuk.append(
-                        BelumMasuk(
-                            p.nip, p.nama, p.unit, p.jabatan, "Lembar SKP tidak ada", "unit kerja"
-                        )
+                        BelumMasuk(p.nip, p.nama, p.unit, p.jabatan, why, "unit kerja")
                     )
+                    continue
+                # A sheet whose NIP is damaged still belongs to its pegawai: match by nama.
+                if _norm(p.nama) in sent.sheet_names:
+                    continue
+                result.problems.append(
+                    Problem.make("pegawai-belum-masuk", file=sent.name, nip=p.nip, nama=p.nama)
+                )
+                result.belum_masuk.append(
+                    BelumMasuk(
+                        p.nip, p.nama, p.unit, p.jabatan, "Lembar SKP tidak ada", "unit kerja"
+                    )
+                )
+        by_nip = roster.by_nip()
         penilai_of = {p.nip: by_nip.get(p.penilai_nip or "") for p in roster.pegawai}
     else:
         penilai_of = {}
+    if roster is None:
+        # Without a roster, the pegawai of a deleted or damaged sheet are still listed.
+        for unit in result.units:
+            for nip, nama, why in unit.unscored:
+                result.belum_masuk.append(BelumMasuk(nip, nama, unit.unit, "", why, "unit kerja"))
     for peg in result.pegawai:
         if peg.predikat is not None:
             continue

@@ -28,3 +28,37 @@ class SheetnilaiError(Exception):
     @property
     def message(self) -> str:
         return render(self.message_id, self.params)
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why a file operation failed, in Indonesian and without the machine's paths.
+
+    `str(OSError)` is English and carries the absolute path ("[Errno 13] Permission denied:
+    '/home/…'"); the user already sees the file's name where it matters.
+    """
+    import errno
+
+    if isinstance(exc, PermissionError):
+        return "tidak ada izin untuk mengaksesnya"
+    if isinstance(exc, FileNotFoundError):
+        return "berkas atau folder tidak ditemukan (mungkin dipindahkan atau dihapus)"
+    if isinstance(exc, IsADirectoryError):
+        return "yang dituju adalah folder, bukan berkas"
+    if isinstance(exc, NotADirectoryError):
+        return "salah satu bagian lokasinya adalah berkas, bukan folder"
+    if isinstance(exc, OSError):
+        reasons = {
+            errno.ENOSPC: "ruang disk penuh",
+            errno.EROFS: "disk hanya dapat dibaca",
+            errno.ENAMETOOLONG: "nama atau lokasinya terlalu panjang",
+            errno.ELOOP: "tautan simbolik berputar (menunjuk ke dirinya sendiri)",
+            errno.EIO: "galat baca/tulis perangkat",
+            errno.EMFILE: "terlalu banyak berkas terbuka",
+            errno.EBUSY: "sedang dipakai program lain",
+            errno.EXDEV: "berada di disk yang berbeda",
+            errno.EEXIST: "sudah ada",
+        }
+        if exc.errno in reasons:
+            return reasons[exc.errno]
+        return f"galat sistem berkas (kode {exc.errno})" if exc.errno else "galat sistem berkas"
+    return "galat yang tidak terduga"

@@ -1,14 +1,83 @@
-"""Atomic writes: a reader never sees half a file, and nothing earlier is silently replaced."""
+"""Atomic writes: a reader never sees half a file, and nothing earlier is silently replaced.
+
+A file is built under a temporary name beside its target and takes the final name in one
+step. The temporary name says whose it is and which process made it:
+`.sheetnilai-tmp.<pid>.<host>.<random>.<target name>`. A run that is killed (power loss,
+`kill -9`) cannot remove its own temporary file; the next write into the same folder
+removes the ones whose process is gone, and the consolidation recognises them as ours
+rather than as a foreign file.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import re
+import secrets
+import socket
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, os_reason
+
+TEMP_PREFIX = ".sheetnilai-tmp."
+_TEMP = re.compile(r"\.sheetnilai-tmp\.(\d+)\.([A-Za-z0-9]*)\.[0-9a-f]+\.")
+_NAME_MAX = 120  # of the target's name inside the temporary name; file names stop at 255 bytes
+STALE_AFTER = 24 * 3600  # seconds: another machine's leftover on a shared folder
+
+
+def is_our_temporary(name: str) -> bool:
+    return _TEMP.match(name) is not None
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, but belongs to someone else
+    return True
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove our temporary files in `folder` left by runs that no longer exist.
+
+    On this machine a leftover is stale when its process is gone; one made on another
+    machine (a shared folder) only after `STALE_AFTER`, since its process cannot be seen.
+    """
+    removed: list[Path] = []
+    host = _host()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP.match(entry.name)
+        if m is None:
+            continue
+        pid, made_on = int(m[1]), m[2]
+        try:
+            if made_on == host:
+                stale = pid != os.getpid() and not _alive(pid)
+            else:
+                stale = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # someone else removed it, or we may not: leave it
+    return removed
+
+
+def temporary_name(target: Path) -> str:
+    name = target.name[-_NAME_MAX:]
+    return f"{TEMP_PREFIX}{os.getpid()}.{_host()}.{secrets.token_hex(6)}.{name}"
 
 
 @contextlib.contextmanager
@@ -16,19 +85,22 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it becomes `target` in one step.
 
     Without `overwrite`, an existing target is refused before any work and, with `os.link`,
-    also when another process created it meanwhile. On any exception the temporary file is
-    removed and the target is untouched.
+    also when another process created it meanwhile. On any exception (Ctrl-C included) the
+    temporary file is removed and the target is untouched. A file-system failure becomes
+    `SheetnilaiError("berkas-tidak-tertulis")` with an Indonesian reason.
     """
     if target.exists() and not overwrite:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp creates the file for its owner only; a workbook is shared like any new file.
-    os.chmod(tmp, 0o666 & ~_umask())
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale(target.parent)
+        tmp = target.parent / temporary_name(target)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+        os.close(fd)
+    except OSError as exc:
+        raise SheetnilaiError(
+            "berkas-tidak-tertulis", {"path": target, "detail": os_reason(exc)}
+        ) from None
     try:
         yield tmp
         with open(tmp, "rb") as fh:
@@ -40,16 +112,21 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
                 os.link(tmp, target)
             except FileExistsError:
                 raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
-            tmp.unlink()
+            except OSError:
+                # No hard links here (FAT/exFAT USB drives, some network shares): the
+                # exists check and the rename leave a short window, as any copy would.
+                if target.exists():
+                    raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
+                os.replace(tmp, target)
+            else:
+                tmp.unlink()
+    except OSError as exc:
+        raise SheetnilaiError(
+            "berkas-tidak-tertulis", {"path": target, "detail": os_reason(exc)}
+        ) from None
     finally:
-        if tmp.exists():
+        with contextlib.suppress(OSError):
             tmp.unlink()
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def write_atomic(target: Path, writer: Callable[[Path], None], overwrite: bool = False) -> None:

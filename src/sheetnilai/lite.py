@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sheetnilai
 from sheetnilai import __version__
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, os_reason
 from sheetnilai.files import atomic_path
 
 ENTRY_MODULE = "sheetnilai.xlwings_udf"
@@ -193,7 +193,7 @@ def write_lite(folder: Path, *, overwrite: bool) -> list[Path]:
                 tmp.write_bytes(text.encode("utf-8"))
         except OSError as exc:
             raise SheetnilaiError(
-                "berkas-tidak-tertulis", {"path": path, "detail": exc.strerror or exc}
+                "berkas-tidak-tertulis", {"path": path, "detail": os_reason(exc)}
             ) from None
     return list(contents)
 

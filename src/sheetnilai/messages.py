@@ -428,12 +428,12 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "zip-rusak": Entry(
         G,
-        "Workbook rusak dan tidak dapat dibuka ({detail}).",
+        "Workbook rusak dan tidak dapat dibuka ({alasan}).",
         "Minta unit mengirim ulang berkasnya; bila dibuka di Excel, simpan ulang sebagai .xlsx.",
     ),
     "berkas-terlalu-besar": Entry(
         G,
-        "Workbook terlalu besar untuk dibaca dengan aman ({detail}).",
+        "Workbook terlalu besar untuk dibaca dengan aman ({alasan}).",
         "Workbook SKP unit biasanya di bawah 5 MB. Hapus lampiran, gambar, atau lembar tambahan, "
         "lalu kirim ulang.",
     ),
@@ -441,6 +441,51 @@ CATALOGUE: dict[str, Entry] = {
         C,
         "Berkas kunci sementara Excel/LibreOffice dilewati (workbook-nya sedang terbuka).",
         "Tutup workbook tersebut di Excel atau LibreOffice sebelum konsolidasi berikutnya.",
+    ),
+    "buku-nilai-dilewati": Entry(
+        C,
+        "Berkas ini buku nilai sheetnilai dari konsolidasi sebelumnya, bukan workbook unit; "
+        "tidak dinilai.",
+        "Simpan buku nilai di luar folder sumber agar folder itu hanya berisi workbook unit.",
+    ),
+    "berkas-sementara-dilewati": Entry(
+        C,
+        "Berkas sementara sheetnilai dari proses yang terhenti di tengah jalan; dilewati.",
+        "Berkas ini aman dihapus; sheetnilai juga menghapusnya sendiri saat menulis lagi ke "
+        "folder ini.",
+    ),
+    "berkas-tersembunyi-dilewati": Entry(
+        C,
+        "Berkas tersembunyi (namanya diawali titik) dilewati.",
+        "Bila ini workbook unit, ganti namanya tanpa titik di depan lalu jalankan lagi.",
+    ),
+    "berkas-lain-dilewati": Entry(
+        C,
+        "{count} berkas yang bukan workbook (.xlsx, .xlsm, .ods) dilewati, mis. {names}.",
+        "Daftar lengkapnya ada di lembar Metadata. Bila ada workbook unit di antaranya, simpan "
+        "sebagai .xlsx lalu jalankan lagi.",
+    ),
+    "tautan-rusak": Entry(
+        P,
+        "Tautan (symlink) ini menunjuk ke berkas yang tidak ada ({detail}); tidak dibaca.",
+        "Perbaiki atau hapus tautan itu, atau salin workbook aslinya ke folder sumber.",
+    ),
+    "folder-tidak-terbaca": Entry(
+        G,
+        "Folder ini tidak dapat dibuka ({detail}); workbook di dalamnya tidak dibaca.",
+        "Periksa izin folder (pengguna yang menjalankan sheetnilai harus dapat membacanya), "
+        "lalu jalankan lagi.",
+    ),
+    "folder-berulang": Entry(
+        C,
+        "Folder ini sudah dicari lewat jalur lain (tautan yang menunjuk ke folder yang sama); "
+        "tidak dicari dua kali.",
+        "Tidak perlu tindakan; setiap workbook hanya dibaca sekali.",
+    ),
+    "folder-bernama-workbook": Entry(
+        C,
+        "Ini folder yang namanya seperti workbook; isinya tetap dicari.",
+        "Ganti nama folder tanpa akhiran .xlsx/.xlsm/.ods agar tidak membingungkan.",
     ),
     "bukan-templat-sheetnilai": Entry(
         G,
@@ -573,6 +618,64 @@ CATALOGUE: dict[str, Entry] = {
         "mengenalinya.",
         "Pilih rating dari daftar pilihan agar predikat di workbook ikut terhitung.",
     ),
+    "lembar-skp-hilang": Entry(
+        G,
+        'Lembar SKP "{sheet}" yang dibuat untuk pegawai ini tidak ada lagi di workbook, sehingga '
+        "pegawai ini tidak dinilai.",
+        "Kembalikan lembar itu (salin dari kiriman sebelumnya), atau buat ulang workbook unit "
+        "dengan `sheetnilai templat buat` dan salin isiannya. Lembar SKP tidak boleh dihapus.",
+    ),
+    "lembar-skp-rusak": Entry(
+        G,
+        "Lembar SKP ini tidak dapat dibaca dengan pasti karena penanda templatnya hilang atau "
+        "rusak ({missing}), sehingga pegawai ini tidak dinilai.",
+        "Jangan menghapus baris atau kolom tersembunyi dan nama di Rumus → Pengelola Nama. "
+        "Salin lembar dari kiriman sebelumnya, atau buat ulang workbook unit dengan `sheetnilai "
+        "templat buat` dan salin isiannya.",
+    ),
+    "tahun-berbeda": Entry(
+        G,
+        "Workbook ini untuk tahun {found}, sedangkan konsolidasi untuk tahun {expected}; "
+        "isinya tidak dinilai.",
+        "Minta unit mengirim workbook tahun {expected}, atau jalankan konsolidasi dengan "
+        "--tahun {found} bila tahun itu yang dimaksud.",
+    ),
+    "tahun-berbeda-nama-berkas": Entry(
+        P,
+        "Nama berkas menyebut tahun {name_year}, tetapi workbook ini dibuat untuk tahun {found}.",
+        "Pastikan berkas yang dikirim adalah workbook tahun yang benar, lalu sesuaikan namanya.",
+    ),
+    "unit-berbeda": Entry(
+        G,
+        'Workbook ini menyebut dirinya unit "{found}", tetapi {basis} "{expected}". Dihitung '
+        'sebagai unit "{expected}".',
+        "Jangan mengubah nama unit yang tersimpan di workbook. Bila unitnya memang berganti "
+        "nama, buat ulang workbook dari daftar pegawai terbaru dan salin isiannya.",
+    ),
+    "unit-berbeda-nama-berkas": Entry(
+        P,
+        'Nama berkas menunjuk unit "{by_name}", tetapi isi workbook ini milik unit "{found}".',
+        "Periksa apakah berkas yang benar yang dikirim, lalu sesuaikan nama berkasnya.",
+    ),
+    "bulan-kosong": Entry(
+        G,
+        "Jumlah bulan penilaian belum diisi, sehingga angka kredit tidak dapat dihitung.",
+        "Isi jumlah bulan periode penilaian sebagai angka bulat 1–12 (mis. 3 untuk satu triwulan).",
+    ),
+    "bulan-bukan-angka": Entry(
+        G,
+        'Jumlah bulan penilaian berisi "{value}" sebagai teks, bukan angka, sehingga angka '
+        "kredit tidak dapat dihitung.",
+        "Ketik ulang angka bulat 1–12 tanpa tanda kutip atau koma (mis. 3), dengan format sel "
+        "Umum atau Angka.",
+    ),
+    "jenjang-kosong": Entry(
+        G,
+        "Pegawai berjabatan fungsional tetapi jenjangnya kosong, sehingga angka kredit tidak "
+        "dapat dihitung.",
+        "Pilih jenjang jabatan fungsional (mis. Ahli Pertama) pada sel ini, atau perbaiki "
+        "daftar pegawai lalu buat ulang workbook.",
+    ),
     "baris-penilaian-hilang": Entry(
         G,
         "Baris penilaian periode {period} tidak ditemukan.",
@@ -581,13 +684,13 @@ CATALOGUE: dict[str, Entry] = {
     # --- consolidation across workbooks ------------------------------------------------
     "nip-ganda-antar-lembar": Entry(
         G,
-        "NIP yang sama juga ada di {other}.",
+        "NIP yang sama juga ada di {other}. Yang dihitung hanya satu: {used}.",
         "Satu pegawai hanya dinilai di satu lembar; hapus lembar yang berlebih atau perbaiki NIP.",
     ),
     "unit-ganda": Entry(
         P,
-        'Unit "{unit}" juga dikirim dalam berkas {other}.',
-        "Pakai satu workbook per unit; pindahkan berkas yang lama ke luar folder.",
+        'Unit "{unit}" dikirim lebih dari sekali: {files}. Yang dihitung hanya {used} ({why}).',
+        "Simpan satu workbook per unit; pindahkan salinan lain ke luar folder sumber.",
     ),
     "unit-tidak-di-daftar": Entry(
         P,
@@ -640,6 +743,54 @@ CATALOGUE: dict[str, Entry] = {
         "Periksa izin folder dan sisa ruang disk, atau pilih folder lain dengan --keluaran.",
     ),
     # --- command line -------------------------------------------------------------------
+    "periode-tidak-dikenal": Entry(
+        G,
+        'Periode "{period}" tidak dikenal.',
+        "Periode yang sah: {valid}. Contoh: --periode TW1.",
+    ),
+    "periode-ganda": Entry(
+        G,
+        "--periode disebut lebih dari sekali ({periods}); konsolidasi dijalankan untuk satu "
+        "periode.",
+        "Jalankan satu perintah per periode, mis. --periode TW1, lalu --periode TW2.",
+    ),
+    "periode-tidak-ada-di-workbook": Entry(
+        G,
+        "Tidak ada workbook di sumber yang memuat periode {period}.",
+        "Periode pada workbook yang ditemukan: {valid}. Pilih salah satunya dengan --periode.",
+    ),
+    "sumber-kosong": Entry(
+        G,
+        'Folder sumber "{path}" tidak berisi workbook (.xlsx, .xlsm, .ods); ada {count} berkas '
+        "lain.",
+        "Periksa nama folder, atau salin workbook unit ke folder itu lalu jalankan lagi.",
+    ),
+    "sumber-tidak-terbaca": Entry(
+        G,
+        'Folder sumber "{path}" tidak dapat dibuka (tidak ada izin membaca).',
+        "Jalankan sebagai pengguna yang berhak membaca folder itu, atau perbaiki izinnya.",
+    ),
+    "keluaran-adalah-masukan": Entry(
+        G,
+        'Berkas keluaran "{path}" adalah salah satu workbook masukan; masukan tidak pernah '
+        "ditimpa, juga dengan --timpa.",
+        "Pilih nama buku nilai lain dengan --keluaran, sebaiknya di luar folder sumber.",
+    ),
+    "data-bukan-folder": Entry(
+        G,
+        '--data "{path}" adalah berkas, bukan folder.',
+        "Sebutkan folder untuk tabel data, mis. --data tabel-tw1/.",
+    ),
+    "data-di-sumber": Entry(
+        G,
+        'Folder --data "{path}" berada di dalam folder sumber "{source}".',
+        "Pilih folder di luar folder sumber agar tabel data tidak bercampur dengan workbook unit.",
+    ),
+    "keluaran-di-arsip": Entry(
+        G,
+        '"{path}" berada di dalam folder arsip Drive "{archive}", yang berisi masukan.',
+        "Pilih lokasi buku nilai dan tabel data di luar folder arsip.",
+    ),
     "templat-sumber-roster": Entry(
         G,
         "Sebutkan satu sumber daftar pegawai: berkas ROSTER, atau --contoh.",

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetnilai.config import policy_from_text
-from sheetnilai.consolidate import Consolidation, InputFile, consolidate
+from sheetnilai.consolidate import Consolidation, InputFile, consolidate, require_period
+from sheetnilai.periods import period_key
 from sheetnilai.report import masalah_table
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.sources.folder import display_name
 from sheetnilai.sources.raw import ReadError, read_book
 from sheetnilai.sources.unit import NotReadable, extract
 from sheetnilai.workbook.layout import META_SHEET, quote_sheet
@@ -66,9 +68,11 @@ def check_workbook(
         policy, source = workbook_policy(path), "tersimpan di workbook"
     if policy is None:
         policy, source = fallback
-    key = period.strip().upper()
-    files = [InputFile(path, name or path.name, path.stat().st_size)]
-    return Checked(consolidate(path, key, policy, files=files, jobs=1), source)
+    key = period_key(period)
+    files = [InputFile(path, display_name(name or path.name), path.stat().st_size)]
+    result = consolidate(path, key, policy, files=files, jobs=1)
+    require_period(result)
+    return Checked(result, source)
 
 
 def cell_link(sheet: str, cell: str) -> str:

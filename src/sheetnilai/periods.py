@@ -45,3 +45,21 @@ def periods(scheme: Scheme) -> tuple[Period, ...]:
     else:
         parts = tuple(Period(key, label, 1) for key, label in _BULAN)
     return (*parts, ANNUAL)
+
+
+def all_period_keys() -> tuple[str, ...]:
+    """Every period key any scheme knows, in a readable order (TW…, S…, months, TAHUNAN)."""
+    return tuple(dict.fromkeys(p.key for scheme in Scheme for p in periods(scheme)))
+
+
+def period_key(text: str) -> str:
+    """The period key a user typed (any case, spaces around), or SheetnilaiError naming the
+    valid ones: a mistake in a command is refused before any work."""
+    from sheetnilai.errors import SheetnilaiError
+
+    key = text.strip().upper()
+    if key not in all_period_keys():
+        raise SheetnilaiError(
+            "periode-tidak-dikenal", {"period": text, "valid": ", ".join(all_period_keys())}
+        )
+    return key

@@ -15,6 +15,10 @@ from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
 from sheetnilai.rules.numbers import round_half_up
 from sheetnilai.scorebook import Chart, ColumnKind, Table
+from sheetnilai.sources.folder import display_name
+from sheetnilai.sources.unit import SCOREBOOK_SHEETS
+
+BELUM_MASUK = "Belum masuk"
 
 K = ColumnKind
 PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
@@ -213,6 +217,18 @@ def distribusi_table(c: Consolidation) -> Table:
                 else "Predikat organisasi belum ditetapkan.",
             }
         )
+    for unit, count in sorted(c.missing_units.items()):
+        rows.append(
+            {
+                "Unit Kerja": unit,
+                "Berkas": "",
+                "Predikat organisasi": "",
+                **{p.label: 0 for p in CURVE_ORDER},
+                "Jumlah berpredikat": 0,
+                "Status": BELUM_MASUK,
+                "Keterangan": f"Workbook unit belum masuk ({count} pegawai di daftar pegawai).",
+            }
+        )
     org, dist = c.agency
     counts = Counter(p.predikat for p in c.pegawai if p.predikat is not None)
     rows.append(
@@ -241,6 +257,7 @@ def ringkasan_table(c: Consolidation) -> Table:
     cols = [
         "Unit Kerja",
         "Berkas",
+        "Pegawai di daftar",
         "Lembar SKP",
         "Sudah berpredikat",
         "Belum berpredikat",
@@ -249,7 +266,8 @@ def ringkasan_table(c: Consolidation) -> Table:
         "Peringatan",
         "Status distribusi",
     ]
-    rows = []
+    rows: list[dict[str, object]] = []
+    expected = {k.casefold(): v for k, v in c.roster_units.items()}
     for u in sorted(c.units, key=lambda u: u.unit):
         counts = Counter(p.predikat for p in u.pegawai if p.predikat is not None)
         _, dist = c.distribution.get(u.name, (None, None))
@@ -257,6 +275,7 @@ def ringkasan_table(c: Consolidation) -> Table:
             {
                 "Unit Kerja": u.unit,
                 "Berkas": u.name,
+                "Pegawai di daftar": expected.get(u.unit.casefold()),
                 "Lembar SKP": len(u.pegawai),
                 "Sudah berpredikat": sum(counts.values()),
                 "Belum berpredikat": len(u.pegawai) - sum(counts.values()),
@@ -266,11 +285,27 @@ def ringkasan_table(c: Consolidation) -> Table:
                 "Status distribusi": dist.status if dist else "Belum diperiksa",
             }
         )
+    for unit, count in sorted(c.missing_units.items()):
+        rows.append(
+            {
+                "Unit Kerja": unit,
+                "Berkas": "(belum masuk)",
+                "Pegawai di daftar": count,
+                "Lembar SKP": 0,
+                "Sudah berpredikat": 0,
+                "Belum berpredikat": 0,
+                **{p.label: 0 for p in CURVE_ORDER},
+                "Galat": 0,
+                "Peringatan": 0,
+                "Status distribusi": BELUM_MASUK,
+            }
+        )
     total = Counter(p.predikat for p in c.pegawai if p.predikat is not None)
     rows.append(
         {
             "Unit Kerja": "JUMLAH INSTANSI",
             "Berkas": f"{len(c.units)} workbook",
+            "Pegawai di daftar": c.roster_count,
             "Lembar SKP": len(c.pegawai),
             "Sudah berpredikat": sum(total.values()),
             "Belum berpredikat": len(c.pegawai) - sum(total.values()),
@@ -281,13 +316,21 @@ def ringkasan_table(c: Consolidation) -> Table:
         }
     )
     kinds = {k: K.INTEGER for k in cols if k not in ("Unit Kerja", "Berkas", "Status distribusi")}
+    year = f" tahun {c.year}" if c.year else ""
     notes = [
-        f"Periode: {c.period}. Sumber: {c.source}. Dibuat {c.started:%Y-%m-%d %H:%M}.",
-        f"{len(c.files)} berkas ditemukan, {len(c.units)} workbook terbaca, "
+        f"Periode: {c.period}{year}. Sumber: {display_name(c.source)}. "
+        f"Dibuat {c.started:%Y-%m-%d %H:%M}.",
+        f"{len(c.files)} berkas ditemukan, {len(c.units)} workbook dihitung, "
         f"{len(c.belum_masuk)} pegawai belum berpredikat atau belum masuk.",
         f"{c.count(Severity.GALAT)} galat, {c.count(Severity.PERINGATAN)} peringatan, "
         f"{c.count(Severity.CATATAN)} catatan (rincian di lembar Masalah).",
     ]
+    if c.roster_count is not None:
+        notes.insert(
+            1,
+            f"Daftar pegawai: {c.roster_count} pegawai di {len(c.roster_units)} unit; "
+            f"{len(c.missing_units)} unit ({sum(c.missing_units.values())} pegawai) belum masuk.",
+        )
     return Table(
         "Ringkasan", _frame(rows, cols), kinds, title="BUKU NILAI KINERJA PEGAWAI", notes=notes
     )
@@ -348,7 +391,8 @@ def metadata_table(c: Consolidation) -> Table:
         {"Butir": "sheetnilai", "Nilai": __version__},
         {"Butir": "Waktu konsolidasi", "Nilai": c.started.isoformat(timespec="seconds")},
         {"Butir": "Periode", "Nilai": c.period},
-        {"Butir": "Sumber", "Nilai": c.source},
+        {"Butir": "Tahun", "Nilai": str(c.year or "")},
+        {"Butir": "Sumber", "Nilai": display_name(c.source)},
         {"Butir": "Daftar pegawai", "Nilai": c.roster_source or "(tidak dipakai)"},
         {"Butir": "SHA-256 daftar pegawai", "Nilai": c.roster_sha256},
         {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(c.policy)},
@@ -364,7 +408,7 @@ def metadata_table(c: Consolidation) -> Table:
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
 
 
-SHEETS = ("Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah", "Belum Masuk", "Metadata")
+SHEETS = SCOREBOOK_SHEETS
 
 
 def tables(c: Consolidation) -> list[Table]:
@@ -383,6 +427,7 @@ def tables(c: Consolidation) -> list[Table]:
 
 def charts(c: Consolidation) -> list[Chart]:
     n = len(c.units)
+    agency_row = n + len(c.missing_units)  # units not arrived are listed before the agency
     return [
         Chart(
             "Distribusi",
@@ -391,7 +436,7 @@ def charts(c: Consolidation) -> list[Chart]:
             "Kurva distribusi predikat — seluruh instansi",
             "Unit Kerja",
             PREDIKAT_COLUMNS,
-            rows=(n, n),
+            rows=(agency_row, agency_row),
             x_title="Predikat",
             y_title="Jumlah pegawai",
         ),

@@ -84,6 +84,7 @@ class PegawaiResult:
     penilai_nip: str
     penilai_nama: str
     period: str
+    shown_unit: str = ""  # the unit kerja typed on the SKP sheet (evidence of the workbook's unit)
     n_iki: int = 0
     n_capaian: int = 0
     mean_capaian: Fraction | None = None
@@ -111,6 +112,12 @@ class UnitResult:
     org_unreadable: bool = False  # the Rekap holds text that is no organisation predikat
     period_missing: bool = False  # the workbook's scheme has no such period: nothing was read
     sheet_names: dict[str, str] = field(default_factory=dict)  # normalised nama -> sheet title
+    # Pegawai whose SKP sheet is gone or cannot be read: (NIP, nama, reason). They are not
+    # scored, are reported at their sheet, and are listed as "belum masuk" with the reason.
+    unscored: list[tuple[str, str, str]] = field(default_factory=list)
+    year: int | None = None
+    claimed_unit: str = ""  # the unit name stored in the workbook (`unit` may be corrected)
+    listed_titles: frozenset[str] = frozenset()  # the SKP sheets the workbook was made with
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
 
 
@@ -162,6 +169,9 @@ def check_unit(
         book.periods,
         problems=list(book.problems),
         gids=dict(book.gids),
+        year=book.year,
+        claimed_unit=book.unit,
+        listed_titles=frozenset(entry.title for entry in book.listed),
     )
     unit_sink = _Sink(book, None, result.problems)
     if period not in book.periods:
@@ -171,7 +181,8 @@ def check_unit(
         result.period_missing = True
         return result
     result.sheet_names = {_norm(s.nama): s.title for s in book.sheets if s.nama}
-    if not book.sheets:
+    broken = _check_sheet_list(book, period, result)
+    if not book.sheets and not result.unscored:
         unit_sink.add("workbook-tanpa-skp")
     org_cell = book.org_predikat.get(period)
     if org_cell is not None:
@@ -183,8 +194,66 @@ def check_unit(
                 result.org_unreadable = True
                 unit_sink.place(exc.to_problem().at(sheet=RECAP_SHEET), org_cell.ref)
     for sheet in book.sheets:
-        _check_sheet(book, sheet, period, policy, roster, result)
+        if sheet.title not in broken:
+            _check_sheet(book, sheet, period, policy, roster, result)
     return result
+
+
+def _period_damage(book: UnitBook, period: str) -> list[tuple[str, list[str]]]:
+    """SKP sheets whose blocks lack the columns of `period` (their key row was damaged)."""
+    need_hk = tuple(f"{k}@{period}" for k in ("realisasi", "bukti", "umpan_balik", "capaian"))
+    out = []
+    for sheet in book.sheets:
+        hk = set(sheet.hasil_kerja[0].keys) if sheet.hasil_kerja else set()
+        pk = set(sheet.perilaku[0].keys) if sheet.perilaku else set()
+        missing = [f"kolom {k} (SN_HK)" for k in need_hk if k not in hk]
+        if f"umpan_balik@{period}" not in pk:
+            missing.append(f"kolom umpan_balik@{period} (SN_PK)")
+        if missing:
+            out.append((sheet.title, missing))
+    return out
+
+
+def _check_sheet_list(book: UnitBook, period: str, result: UnitResult) -> set[str]:
+    """Every SKP sheet the workbook was made with is read, or its pegawai is named in a galat:
+    a sheet deleted, or one whose names or key rows were damaged, never drops a pegawai
+    silently (with or without a roster). Returns the titles of sheets that cannot be read
+    for `period`."""
+    read_nips = {s.nip for s in book.sheets if s.nip}
+    present = {s.title for s in book.sheets} | {d.title for d in book.damaged}
+    for entry in book.listed:
+        if entry.title in present or (entry.nip and entry.nip in read_nips):
+            continue  # still there (a renamed sheet keeps its names and its NIP)
+        result.unscored.append((entry.nip, entry.nama, "Lembar SKP dihapus dari workbook"))
+        result.problems.append(
+            Problem.make(
+                "lembar-skp-hilang",
+                params={"sheet": entry.title},
+                file=book.name,
+                sheet=entry.title,
+                nip=entry.nip or None,
+                nama=entry.nama or None,
+            )
+        )
+    damaged = [(d.title, d.nip, d.nama, list(d.missing)) for d in book.damaged]
+    by_title = {s.title: s for s in book.sheets}
+    broken = _period_damage(book, period)
+    for title, missing in broken:
+        sheet = by_title[title]
+        damaged.append((title, sheet.nip, sheet.nama, missing))
+    for title, nip, nama, missing in damaged:
+        result.unscored.append((nip, nama, "Lembar SKP rusak (penanda templat hilang)"))
+        result.problems.append(
+            Problem.make(
+                "lembar-skp-rusak",
+                params={"missing": ", ".join(missing)},
+                file=book.name,
+                sheet=title,
+                nip=nip or None,
+                nama=nama or None,
+            )
+        )
+    return {title for title, _ in broken}
 
 
 def _check_sheet(
@@ -218,6 +287,7 @@ def _check_sheet(
         penilai_nip=sheet.ident("pnl_nip").text,
         penilai_nama=sheet.ident("pnl_nama").text,
         period=period,
+        shown_unit=sheet.ident("peg_unit").text,
     )
 
     capaian = _check_hasil_kerja(book, sheet, period, policy, is_jpt, sink, result, peg)
@@ -497,6 +567,8 @@ def _check_nilai(
     saran = model.saran_cell(capaian, policy)
     peg.saran = next((r for r in Rating if r.label == saran), None)
     _check_formula(row.get("saran"), saran, sink, "Saran rating hasil kerja")
+    if policy.saran_rating.aktif and peg.n_iki and not peg.n_capaian:
+        sink.add("saran-tanpa-iki-angka", row.get("saran").ref)
     hasil = _rating(row.get("rating_hasil"), sink, "hasil kerja")
     perilaku = _rating(row.get("rating_perilaku"), sink, "perilaku kerja")
     peg.rating_hasil, peg.rating_perilaku = hasil, perilaku
@@ -506,18 +578,40 @@ def _check_nilai(
     _check_formula(row.get("predikat"), shown_predikat, sink, "Predikat")
     if hasil is not None and perilaku is not None:
         peg.predikat = matrix_predikat(hasil, perilaku)
+    _check_angka_kredit(sheet, row, shown_predikat, policy, sink, peg)
+
+
+def _check_angka_kredit(
+    sheet: SkpSheet, row: Row, shown_predikat: str, policy: Policy, sink: _Sink, peg: PegawaiResult
+) -> None:
+    """Angka kredit of a fungsional, exactly as the template computes it: the score book
+    never leaves it empty without a galat at the cell that is in the way."""
+    from sheetnilai.rules.angka_kredit import angka_kredit, find_jenjang, months
+
     bulan = row.get("bulan")
     jenjang = sheet.ident("peg_jenjang")
     shown_ak = model.angka_kredit_cell(shown_predikat, jenjang.value, bulan.value, policy)
     _check_formula(row.get("angka_kredit"), shown_ak, sink, "Angka kredit")
-    if shown_ak == f.TXT_BULAN:
-        sink.add("bulan-tidak-sah", bulan.ref, value=bulan.text)
-    if peg.predikat is not None and not jenjang.blank:
-        from sheetnilai.rules.angka_kredit import angka_kredit, find_jenjang
-
+    if jenjang.blank:
+        if _norm(peg.jenis_jabatan) == _norm(JenisJabatan.FUNGSIONAL.label):
+            sink.add("jenjang-kosong", jenjang.ref)
+        return
+    bulan_ok = False
+    if bulan.blank:
+        sink.add("bulan-kosong", bulan.ref)
+    elif not model.is_number(bulan.value):
+        # The template cannot compute with text, so neither does the score book.
+        sink.add("bulan-bukan-angka", bulan.ref, value=bulan.text)
+    else:
         try:
-            name = find_jenjang(jenjang.value, policy.angka_kredit)
-            peg.angka_kredit = angka_kredit(peg.predikat, name, bulan.value, policy.angka_kredit)
-        except RuleError as exc:
-            if exc.code != "bulan-tidak-sah":
-                sink.place(exc.to_problem(), jenjang.ref)
+            months(bulan.value)
+            bulan_ok = True
+        except RuleError:
+            sink.add("bulan-tidak-sah", bulan.ref, value=bulan.text)
+    try:
+        name = find_jenjang(jenjang.value, policy.angka_kredit)
+    except RuleError as exc:
+        sink.place(exc.to_problem(), jenjang.ref)
+        return
+    if peg.predikat is not None and bulan_ok:
+        peg.angka_kredit = angka_kredit(peg.predikat, name, bulan.value, policy.angka_kredit)

@@ -312,6 +312,7 @@ def consolidate_drive(
     fetch_jobs: int = 4,
     fetched: Callable[[Fetched], None] | None = None,
     progress: Callable[[InputFile], None] | None = None,
+    year: int | None = None,
 ) -> tuple[Consolidation, Collection]:
     """Collect the folder, then run exactly the consolidation of a local folder on it."""
     collection = collect(client, folder_id, archive_root, fetch_jobs, fetched)
@@ -327,6 +328,7 @@ def consolidate_drive(
         jobs,
         progress,
         files=collection.input_files(),
+        year=year,
     )
     result.problems[:0] = collection.problems
     known = {u.name: u.gids for u in result.units if u.gids}

@@ -51,6 +51,8 @@ from pathlib import Path
 from urllib.parse import unquote
 from xml.parsers import expat
 
+from sheetnilai.errors import os_reason
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_RATIO",
@@ -108,16 +110,25 @@ _DAMAGE: tuple[type[BaseException], ...] = (
 
 
 class ReadError(Exception):
-    """A file that cannot be read; `code` is a key of `READ_ERROR_CODES`."""
+    """A file that cannot be read; `code` is a key of `READ_ERROR_CODES`.
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    `detail` is the technical cause in English, for developers and tests; `reason` says the
+    same in Indonesian for the user's message (never the English text of an exception).
+    """
+
+    def __init__(self, code: str, detail: str = "", reason: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+        self.reason = reason
 
-    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str, str]]:
         # Crosses process boundaries intact (a consolidation may read files in a pool).
-        return ReadError, (self.code, self.detail)
+        return ReadError, (self.code, self.detail, self.reason)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f} MiB".replace(",", ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,31 +275,47 @@ class _Budget:
     def take_cells(self, n: int) -> None:
         self.cells_left -= n
         if self.cells_left < 0:
-            raise ReadError("berkas-terlalu-besar", f"more than {MAX_CELLS} cells")
+            raise ReadError(
+                "berkas-terlalu-besar",
+                f"more than {MAX_CELLS} cells",
+                f"lebih dari {MAX_CELLS:,} sel".replace(",", "."),
+            )
 
 
 def read_book(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_ratio: int = DEFAULT_MAX_RATIO
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_ratio: int = DEFAULT_MAX_RATIO,
+    only: frozenset[str] | None = None,
 ) -> RawBook:
-    """Read every sheet, cell and defined name of a workbook; raises only `ReadError`."""
+    """Read every sheet, cell and defined name of a workbook; raises only `ReadError`.
+
+    With `only`, the cells of other sheets of an .xlsx are not read (they are listed, with
+    no cells): a quick look at a few sheets. An .ods keeps all its sheets in one part and is
+    always read whole.
+    """
     path = Path(path)
     try:
         if not path.is_file():
-            raise ReadError("berkas-tidak-terbaca", "not a file")
+            raise ReadError("berkas-tidak-terbaca", "not a file", "bukan berkas biasa")
         size = path.stat().st_size
     except OSError as e:
-        raise ReadError("berkas-tidak-terbaca", str(e)) from None
+        raise ReadError("berkas-tidak-terbaca", str(e), os_reason(e)) from None
     suffix = path.suffix.lower()
     if suffix in _OLD_SUFFIXES:
         raise ReadError("format-xls-lama", f"{suffix} file")
     if size == 0:
         raise ReadError("berkas-kosong")
     if size > max_bytes:
-        raise ReadError("berkas-terlalu-besar", f"{size} bytes on disk")
+        raise ReadError(
+            "berkas-terlalu-besar",
+            f"{size} bytes on disk",
+            f"{_mib(size)} di disk; batasnya {_mib(max_bytes)}",
+        )
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise ReadError("berkas-tidak-terbaca", str(e)) from None
+        raise ReadError("berkas-tidak-terbaca", str(e), os_reason(e)) from None
     if not data:
         raise ReadError("berkas-kosong")
     if data.startswith(_OLE_MAGIC):
@@ -300,15 +327,18 @@ def read_book(
     except _DAMAGE as e:
         # A zip cut short still starts with a local header; anything else is another format.
         code = "zip-rusak" if data.startswith(b"PK") else "bukan-spreadsheet"
-        raise ReadError(code, f"{type(e).__name__}: {e}") from None
+        raise ReadError(code, f"{type(e).__name__}: {e}", _ZIP_REASON) from None
     budget = _Budget(max_bytes)
     try:
         with zf:
-            return _read_package(path, suffix, zf, budget, max_ratio)
+            return _read_package(path, suffix, zf, budget, max_ratio, only)
     except ReadError:
         raise
     except _DAMAGE as e:
-        raise ReadError("zip-rusak", f"{type(e).__name__}: {e}") from None
+        raise ReadError("zip-rusak", f"{type(e).__name__}: {e}", _ZIP_REASON) from None
+
+
+_ZIP_REASON = "isi berkas terpotong atau rusak"
 
 
 class _Package:
@@ -327,10 +357,16 @@ class _Package:
                 raise ReadError(
                     "berkas-terlalu-besar",
                     f"{info.filename}: {info.file_size} bytes from {info.compress_size}",
+                    f"bagian {info.filename} memuai lebih dari {max_ratio} kali saat dibuka, "
+                    "ciri berkas yang sengaja dibuat berbahaya",
                 )
             self.members[info.filename.replace("\\", "/").lstrip("/").lower()] = info
         if declared > budget.bytes_left:
-            raise ReadError("berkas-terlalu-besar", f"{declared} bytes declared")
+            raise ReadError(
+                "berkas-terlalu-besar",
+                f"{declared} bytes declared",
+                f"isinya {_mib(declared)} setelah dibuka; batasnya {_mib(budget.bytes_left)}",
+            )
 
     def has(self, name: str) -> bool:
         return name.lower() in self.members
@@ -343,19 +379,28 @@ class _Package:
         with self.zf.open(info) as fh:
             data = fh.read(left + 1)
         if len(data) > left:
-            raise ReadError("berkas-terlalu-besar", f"{info.filename}: over the byte limit")
+            raise ReadError(
+                "berkas-terlalu-besar",
+                f"{info.filename}: over the byte limit",
+                "isinya setelah dibuka melebihi batas ukuran",
+            )
         self.budget.bytes_left = left - len(data)
         return data
 
 
 def _read_package(
-    path: Path, suffix: str, zf: zipfile.ZipFile, budget: _Budget, max_ratio: int
+    path: Path,
+    suffix: str,
+    zf: zipfile.ZipFile,
+    budget: _Budget,
+    max_ratio: int,
+    only: frozenset[str] | None = None,
 ) -> RawBook:
     pkg = _Package(zf, budget, max_ratio)
     workbook = _office_document(pkg)
     if workbook is not None:
         macro = suffix in (".xlsm", ".xltm") or pkg.has("xl/vbaProject.bin")
-        return _read_xlsx(path, "xlsm" if macro else "xlsx", pkg, workbook)
+        return _read_xlsx(path, "xlsm" if macro else "xlsx", pkg, workbook, only)
     if pkg.has("content.xml"):
         if pkg.has("mimetype") and b"opendocument.spreadsheet" not in pkg.read("mimetype"):
             raise ReadError("bukan-spreadsheet", "an OpenDocument file that is not a spreadsheet")
@@ -387,12 +432,20 @@ def _parse(p: expat.XMLParserType, data: bytes, part: str) -> None:
     try:
         p.Parse(data, True)
     except expat.ExpatError as e:
-        raise ReadError("zip-rusak", f"{part}: not well-formed XML ({e})") from None
+        raise ReadError(
+            "zip-rusak", f"{part}: not well-formed XML ({e})", f"bagian {part} tidak utuh"
+        ) from None
     except _DtdRefused:
-        raise ReadError("zip-rusak", f"{part}: a DTD is not allowed") from None
+        raise ReadError(
+            "zip-rusak",
+            f"{part}: a DTD is not allowed",
+            f"bagian {part} memuat deklarasi tipe dokumen XML, yang ditolak demi keamanan",
+        ) from None
     except (ValueError, IndexError, KeyError, OverflowError, LookupError) as e:
         # LookupError: an XML declaration naming an encoding Python does not know.
-        raise ReadError("zip-rusak", f"{part}: {type(e).__name__}: {e}") from None
+        raise ReadError(
+            "zip-rusak", f"{part}: {type(e).__name__}: {e}", f"bagian {part} tidak dapat dibaca"
+        ) from None
 
 
 def _names(namespaces: tuple[str, ...], **locals_: int) -> dict[str, int]:
@@ -456,7 +509,9 @@ def _office_document(pkg: _Package) -> str | None:
     return "xl/workbook.xml" if pkg.has("xl/workbook.xml") else None
 
 
-def _read_xlsx(path: Path, kind: str, pkg: _Package, part: str) -> RawBook:
+def _read_xlsx(
+    path: Path, kind: str, pkg: _Package, part: str, only: frozenset[str] | None = None
+) -> RawBook:
     sheets, defined = _read_workbook_part(pkg.read(part), part)
     rels = _rels(pkg, part)
     strings_part = next((m for k, m in rels.values() if k == "sharedStrings"), None)
@@ -472,10 +527,15 @@ def _read_xlsx(path: Path, kind: str, pkg: _Package, part: str) -> RawBook:
     for name, state, rid in sheets:
         rel = rels.get(rid)
         if rel is None or not pkg.has(rel[1]):
-            raise ReadError("zip-rusak", f"sheet {name!r}: its part is missing")
+            raise ReadError(
+                "zip-rusak",
+                f"sheet {name!r}: its part is missing",
+                f'isi lembar "{name}" tidak ada di dalam berkas',
+            )
         member = rel[1]
         sheet = RawSheet(name=name, state=_STATES.get(state, "visible"))
-        _read_sheet_part(pkg.read(member), member, strings, sheet)
+        if only is None or name in only:
+            _read_sheet_part(pkg.read(member), member, strings, sheet)
         pkg.budget.take_cells(len(sheet.cells))
         book.sheets[name] = sheet
         order.append(name)

@@ -23,7 +23,29 @@ from sheetnilai.workbook.layout import (
     RECAP_SHEET,
     TEMPLATE_FORMAT,
     TEMPLATE_VERSION,
+    SkpLayout,
 )
+
+# The sheets of a score book `sheetnilai konsolidasi` writes (report.SHEETS): a score book
+# left in the source folder is recognised by them and noted, not taken for a foreign workbook.
+SCOREBOOK_SHEETS = (
+    "Ringkasan",
+    "Pegawai",
+    "Hasil Kerja",
+    "Distribusi",
+    "Masalah",
+    "Belum Masuk",
+    "Metadata",
+)
+# The names every SKP sheet stores for its blocks and the columns each block must keep; a
+# sheet missing any of them cannot be read reliably and is reported, never dropped.
+BLOCK_NAMES = ("SN_HK", "SN_PK", "SN_NILAI")
+REQUIRED_KEYS = {
+    "SN_HK": ("rhk", "iki", "target", "target_atas", "arah", "target_kualitatif"),
+    "SN_PK": ("aspek",),
+    "SN_NILAI": ("kode", "saran", "rating_hasil", "rating_perilaku", "predikat", "bulan"),
+}
+REQUIRED_IDENTITY = ("SN_PEG_NIP", "SN_PEG_NAMA")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +138,25 @@ class SkpSheet:
         return self.ident("peg_nama").text
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An SKP sheet as the template listed it when it was generated (SN_LEMBAR)."""
+
+    title: str
+    nip: str
+    nama: str
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedSheet:
+    """An SKP sheet whose stored names or key rows are gone: it cannot be read reliably."""
+
+    title: str
+    nip: str  # as far as it can still be read ("" if not)
+    nama: str
+    missing: tuple[str, ...]  # what is gone, in Indonesian ("nama SN_HK", "kolom iki", …)
+
+
 @dataclass(slots=True)
 class UnitBook:
     path: Path
@@ -132,6 +173,8 @@ class UnitBook:
     problems: list[Problem] = field(default_factory=list)
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
     policy_text: str = ""  # the policy (TOML) the workbook was generated with; "" if unknown
+    listed: list[Listed] = field(default_factory=list)  # the SKP sheets it was made with
+    damaged: list[DamagedSheet] = field(default_factory=list)
 
     @property
     def is_template(self) -> bool:
@@ -202,6 +245,8 @@ def extract(book: RawBook, name: str) -> UnitBook:
     unit = UnitBook(path=book.path, name=name)
     unit.format = str(_meta(book, "SN_FORMAT") or "")
     if unit.format != TEMPLATE_FORMAT:
+        if all(s in book.sheets for s in SCOREBOOK_SHEETS):
+            raise NotReadable(Problem.make("buku-nilai-dilewati", file=name))
         raise NotReadable(Problem.make("bukan-templat-sheetnilai", file=name))
     version = _meta(book, "SN_VERSI")
     unit.version = int(version) if isinstance(version, int | float) else None
@@ -220,15 +265,80 @@ def extract(book: RawBook, name: str) -> UnitBook:
     unit.scheme = str(_meta(book, "SN_SKEMA") or "")
     unit.periods = tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p)
     unit.policy_text = str(_meta(book, "SN_KEBIJAKAN") or "")
+    unit.listed = _listed(book)
+    listed_titles = {entry.title: entry for entry in unit.listed}
 
     for title, sheet in book.sheets.items():
         local = book.local_names.get(title, {})
-        if "SN_HK" not in local:
+        ours = [n for n in local if n.startswith("SN_")]
+        if not ours and title not in listed_titles:
+            continue  # a sheet of the user's own (notes, a chart): not an SKP sheet
+        damage = _damage(book, sheet, local)
+        if damage:
+            unit.damaged.append(_damaged(book, sheet, local, listed_titles.get(title), damage))
             continue
         unit.sheets.append(_extract_sheet(book, sheet, local, unit))
     _extract_recap(book, unit)
     unit.gids = _gids(book)
     return unit
+
+
+def _listed(book: RawBook) -> list[Listed]:
+    """The (title, NIP, nama) table the generator wrote into the metadata sheet."""
+    ref = book.names.get("SN_LEMBAR")
+    found = _resolve(book, ref, META_SHEET) if ref else None
+    if found is None:
+        return []
+    sheet, r1, c1, r2, _ = found
+    out = []
+    for r in range(r1 + 1, r2 + 1):
+        title = _cell(sheet, r, c1).text
+        if title:
+            out.append(Listed(title, _cell(sheet, r, c1 + 1).text, _cell(sheet, r, c1 + 2).text))
+    return out
+
+
+def _damage(book: RawBook, sheet: RawSheet, local: dict[str, str]) -> list[str]:
+    """What an SKP sheet lacks of the names and key columns the reader relies on."""
+    missing: list[str] = []
+    for name in (*BLOCK_NAMES, *REQUIRED_IDENTITY):
+        if name not in local or _resolve(book, local[name], sheet.name) is None:
+            missing.append(f"nama {name}")
+    for name, keys in REQUIRED_KEYS.items():
+        if f"nama {name}" in missing:
+            continue
+        block = _keyed_block(book, sheet, local[name])
+        present = set(block[0]) if block else set()
+        missing.extend(f"kolom {key} ({name})" for key in keys if key not in present)
+    return missing
+
+
+def _damaged(
+    book: RawBook,
+    sheet: RawSheet,
+    local: dict[str, str],
+    listed: Listed | None,
+    missing: list[str],
+) -> DamagedSheet:
+    """Name the pegawai of a damaged sheet as well as can be read: its own identity names,
+    else the generator's list, else the cells where the template put NIP and nama."""
+
+    def read(key: str) -> str:
+        ref = local.get(f"SN_{key.upper()}")
+        found = _resolve(book, ref, sheet.name) if ref else None
+        if found is not None:
+            return _cell(found[0], found[1], found[2]).text
+        return _cell(sheet, *_TEMPLATE_IDENTITY[key]).text
+
+    nip = read("peg_nip") or (listed.nip if listed else "")
+    nama = read("peg_nama") or (listed.nama if listed else "")
+    digits = compact(nip)
+    nip = digits if len(digits) == 18 and digits.isdigit() else nip
+    return DamagedSheet(sheet.name, nip, nama, tuple(missing))
+
+
+# Identity cells do not move with the periods; any scheme gives the template's positions.
+_TEMPLATE_IDENTITY = {key: SkpLayout(()).identity_cells[key] for key in ("peg_nip", "peg_nama")}
 
 
 def _gids(book: RawBook) -> dict[str, int]:
@@ -288,3 +398,31 @@ def _extract_recap(book: RawBook, unit: UnitBook) -> None:
     for i, c in enumerate(range(c1 + 1, c2 + 1)):
         if i < len(unit.periods):
             unit.org_predikat[unit.periods[i]] = _cell(sheet, r1 + 1, c)
+
+
+@dataclass(frozen=True, slots=True)
+class Peek:
+    """What a unit workbook says about itself, read without its SKP sheets."""
+
+    unit: str
+    year: int | None
+    periods: tuple[str, ...]
+
+
+def peek(path: Path) -> Peek | None:
+    """A quick look at a unit workbook's metadata (None when it is not one we can read):
+    enough to check a command's --periode before the whole consolidation runs."""
+    from sheetnilai.sources.raw import ReadError, read_book
+
+    try:
+        book = read_book(path, only=frozenset({META_SHEET}))
+    except (ReadError, OSError):
+        return None
+    if str(_meta(book, "SN_FORMAT") or "") != TEMPLATE_FORMAT:
+        return None
+    year = _meta(book, "SN_TAHUN")
+    return Peek(
+        unit=str(_meta(book, "SN_UNIT") or "").strip(),
+        year=int(year) if isinstance(year, int | float) else None,
+        periods=tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p),
+    )
