@@ -1210,6 +1210,9 @@ def folder_debris(s: Src) -> Expect:
     (s.folder / "tautan.xlsx").symlink_to(s.folder / "tidak-ada.xlsx")
     (s.folder / "putar.xlsx").symlink_to(s.folder / "putar.xlsx")
     (s.folder / "lagi").symlink_to(s.folder, target_is_directory=True)
+    trash = s.folder / ".Trash-1000" / "files"  # a deleted copy must not count as sent
+    trash.mkdir(parents=True)
+    shutil.copy(s.path(PENDIDIKAN), trash / s.file(PENDIDIKAN))
     (s.folder / "arsip.xlsx").mkdir()
     s.path(KESEHATAN).rename(s.folder / "arsip.xlsx" / s.file(KESEHATAN))
 
@@ -1228,6 +1231,7 @@ def folder_debris(s: Src) -> Expect:
             Found(PERINGATAN, "tautan-rusak", "tautan.xlsx"),
             Found(PERINGATAN, "tautan-rusak", "putar.xlsx"),
             Found(CATATAN, "folder-berulang", "lagi"),
+            Found(CATATAN, "folder-tersembunyi-dilewati", ".Trash-1000"),
             Found(CATATAN, "folder-bernama-workbook", "arsip.xlsx"),
         ],
         OK,

@@ -476,6 +476,12 @@ CATALOGUE: dict[str, Entry] = {
         "Periksa izin folder (pengguna yang menjalankan sheetnilai harus dapat membacanya), "
         "lalu jalankan lagi.",
     ),
+    "folder-tersembunyi-dilewati": Entry(
+        C,
+        "Folder tersembunyi (namanya diawali titik, mis. tempat sampah atau riwayat versi) "
+        "tidak dicari.",
+        "Bila ada workbook unit di dalamnya, pindahkan ke folder biasa lalu jalankan lagi.",
+    ),
     "folder-berulang": Entry(
         C,
         "Folder ini sudah dicari lewat jalur lain (tautan yang menunjuk ke folder yang sama); "

@@ -165,6 +165,11 @@ def _walk(root: Path) -> Iterator[tuple[Path, Problem | None]]:
             if not is_dir:
                 yield path, None
                 continue
+            if entry.name.startswith("."):
+                # .git, .Trash-1000, .~tmp: a deleted or versioned copy of a workbook there
+                # must not be scored as if it were sent.
+                yield path, Problem.make("folder-tersembunyi-dilewati")
+                continue
             if path.suffix.lower() in WORKBOOK_SUFFIXES | OLD_SUFFIXES:
                 yield path, Problem.make("folder-bernama-workbook")
             subfolders.append(path)
