@@ -29,6 +29,13 @@ CATALOGUE: dict[str, Entry] = {
         '{field} berisi "{value}", bukan angka yang dapat dibaca.',
         "Ketik angka saja (mis. 95 atau 88,5) tanpa satuan, tanda kutip, atau pemisah ribuan.",
     ),
+    "angka-di-luar-jangkauan": Entry(
+        G,
+        '{field} berisi "{value}", angka yang terlalu besar, terlalu kecil, atau terlalu panjang '
+        "untuk lembar kerja.",
+        "Angka di lembar kerja paling besar sekitar 1,8E+308 dan paling kecil sekitar 4,9E-324 "
+        "(selain 0). Periksa isinya, lalu ketik angka yang sebenarnya (mis. 95 atau 88,5).",
+    ),
     "angka-negatif": Entry(
         G,
         "{field} bernilai negatif ({value}).",
