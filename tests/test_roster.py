@@ -627,6 +627,36 @@ def test_self_penilai(tmp_path: Path) -> None:
     assert "Togar Siregar (NIP 199001012015031004)" in roster.problems[1].message
 
 
+def test_self_atasan_penilai(tmp_path: Path) -> None:
+    records = base()
+    # Togar is his own atasan pejabat penilai (his NIP spaced as on an SK).
+    records[3]["atasan"] = "19900101 201503 1 004"
+    records[1]["penilai"] = KADIS  # and the Kadis is both his own penilai and atasan
+    records[1]["atasan"] = KADIS
+    roster = read_roster(write_xlsx(tmp_path / "diri.xlsx", table(records)))
+    assert found(roster)[1:] == [
+        ("roster-atasan-penilai-diri-sendiri", G, 3, "J3"),
+        ("roster-penilai-diri-sendiri", G, 3, "I3"),
+        ("roster-atasan-penilai-diri-sendiri", G, 5, "J5"),
+    ]
+    staf = roster.by_nip()[STAF]
+    # Only the atasan is dropped: the penilai stays, and the atasan falls back to the
+    # penilai's own penilai, as for a blank cell.
+    assert staf.penilai_nip == SEK and staf.atasan_penilai_nip is None
+    assert roster.atasan_penilai_nip_of(staf) == KADIS
+    kadis = roster.by_nip()[KADIS]
+    assert kadis.penilai_nip is None and kadis.atasan_penilai_nip is None
+    assert len(roster.pegawai) == 6  # a galat here never drops the pegawai
+    message = roster.problems[3].message
+    assert message == (
+        "Baris 5, kolom NIP Atasan Pejabat Penilai: Togar Siregar (NIP 199001012015031004) "
+        "tercantum sebagai atasan pejabat penilai dirinya sendiri."
+    )
+    assert roster.problems[3].nip == STAF and roster.problems[3].nama == "Togar Siregar"
+    assert roster.problems[3].advice.endswith("(pejabat penilainya tetap dipakai).")
+    assert_readable(roster.problems)
+
+
 def test_penilai_cycles(tmp_path: Path) -> None:
     records = base()
     # 3-cycle: Sekretaris → Staf → JF → Sekretaris; 2-cycle: Kadis ↔ Sekda.

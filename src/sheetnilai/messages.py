@@ -401,6 +401,13 @@ CATALOGUE: dict[str, Entry] = {
         "Isi NIP atasan langsungnya. Sampai diperbaiki, pejabat penilai pegawai ini dianggap "
         "kosong.",
     ),
+    "roster-atasan-penilai-diri-sendiri": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: {nama} (NIP {nip}) tercantum sebagai atasan pejabat "
+        "penilai dirinya sendiri.",
+        "Isi NIP atasan dari pejabat penilainya, atau kosongkan. Sampai diperbaiki, atasan "
+        "pejabat penilai pegawai ini dianggap kosong (pejabat penilainya tetap dipakai).",
+    ),
     "roster-penilai-siklus": Entry(
         G,
         "Baris {baris}, kolom {kolom}: rantai pejabat penilai berputar: {rantai}.",

@@ -537,7 +537,16 @@ class _Reader:
     def check_penilai(self) -> list[Pegawai]:
         by_nip = {p.nip: p for p in self.kept}
         clear: set[str] = set()
+        clear_atasan: set[str] = set()
         for p in self.kept:
+            if p.atasan_penilai_nip == p.nip:
+                self._penilai_problem(
+                    p,
+                    "roster-atasan-penilai-diri-sendiri",
+                    {"nama": p.nama, "nip": p.nip},
+                    key="atasan",
+                )
+                clear_atasan.add(p.nip)
             if p.penilai_nip is None:
                 if p.nip not in self.bad_penilai:
                     code = (
@@ -576,10 +585,13 @@ class _Reader:
                 self._penilai_problem(by_nip[nip], "roster-penilai-siklus", params)
                 clear.add(nip)
 
-        # The chain is cut where it loops, so code walking penilai → atasan always ends.
+        # The chain is cut where it loops, so code walking penilai → atasan always ends. An
+        # atasan who is the pegawai themself is dropped alone: the penilai stays valid.
         kept = [
             dataclasses.replace(p, penilai_nip=None, atasan_penilai_nip=None)
             if p.nip in clear
+            else dataclasses.replace(p, atasan_penilai_nip=None)
+            if p.nip in clear_atasan
             else p
             for p in self.kept
         ]
@@ -614,8 +626,10 @@ class _Reader:
                 )
         return kept
 
-    def _penilai_problem(self, p: Pegawai, code: str, params: Mapping[str, object]) -> None:
-        kolom, cell = self.place("penilai", p.row)
+    def _penilai_problem(
+        self, p: Pegawai, code: str, params: Mapping[str, object], key: str = "penilai"
+    ) -> None:
+        kolom, cell = self.place(key, p.row)
         self.add(
             Problem.make(
                 code,
