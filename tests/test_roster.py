@@ -740,11 +740,38 @@ def test_unit_name_unusable_as_file_name(tmp_path: Path) -> None:
         ("...", "unit-kerja"),
         ("", "unit-kerja"),
         ("con", "con-unit"),
+        # Names a folder reader would skip as a lock, hidden or temporary file, or a path step.
+        ("~$Dinas Rahasia", "Dinas Rahasia"),
+        (".Bagian Tersembunyi", "Bagian Tersembunyi"),
+        (" . Dinas Sosial", "Dinas Sosial"),
+        (".~lock.Kantor Camat#", "~lock.Kantor Camat#"),
+        ("~$~$.. .~$Unit", "Unit"),
+        ("..", "unit-kerja"),
+        ("~$", "unit-kerja"),
+        ("Dinas A..B", "Dinas A.B"),
+        ("Bagian ... Umum", "Bagian . Umum"),
+        ("../../Dinas", "-.-Dinas"),
+        ("Bagian ~$Umum", "Bagian ~$Umum"),  # only a leading "~$" marks a lock file
+        ("~Dinas", "~Dinas"),
     ],
 )
 def test_safe_file_stem(unit: str, stem: str) -> None:
     assert safe_file_stem(unit) == stem
     assert len(safe_file_stem(unit)) <= 80
+    assert not stem.startswith(("~$", ".")) and ".." not in stem
+
+
+def test_unit_name_that_readers_would_skip_is_noted(tmp_path: Path) -> None:
+    records = base()
+    for r in records[1:]:
+        r["unit"] = "~$Dinas Sosial"
+    roster = read_roster(write_csv(tmp_path / "kunci.csv", table(records)))
+    assert found(roster)[1:] == [("roster-unit-nama-berkas", C, 3, "H3")]
+    assert '"~$Dinas Sosial"' in roster.problems[1].message
+    assert 'nama berkasnya menjadi "Dinas Sosial"' in roster.problems[1].message
+    assert "~$" in roster.problems[1].advice  # the advice names what to avoid
+    assert roster.by_nip()[STAF].unit == "~$Dinas Sosial"  # the unit itself is unchanged
+    assert_readable(roster.problems)
 
 
 def test_safe_file_stem_long_name_is_cut_without_trailing_space() -> None:

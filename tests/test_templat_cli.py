@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.files import atomic_path
+from sheetnilai.workbook.generate import file_names
 from sheetnilai.workbook.layout import META_SHEET, RECAP_SHEET
 from tests.support.libreoffice import convert, soffice
 
@@ -179,3 +180,69 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Membuat workbook semester 2027 untuk 12 unit" in proc.stdout
     assert len(list((tmp_path / "o").glob("*.xlsx"))) == 12
+
+
+# Unit names whose plain file name a reader would take for a lock file (~$…, .~lock.…#), a
+# hidden or temporary file (.…), or a path step (..). Every NIP is invented.
+RISKY_UNITS = [
+    ("~$Dinas Rahasia", "196805121994031003", "199001012015031004"),
+    (".Bagian Tersembunyi", "197203151998031002", "199205102019022001"),
+    ("..", "198005202005012003", "199403032023212005"),
+    ("Dinas A..B", "197911302006041001", "198807222011011004"),
+    (".~lock.Kantor Camat#", "199001052015032001", "198512302010012005"),
+    ("Dinas Sosial", "199206182019031006", "197911092005012007"),
+    (". Dinas Sosial", "198204102006042003", "199103152019031002"),
+]
+
+
+def test_file_names_stay_distinct_and_never_take_another_unit_s_name() -> None:
+    units = ["A", ".A", "A (2)", "a", "~$A", "Dinas..Sosial", "Dinas.Sosial"]
+    assert file_names(units) == [
+        "A.xlsx",
+        "A (3).xlsx",  # "A (2)" belongs to the unit of that name
+        "A (2).xlsx",
+        "a (4).xlsx",  # folders on Windows and macOS ignore case
+        "A (5).xlsx",
+        "Dinas.Sosial.xlsx",
+        "Dinas.Sosial (2).xlsx",
+    ]
+    assert file_names(["Unit"], ".xlsm") == ["Unit.xlsm"]
+
+
+def test_every_workbook_templat_buat_writes_is_consolidated(tmp_path: Path) -> None:
+    rows = []
+    for unit, head, staff in RISKY_UNITS:
+        rows.append([head, f"Kepala {unit}", "Kepala", "Administrator", "PNS", "",
+                     "Pembina (IV/a)", unit, "", "", ""])  # fmt: skip
+        rows.append([staff, f"Staf {unit}", "Staf", "Pelaksana", "", "", "Pengatur (II/c)",
+                     unit, head, "", ""])  # fmt: skip
+    roster = tmp_path / "daftar.csv"
+    _write_roster(roster, rows)
+    out = tmp_path / "unit"
+    code, stdout, err = run("templat", "buat", str(roster), "--tahun", "2026", "--keluaran",
+                            str(out), "--jobs", "1")  # fmt: skip
+    assert code == 0, err
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == len(RISKY_UNITS)
+    for name in names:
+        assert not name.startswith(("~$", ".")) and ".." not in name, name
+    # Still recognisable: each name keeps the unit's words.
+    assert "Dinas Rahasia.xlsx" in names and "Bagian Tersembunyi.xlsx" in names
+    assert any(n.startswith("Dinas A") and n.endswith("B.xlsx") for n in names)
+    assert sum(n.startswith("Dinas Sosial") for n in names) == 2
+    assert f"{len(RISKY_UNITS)} workbook" in stdout.splitlines()[-1]
+
+    book = tmp_path / "buku.xlsx"
+    data = tmp_path / "tabel"
+    code, _, err = run("konsolidasi", str(out), "--periode", "TW1", "--roster", str(roster),
+                       "--keluaran", str(book), "--data", str(data), "--jobs", "1",
+                       "--senyap")  # fmt: skip
+    assert code in (0, EXIT_DATA_ERRORS), err
+    with (data / "ringkasan.csv").open(encoding="utf-8-sig", newline="") as fh:
+        ringkasan = list(csv.DictReader(fh))
+    units = {r["Unit Kerja"]: r for r in ringkasan if r["Unit Kerja"] != "JUMLAH INSTANSI"}
+    assert sorted(units) == sorted(u for u, _, _ in RISKY_UNITS)
+    assert all(r["Lembar SKP"] == "2" for r in units.values())
+    with (data / "masalah.csv").open(encoding="utf-8-sig", newline="") as fh:
+        codes = {r["Kode"] for r in csv.DictReader(fh)}
+    assert not codes & {"berkas-kunci-dilewati", "unit-belum-masuk", "unit-tidak-di-daftar"}

@@ -357,7 +357,8 @@ CATALOGUE: dict[str, Entry] = {
         'Baris {baris}, kolom {kolom}: nama unit kerja "{unit}" tidak dapat dipakai apa adanya '
         'sebagai nama berkas; nama berkasnya menjadi "{stem}".',
         "Tidak perlu tindakan. Agar nama berkas sama dengan nama unit, hindari karakter "
-        '\\ / : * ? " < > | dan batasi panjang nama unit hingga 80 karakter.',
+        '\\ / : * ? " < > |, awalan titik atau ~$ (dipakai berkas tersembunyi dan berkas '
+        "kunci), dan dua titik berurutan, serta batasi panjang nama unit hingga 80 karakter.",
     ),
     "roster-email-tidak-sah": Entry(
         P,

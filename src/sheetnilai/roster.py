@@ -119,13 +119,23 @@ _RESERVED_FILE = {"CON", "PRN", "AUX", "NUL"} | {
     f"{d}{i}" for d in ("COM", "LPT") for i in range(10)
 }
 _STEM_MAX = 80  # leaves room for a folder and a suffix within Windows' 260-character path
+# Readers skip a file whose name starts with "~$" (Excel's lock file) or "." (hidden files,
+# LibreOffice's ".~lock.…#", our own temporary files), and ".." reads as "the folder above":
+# a workbook named so would be written, then never consolidated.
+_LEADING_SKIPPED = re.compile(r"^(?:[.\s]|~\$)+")
+_DOT_RUN = re.compile(r"\.{2,}")
 _ILLEGAL_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_MAX = 31  # Excel's limit
 
 
 def safe_file_stem(unit: str) -> str:
-    """A file-name stem for a unit kerja: Windows-safe, at most 80 characters, never empty."""
+    """A file-name stem for a unit kerja: Windows-safe, at most 80 characters, never empty.
+
+    It never starts with "~$" or "." and never holds "..", so every folder reader (ours
+    included) takes the file for a workbook, not a lock, hidden or temporary file.
+    """
     stem = " ".join(_ILLEGAL_FILE.sub("-", unit).split())
+    stem = _LEADING_SKIPPED.sub("", _DOT_RUN.sub(".", stem))
     # Windows drops trailing dots and spaces itself, so two units could end up as one file.
     stem = stem[:_STEM_MAX].rstrip(" .")
     if stem.upper() in _RESERVED_FILE:
