@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib.util
+import io
 import re
 import sys
 from collections import Counter
@@ -342,6 +344,109 @@ def test_csv_utf8_bom_and_sep_line(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + ("sep=;\n" + body).encode("utf-8"))
     roster = read_roster(path)
     assert len(roster.pegawai) == 6 and roster.by_nip()[KADIS].row == 3
+
+
+def csv_bytes(rows: list[list[object]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def excel_unicode_text(rows: list[list[object]]) -> bytes:
+    """What Excel's "Save As → Unicode Text (*.txt)" writes: UTF-16 LE with its byte order
+    mark, tab-separated, CRLF, fields quoted only where they hold a tab, quote or newline."""
+    return codecs.BOM_UTF16_LE + csv_bytes(rows, "utf-16-le", "\t")
+
+
+@pytest.mark.parametrize("name", ["daftar.txt", "daftar.csv", "DAFTAR.TXT", "daftar.tsv"])
+def test_excel_unicode_text_utf16_is_read(tmp_path: Path, name: str) -> None:
+    records = base()
+    records[4]["nama"] = "Ni Komang Ayu Cikaréng\tŽofia"  # non-Latin-1 and a tab, quoted
+    records[5]["nama"] = "Andi Nurul Pallawa, S.Sos."  # a comma: tabs separate, not commas
+    path = tmp_path / name
+    path.write_bytes(excel_unicode_text(table(records)))
+    assert path.read_bytes()[:4] == b"\xff\xfeN\x00"  # BOM, then "N" of "NIP" in UTF-16 LE
+    roster = read_roster(path)
+    expected = read_roster(write_csv(tmp_path / "sama.csv", table(records)))
+    assert roster.pegawai == expected.pegawai and len(roster.pegawai) == 6
+    assert found(roster) == [("roster-penilai-kosong-jpt", C, 2, "I2")]
+    # The tab inside the quoted name is whitespace like any other, made one space.
+    assert roster.by_nip()[JF].nama == "Ni Komang Ayu Cikaréng Žofia"
+    assert roster.by_nip()[PPPK].nama == "Andi Nurul Pallawa, S.Sos."
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b""), ("utf-16-be", b"")],
+)
+def test_other_utf16_forms_are_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    path = tmp_path / "daftar.txt"
+    path.write_bytes(bom + csv_bytes(table(base()), encoding, "\t"))
+    assert (
+        read_roster(path).pegawai
+        == read_roster(write_csv(tmp_path / "sama.csv", table(base()))).pegawai
+    )
+
+
+def test_truncated_utf16_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "potong.txt"
+    path.write_bytes(excel_unicode_text(table(base()))[:-1])  # half a character at the end
+    with pytest.raises(SheetnilaiError) as info:
+        read_roster(path)
+    assert info.value.message_id == "roster-tidak-terbaca"
+    assert "terpotong" in info.value.message and not ENGLISH.search(info.value.message)
+
+
+def test_a_stray_nul_byte_names_its_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    rows = table(base())
+    rows[4][0] = "1990010120\x0015031004"  # Togar's NIP, row 5, with a NUL inside
+    rows[4][1] = "Togar\x00 Siregar"
+    rows[6][10] = "\x00"  # a cell holding only a NUL is then blank
+    path = tmp_path / "nul.csv"
+    path.write_bytes(csv_bytes(rows))
+    assert path.read_bytes().count(b"\x00") == 3 and b"\x00" in path.read_bytes()[:4096]
+    roster = read_roster(path)
+    assert found(roster) == [
+        ("roster-penilai-kosong-jpt", C, 2, "I2"),
+        ("roster-karakter-nul", P, 5, "A5"),
+        ("roster-karakter-nul", P, 7, "K7"),
+    ]
+    nul = roster.problems[1]
+    assert nul.message.startswith("Baris 5 (sel A5, B5) memuat karakter NUL (byte 0)")
+    assert nul.file == "nul.csv"
+    # Nothing is lost: the row is kept with the NUL removed, and the NIP is whole again.
+    assert len(roster.pegawai) == 6
+    assert roster.by_nip()[STAF].nama == "Togar Siregar"
+    assert roster.by_nip()[PPPK].email is None
+    assert_readable(roster.problems)
+
+
+def test_a_nul_byte_deep_in_a_large_file_and_in_utf16(tmp_path: Path) -> None:
+    records = base()
+    rows = table(records) + [[""] * 11 for _ in range(2000)]  # blank rows push it far down
+    rows.append(list(table([records[3] | {"nip": LUAR, "nama": "Budi\x00"}])[1]))
+    utf8 = tmp_path / "jauh.csv"
+    utf8.write_bytes(csv_bytes(rows))
+    assert utf8.read_bytes().index(b"\x00") > 4096
+    utf16 = tmp_path / "jauh.txt"
+    utf16.write_bytes(excel_unicode_text(rows))
+    for path in (utf8, utf16):
+        roster = read_roster(path)
+        assert found(roster)[-1] == ("roster-karakter-nul", P, 2008, "B2008"), path.name
+        assert roster.by_nip()[LUAR].nama == "Budi"
+
+
+def test_a_binary_file_with_a_text_suffix_is_still_refused(tmp_path: Path) -> None:
+    for name, data in [
+        ("gambar.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16),
+        ("lama.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(SheetnilaiError) as info:
+            read_roster(path)
+        assert info.value.message_id == "roster-tidak-terbaca", name
+    assert "bukan teks CSV" in info.value.message  # the .xls saved as .txt
 
 
 def test_header_after_blank_rows_and_blank_rows_between(tmp_path: Path) -> None:
@@ -835,7 +940,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
     assert "…" not in message and not ENGLISH.search(message)
 
 
-@pytest.mark.parametrize("name", ["daftar.xls", "daftar.ods", "daftar.txt", "daftar"])
+@pytest.mark.parametrize("name", ["daftar.xls", "daftar.ods", "daftar.pdf", "daftar"])
 def test_unsupported_extension(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text("NIP,Nama\n", encoding="utf-8")

@@ -179,7 +179,7 @@ def templat_buat(
     with_xlwings: bool,
     policy_path: Path | None,
 ) -> None:
-    """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx atau .csv).
+    """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx, .csv, atau .txt).
 
     Setiap workbook berisi Petunjuk, satu lembar SKP per pegawai (identitas terisi), Rekap
     unit dengan pemeriksaan kurva distribusi, dan lembar Aturan.
@@ -300,7 +300,7 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
     "--roster",
     "roster_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Daftar pegawai (.xlsx/.csv) untuk memeriksa identitas dan yang belum masuk.",
+    help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
 )
 @click.option(
     "--predikat-organisasi",

@@ -255,7 +255,8 @@ CATALOGUE: dict[str, Entry] = {
     "roster-format-tidak-didukung": Entry(
         G,
         'Daftar pegawai "{path}" berformat "{ext}", yang tidak didukung.',
-        "Simpan daftar pegawai sebagai Buku Kerja Excel (.xlsx) atau CSV (.csv), lalu ulangi.",
+        "Simpan daftar pegawai sebagai Buku Kerja Excel (.xlsx), CSV (.csv), atau Teks Unicode "
+        "(.txt), lalu ulangi.",
     ),
     "roster-tidak-terbaca": Entry(
         G,
@@ -289,6 +290,13 @@ CATALOGUE: dict[str, Entry] = {
         "Perbaiki galat pada baris ini, lalu jalankan ulang.",
     ),
     # --- one row --------------------------------------------------------------------------
+    "roster-karakter-nul": Entry(
+        P,
+        "Baris {baris} (sel {sel}) memuat karakter NUL (byte 0) yang tidak terlihat; karakter "
+        "itu dihapus dan isi baris lainnya tetap dibaca.",
+        "Bandingkan isi sel tersebut dengan data di sistem kepegawaian: karakter NUL biasanya "
+        "tanda ekspor yang rusak, sehingga mungkin ada huruf atau angka yang hilang.",
+    ),
     "roster-nip-ganda": Entry(
         G,
         "Baris {baris}, kolom {kolom}: NIP {nip} ({nama}) sudah tercantum pada baris "

@@ -1,15 +1,17 @@
 """The roster (daftar pegawai) HR exports from its personnel system: typed rows and problems.
 
-`read_roster` reads an .xlsx or .csv roster into a `Roster`. Bad data never raises: every
-finding becomes a `Problem` placed at the roster cell, and a row that cannot be used (bad or
-duplicate NIP, unknown jenis jabatan, no nama or unit kerja) is left out of `Roster.pegawai`,
-so whatever is in the roster, the workbooks built from `Roster.pegawai` are sound. Only a
-roster that cannot be read at all (missing, unsupported, corrupt, required column missing)
-raises `SheetnilaiError`.
+`read_roster` reads an .xlsx, .csv or text (.txt, .tsv; Excel's "Unicode Text" is UTF-16
+with tabs) roster into a `Roster`. Bad data never raises: every finding becomes a `Problem`
+placed at the roster cell, and a row that cannot be used (bad or duplicate NIP, unknown
+jenis jabatan, no nama or unit kerja) is left out of `Roster.pegawai`, so whatever is in the
+roster, the workbooks built from `Roster.pegawai` are sound. Only a roster that cannot be
+read at all (missing, unsupported, corrupt, required column missing) raises
+`SheetnilaiError`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import datetime as dt
@@ -333,15 +335,18 @@ def _guess_status(nip: str | None) -> Status:
 
 _Rows = list[tuple[int, Sequence[object]]]  # (1-based row, values)
 _XLSX = {".xlsx", ".xlsm"}
+# .txt is what Excel's "Teks Unicode" and "Teks (dipisahkan tab)" save as; .tsv is the same.
+_TEXT = {".csv", ".txt", ".tsv"}
 
 
-def _read_rows(path: Path) -> _Rows:
+def _read_rows(path: Path) -> tuple[_Rows, list[Problem]]:
+    """The rows of the roster file and the problems of reading it (a stray NUL byte)."""
     if not path.is_file():
         raise SheetnilaiError("roster-tidak-ada", {"path": path})
     ext = path.suffix.lower()
     if ext in _XLSX:
-        return _read_xlsx(path)
-    if ext == ".csv":
+        return _read_xlsx(path), []
+    if ext in _TEXT:
         return _read_csv(path)
     raise SheetnilaiError("roster-format-tidak-didukung", {"path": path, "ext": ext or "tanpa"})
 
@@ -380,23 +385,26 @@ def _pick_sheet(sheets: Sequence[Any]) -> Any:
 
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
+_NOT_TEXT = "isinya bukan teks CSV (mungkin Buku Kerja Excel yang diberi .csv)"
+# Zip (.xlsx, .ods) and OLE compound files (.xls, .doc) saved under a text suffix.
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# A byte order mark names its encoding. UTF-32 is checked first: its LE mark begins with
+# UTF-16's. Excel's "Teks Unicode (*.txt)" is UTF-16 LE with a mark, separated by tabs.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
-def _read_csv(path: Path) -> _Rows:
+def _read_csv(path: Path) -> tuple[_Rows, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _unreadable(path, "izin membaca berkas ditolak atau berkas terkunci") from exc
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise _unreadable(path, "isinya bukan teks CSV (mungkin Buku Kerja Excel yang diberi .csv)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # What Excel writes on Indonesian/Western Windows for "CSV (Comma delimited)".
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise _unreadable(path, "pengodean teksnya tidak dikenali") from exc
+    text = _decode(path, data)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     sep = _SEP_LINE.fullmatch(first)
@@ -406,11 +414,67 @@ def _read_csv(path: Path) -> _Rows:
         text = text[text.index(first) + len(first) :].lstrip("\r\n")
     else:
         delimiter = _sniff_delimiter(first)
+    rows: _Rows = []
+    problems: list[Problem] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [(i, row) for i, row in enumerate(reader, start=1)]
+        for i, row in enumerate(reader, start=1):
+            if any("\x00" in value for value in row):
+                # A stray NUL byte (a damaged export) is dropped, so the rest of the cell and
+                # the row are kept, and reported, so the user checks what the export lost.
+                problems.append(_nul_problem(path, i, row))
+                row = [value.replace("\x00", "") for value in row]
+            rows.append((i, row))
     except csv.Error as exc:
         raise _unreadable(path, "susunan CSV-nya rusak") from exc
+    return rows, problems
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(_BINARY_MAGIC):
+        raise _unreadable(path, _NOT_TEXT)
+    codec = next((c for bom, c in _BOMS if data.startswith(bom)), None) or _bare_utf16(data)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            detail = "teks Unicode-nya rusak atau terpotong"
+            raise _unreadable(path, detail) from exc
+    sample = data[:4096]
+    if sample.count(0) * 10 > len(sample):
+        # Text has at most a stray NUL; this many means another kind of file.
+        raise _unreadable(path, _NOT_TEXT)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            # What Excel writes on Indonesian/Western Windows for "CSV (Comma delimited)".
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise _unreadable(path, "pengodean teksnya tidak dikenali") from exc
+
+
+def _bare_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: a NUL in one half of nearly every Latin character."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if pairs >= 4 and odd * 10 >= pairs * 3 and even * 10 <= odd:
+        return "utf-16-le"
+    if pairs >= 4 and even * 10 >= pairs * 3 and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _nul_problem(path: Path, row: int, values: Sequence[str]) -> Problem:
+    cells = [f"{_column_letter(j + 1)}{row}" for j, v in enumerate(values) if "\x00" in v]
+    return Problem.make(
+        "roster-karakter-nul",
+        params={"baris": row, "sel": ", ".join(cells)},
+        file=path.name,
+        row=row,
+        cell=cells[0],
+    )
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -425,20 +489,21 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def read_roster(path: Path | str, policy: Policy = DEFAULT_POLICY) -> Roster:
-    """Read a roster (.xlsx or .csv); problems are in `Roster.problems`, never raised.
+    """Read a roster (.xlsx, .xlsm, .csv, .txt, .tsv); problems are in `Roster.problems`.
 
     Raises `SheetnilaiError` only when the file cannot be read at all: missing, unsupported
     format, corrupt, or without a required column.
     """
     path = Path(path)
-    rows = _read_rows(path)
+    rows, read_problems = _read_rows(path)
     roster = Roster(source=path.name)
     header_at = next((i for i, (_, values) in enumerate(rows) if _has_text(values)), None)
     if header_at is None:
-        roster.problems.append(Problem.make("roster-kosong", file=path.name))
+        roster.problems = [*read_problems, Problem.make("roster-kosong", file=path.name)]
         return roster
     header_row, header_values = rows[header_at]
     reader = _Reader(path, header_row, header_values, policy)
+    reader.problems[:0] = read_problems
     for row, values in rows[header_at + 1 :]:
         reader.read_row(row, values)
     if reader.data_rows == 0:
