@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib.util
+import io
 import re
 import sys
 from collections import Counter
@@ -344,6 +346,109 @@ def test_csv_utf8_bom_and_sep_line(tmp_path: Path) -> None:
     assert len(roster.pegawai) == 6 and roster.by_nip()[KADIS].row == 3
 
 
+def csv_bytes(rows: list[list[object]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def excel_unicode_text(rows: list[list[object]]) -> bytes:
+    """What Excel's "Save As → Unicode Text (*.txt)" writes: UTF-16 LE with its byte order
+    mark, tab-separated, CRLF, fields quoted only where they hold a tab, quote or newline."""
+    return codecs.BOM_UTF16_LE + csv_bytes(rows, "utf-16-le", "\t")
+
+
+@pytest.mark.parametrize("name", ["daftar.txt", "daftar.csv", "DAFTAR.TXT", "daftar.tsv"])
+def test_excel_unicode_text_utf16_is_read(tmp_path: Path, name: str) -> None:
+    records = base()
+    records[4]["nama"] = "Ni Komang Ayu Cikaréng\tŽofia"  # non-Latin-1 and a tab, quoted
+    records[5]["nama"] = "Andi Nurul Pallawa, S.Sos."  # a comma: tabs separate, not commas
+    path = tmp_path / name
+    path.write_bytes(excel_unicode_text(table(records)))
+    assert path.read_bytes()[:4] == b"\xff\xfeN\x00"  # BOM, then "N" of "NIP" in UTF-16 LE
+    roster = read_roster(path)
+    expected = read_roster(write_csv(tmp_path / "sama.csv", table(records)))
+    assert roster.pegawai == expected.pegawai and len(roster.pegawai) == 6
+    assert found(roster) == [("roster-penilai-kosong-jpt", C, 2, "I2")]
+    # The tab inside the quoted name is whitespace like any other, made one space.
+    assert roster.by_nip()[JF].nama == "Ni Komang Ayu Cikaréng Žofia"
+    assert roster.by_nip()[PPPK].nama == "Andi Nurul Pallawa, S.Sos."
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b""), ("utf-16-be", b"")],
+)
+def test_other_utf16_forms_are_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    path = tmp_path / "daftar.txt"
+    path.write_bytes(bom + csv_bytes(table(base()), encoding, "\t"))
+    assert (
+        read_roster(path).pegawai
+        == read_roster(write_csv(tmp_path / "sama.csv", table(base()))).pegawai
+    )
+
+
+def test_truncated_utf16_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "potong.txt"
+    path.write_bytes(excel_unicode_text(table(base()))[:-1])  # half a character at the end
+    with pytest.raises(SheetnilaiError) as info:
+        read_roster(path)
+    assert info.value.message_id == "roster-tidak-terbaca"
+    assert "terpotong" in info.value.message and not ENGLISH.search(info.value.message)
+
+
+def test_a_stray_nul_byte_names_its_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    rows = table(base())
+    rows[4][0] = "1990010120\x0015031004"  # Togar's NIP, row 5, with a NUL inside
+    rows[4][1] = "Togar\x00 Siregar"
+    rows[6][10] = "\x00"  # a cell holding only a NUL is then blank
+    path = tmp_path / "nul.csv"
+    path.write_bytes(csv_bytes(rows))
+    assert path.read_bytes().count(b"\x00") == 3 and b"\x00" in path.read_bytes()[:4096]
+    roster = read_roster(path)
+    assert found(roster) == [
+        ("roster-penilai-kosong-jpt", C, 2, "I2"),
+        ("roster-karakter-nul", P, 5, "A5"),
+        ("roster-karakter-nul", P, 7, "K7"),
+    ]
+    nul = roster.problems[1]
+    assert nul.message.startswith("Baris 5 (sel A5, B5) memuat karakter NUL (byte 0)")
+    assert nul.file == "nul.csv"
+    # Nothing is lost: the row is kept with the NUL removed, and the NIP is whole again.
+    assert len(roster.pegawai) == 6
+    assert roster.by_nip()[STAF].nama == "Togar Siregar"
+    assert roster.by_nip()[PPPK].email is None
+    assert_readable(roster.problems)
+
+
+def test_a_nul_byte_deep_in_a_large_file_and_in_utf16(tmp_path: Path) -> None:
+    records = base()
+    rows = table(records) + [[""] * 11 for _ in range(2000)]  # blank rows push it far down
+    rows.append(list(table([records[3] | {"nip": LUAR, "nama": "Budi\x00"}])[1]))
+    utf8 = tmp_path / "jauh.csv"
+    utf8.write_bytes(csv_bytes(rows))
+    assert utf8.read_bytes().index(b"\x00") > 4096
+    utf16 = tmp_path / "jauh.txt"
+    utf16.write_bytes(excel_unicode_text(rows))
+    for path in (utf8, utf16):
+        roster = read_roster(path)
+        assert found(roster)[-1] == ("roster-karakter-nul", P, 2008, "B2008"), path.name
+        assert roster.by_nip()[LUAR].nama == "Budi"
+
+
+def test_a_binary_file_with_a_text_suffix_is_still_refused(tmp_path: Path) -> None:
+    for name, data in [
+        ("gambar.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16),
+        ("lama.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(SheetnilaiError) as info:
+            read_roster(path)
+        assert info.value.message_id == "roster-tidak-terbaca", name
+    assert "bukan teks CSV" in info.value.message  # the .xls saved as .txt
+
+
 def test_header_after_blank_rows_and_blank_rows_between(tmp_path: Path) -> None:
     rows = [[], [], *table(base())[:3], ["", "", "", ""], [*[""] * 11, "7"], *table(base())[3:]]
     roster = read_roster(write_xlsx(tmp_path / "kosong.xlsx", rows))
@@ -627,6 +732,36 @@ def test_self_penilai(tmp_path: Path) -> None:
     assert "Togar Siregar (NIP 199001012015031004)" in roster.problems[1].message
 
 
+def test_self_atasan_penilai(tmp_path: Path) -> None:
+    records = base()
+    # Togar is his own atasan pejabat penilai (his NIP spaced as on an SK).
+    records[3]["atasan"] = "19900101 201503 1 004"
+    records[1]["penilai"] = KADIS  # and the Kadis is both his own penilai and atasan
+    records[1]["atasan"] = KADIS
+    roster = read_roster(write_xlsx(tmp_path / "diri.xlsx", table(records)))
+    assert found(roster)[1:] == [
+        ("roster-atasan-penilai-diri-sendiri", G, 3, "J3"),
+        ("roster-penilai-diri-sendiri", G, 3, "I3"),
+        ("roster-atasan-penilai-diri-sendiri", G, 5, "J5"),
+    ]
+    staf = roster.by_nip()[STAF]
+    # Only the atasan is dropped: the penilai stays, and the atasan falls back to the
+    # penilai's own penilai, as for a blank cell.
+    assert staf.penilai_nip == SEK and staf.atasan_penilai_nip is None
+    assert roster.atasan_penilai_nip_of(staf) == KADIS
+    kadis = roster.by_nip()[KADIS]
+    assert kadis.penilai_nip is None and kadis.atasan_penilai_nip is None
+    assert len(roster.pegawai) == 6  # a galat here never drops the pegawai
+    message = roster.problems[3].message
+    assert message == (
+        "Baris 5, kolom NIP Atasan Pejabat Penilai: Togar Siregar (NIP 199001012015031004) "
+        "tercantum sebagai atasan pejabat penilai dirinya sendiri."
+    )
+    assert roster.problems[3].nip == STAF and roster.problems[3].nama == "Togar Siregar"
+    assert roster.problems[3].advice.endswith("(pejabat penilainya tetap dipakai).")
+    assert_readable(roster.problems)
+
+
 def test_penilai_cycles(tmp_path: Path) -> None:
     records = base()
     # 3-cycle: Sekretaris → Staf → JF → Sekretaris; 2-cycle: Kadis ↔ Sekda.
@@ -710,11 +845,38 @@ def test_unit_name_unusable_as_file_name(tmp_path: Path) -> None:
         ("...", "unit-kerja"),
         ("", "unit-kerja"),
         ("con", "con-unit"),
+        # Names a folder reader would skip as a lock, hidden or temporary file, or a path step.
+        ("~$Dinas Rahasia", "Dinas Rahasia"),
+        (".Bagian Tersembunyi", "Bagian Tersembunyi"),
+        (" . Dinas Sosial", "Dinas Sosial"),
+        (".~lock.Kantor Camat#", "~lock.Kantor Camat#"),
+        ("~$~$.. .~$Unit", "Unit"),
+        ("..", "unit-kerja"),
+        ("~$", "unit-kerja"),
+        ("Dinas A..B", "Dinas A.B"),
+        ("Bagian ... Umum", "Bagian . Umum"),
+        ("../../Dinas", "-.-Dinas"),
+        ("Bagian ~$Umum", "Bagian ~$Umum"),  # only a leading "~$" marks a lock file
+        ("~Dinas", "~Dinas"),
     ],
 )
 def test_safe_file_stem(unit: str, stem: str) -> None:
     assert safe_file_stem(unit) == stem
     assert len(safe_file_stem(unit)) <= 80
+    assert not stem.startswith(("~$", ".")) and ".." not in stem
+
+
+def test_unit_name_that_readers_would_skip_is_noted(tmp_path: Path) -> None:
+    records = base()
+    for r in records[1:]:
+        r["unit"] = "~$Dinas Sosial"
+    roster = read_roster(write_csv(tmp_path / "kunci.csv", table(records)))
+    assert found(roster)[1:] == [("roster-unit-nama-berkas", C, 3, "H3")]
+    assert '"~$Dinas Sosial"' in roster.problems[1].message
+    assert 'nama berkasnya menjadi "Dinas Sosial"' in roster.problems[1].message
+    assert "~$" in roster.problems[1].advice  # the advice names what to avoid
+    assert roster.by_nip()[STAF].unit == "~$Dinas Sosial"  # the unit itself is unchanged
+    assert_readable(roster.problems)
 
 
 def test_safe_file_stem_long_name_is_cut_without_trailing_space() -> None:
@@ -778,7 +940,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
     assert "…" not in message and not ENGLISH.search(message)
 
 
-@pytest.mark.parametrize("name", ["daftar.xls", "daftar.ods", "daftar.txt", "daftar"])
+@pytest.mark.parametrize("name", ["daftar.xls", "daftar.ods", "daftar.pdf", "daftar"])
 def test_unsupported_extension(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text("NIP,Nama\n", encoding="utf-8")

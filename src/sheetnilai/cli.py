@@ -186,7 +186,7 @@ def templat_buat(
     with_xlwings: bool,
     policy_path: Path | None,
 ) -> None:
-    """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx atau .csv).
+    """Buat satu workbook SKP per unit kerja dari daftar pegawai (.xlsx, .csv, atau .txt).
 
     Setiap workbook berisi Petunjuk, satu lembar SKP per pegawai (identitas terisi), Rekap
     unit dengan pemeriksaan kurva distribusi, dan lembar Aturan.
@@ -383,7 +383,7 @@ def _run_year(years: list[int]) -> int | None:
     "--roster",
     "roster_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Daftar pegawai (.xlsx/.csv) untuk memeriksa identitas dan yang belum masuk.",
+    help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
 )
 @click.option(
     "--predikat-organisasi",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import click
 from sheetnilai import cli_i18n
 from sheetnilai.config import load_policy
 from sheetnilai.errors import SheetnilaiError
+from sheetnilai.files import atomic_path
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Roster
@@ -46,8 +50,7 @@ def load_roster_option(roster: Path | None, contoh: bool, policy: Policy) -> Ros
     assert source is not None
     data = read_roster(source, policy)
     if data.problems:
-        click.echo(f"Masalah pada daftar pegawai ({problem_summary(data.problems)}):", err=True)
-        print_problems(data.problems)
+        print_roster_problems(data.problems)
     if not data.pegawai:
         raise SheetnilaiError("templat-tanpa-pegawai", {"path": source})
     return data
@@ -64,6 +67,89 @@ def print_problems(problems: Iterable[Problem], limit: int = 50) -> None:
         click.echo(p.render(), err=True)
     if len(shown) > limit:
         click.echo(f"… dan {len(shown) - limit} masalah lain.", err=True)
+
+
+ROSTER_PROBLEMS_SHOWN = 50
+ROSTER_PROBLEM_COLUMNS = (
+    "Tingkat",
+    "Kode",
+    "Berkas",
+    "Baris",
+    "Sel",
+    "NIP",
+    "Nama",
+    "Pesan",
+    "Saran",
+)
+
+
+def print_roster_problems(
+    problems: list[Problem], limit: int = ROSTER_PROBLEMS_SHOWN, folder: Path | None = None
+) -> Path | None:
+    """Every roster problem when there are few; else a summary and the full list in a file.
+
+    A roster of 50,000 rows can have as many problems: the terminal gets the first `limit`,
+    a count per code, and the name of a CSV file (in `folder`, by default the working
+    folder) holding all of them. Returns that file, or None when everything was printed.
+    """
+    click.echo(f"Masalah pada daftar pegawai ({problem_summary(problems)}):", err=True)
+    print_problems(problems, limit)
+    if len(problems) <= limit:
+        return None
+    click.echo("Jumlah masalah per kode:", err=True)
+    per_code: dict[str, list[Problem]] = {}
+    for p in problems:
+        per_code.setdefault(p.code, []).append(p)
+    ranked = sorted(per_code.values(), key=lambda ps: (ps[0].severity.rank, -len(ps), ps[0].code))
+    for same in ranked:
+        first = min((p.row for p in same if p.row is not None), default=None)
+        where = f" (pertama pada baris {first})" if first is not None else ""
+        count = len(same)
+        click.echo(f"  {count:>7}  {same[0].severity.value:<10} {same[0].code}{where}", err=True)
+    target_folder = folder if folder is not None else Path.cwd()
+    try:
+        path = write_roster_problems(problems, target_folder)
+    except OSError as exc:
+        # The OS's own text is English; the user needs only where and roughly why.
+        why = "izin menulis ditolak" if isinstance(exc, PermissionError) else "gagal menulis"
+        click.echo(
+            f"Daftar lengkap masalah tidak dapat ditulis di folder {target_folder} ({why}). "
+            "Jalankan perintah dari folder yang dapat ditulisi untuk mendapatkannya.",
+            err=True,
+        )
+        return None
+    click.echo(f"Daftar lengkap {len(problems)} masalah: {path}", err=True)
+    return path
+
+
+def write_roster_problems(
+    problems: list[Problem], folder: Path, now: dt.datetime | None = None
+) -> Path:
+    """All problems as CSV (UTF-8, for Excel and pandas) in a new, dated file in `folder`.
+
+    An earlier list is never replaced: a second run in the same second gets "-2", "-3" ….
+    """
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    shown = sorted(problems, key=lambda p: (p.severity.rank, p.row or 0))
+    for n in itertools.count(1):
+        suffix = "" if n == 1 else f"-{n}"
+        target = folder / f"masalah-daftar-pegawai-{stamp}{suffix}.csv"
+        try:
+            with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow(ROSTER_PROBLEM_COLUMNS)
+                out.writerows(_problem_row(p) for p in shown)
+        except SheetnilaiError as exc:
+            if exc.message_id == "berkas-sudah-ada":
+                continue
+            raise
+        return target
+    raise AssertionError("unreachable")
+
+
+def _problem_row(p: Problem) -> list[object]:
+    place = [p.file or "", p.row or "", p.cell or "", p.nip or "", p.nama or ""]
+    return [p.severity.value, p.code, *place, p.message, p.advice]
 
 
 def problem_summary(problems: list[Problem]) -> str:

@@ -29,6 +29,13 @@ CATALOGUE: dict[str, Entry] = {
         '{field} berisi "{value}", bukan angka yang dapat dibaca.',
         "Ketik angka saja (mis. 95 atau 88,5) tanpa satuan, tanda kutip, atau pemisah ribuan.",
     ),
+    "angka-di-luar-jangkauan": Entry(
+        G,
+        '{field} berisi "{value}", angka yang terlalu besar, terlalu kecil, atau terlalu panjang '
+        "untuk lembar kerja.",
+        "Angka di lembar kerja paling besar sekitar 1,8E+308 dan paling kecil sekitar 4,9E-324 "
+        "(selain 0). Periksa isinya, lalu ketik angka yang sebenarnya (mis. 95 atau 88,5).",
+    ),
     "angka-negatif": Entry(
         G,
         "{field} bernilai negatif ({value}).",
@@ -248,7 +255,8 @@ CATALOGUE: dict[str, Entry] = {
     "roster-format-tidak-didukung": Entry(
         G,
         'Daftar pegawai "{path}" berformat "{ext}", yang tidak didukung.',
-        "Simpan daftar pegawai sebagai Buku Kerja Excel (.xlsx) atau CSV (.csv), lalu ulangi.",
+        "Simpan daftar pegawai sebagai Buku Kerja Excel (.xlsx), CSV (.csv), atau Teks Unicode "
+        "(.txt), lalu ulangi.",
     ),
     "roster-tidak-terbaca": Entry(
         G,
@@ -282,6 +290,13 @@ CATALOGUE: dict[str, Entry] = {
         "Perbaiki galat pada baris ini, lalu jalankan ulang.",
     ),
     # --- one row --------------------------------------------------------------------------
+    "roster-karakter-nul": Entry(
+        P,
+        "Baris {baris} (sel {sel}) memuat karakter NUL (byte 0) yang tidak terlihat; karakter "
+        "itu dihapus dan isi baris lainnya tetap dibaca.",
+        "Bandingkan isi sel tersebut dengan data di sistem kepegawaian: karakter NUL biasanya "
+        "tanda ekspor yang rusak, sehingga mungkin ada huruf atau angka yang hilang.",
+    ),
     "roster-nip-ganda": Entry(
         G,
         "Baris {baris}, kolom {kolom}: NIP {nip} ({nama}) sudah tercantum pada baris "
@@ -350,7 +365,8 @@ CATALOGUE: dict[str, Entry] = {
         'Baris {baris}, kolom {kolom}: nama unit kerja "{unit}" tidak dapat dipakai apa adanya '
         'sebagai nama berkas; nama berkasnya menjadi "{stem}".',
         "Tidak perlu tindakan. Agar nama berkas sama dengan nama unit, hindari karakter "
-        '\\ / : * ? " < > | dan batasi panjang nama unit hingga 80 karakter.',
+        '\\ / : * ? " < > |, awalan titik atau ~$ (dipakai berkas tersembunyi dan berkas '
+        "kunci), dan dua titik berurutan, serta batasi panjang nama unit hingga 80 karakter.",
     ),
     "roster-email-tidak-sah": Entry(
         P,
@@ -393,6 +409,13 @@ CATALOGUE: dict[str, Entry] = {
         "dirinya sendiri.",
         "Isi NIP atasan langsungnya. Sampai diperbaiki, pejabat penilai pegawai ini dianggap "
         "kosong.",
+    ),
+    "roster-atasan-penilai-diri-sendiri": Entry(
+        G,
+        "Baris {baris}, kolom {kolom}: {nama} (NIP {nip}) tercantum sebagai atasan pejabat "
+        "penilai dirinya sendiri.",
+        "Isi NIP atasan dari pejabat penilainya, atau kosongkan. Sampai diperbaiki, atasan "
+        "pejabat penilai pegawai ini dianggap kosong (pejabat penilainya tetap dipakai).",
     ),
     "roster-penilai-siklus": Entry(
         G,

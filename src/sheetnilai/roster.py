@@ -1,15 +1,17 @@
 """The roster (daftar pegawai) HR exports from its personnel system: typed rows and problems.
 
-`read_roster` reads an .xlsx or .csv roster into a `Roster`. Bad data never raises: every
-finding becomes a `Problem` placed at the roster cell, and a row that cannot be used (bad or
-duplicate NIP, unknown jenis jabatan, no nama or unit kerja) is left out of `Roster.pegawai`,
-so whatever is in the roster, the workbooks built from `Roster.pegawai` are sound. Only a
-roster that cannot be read at all (missing, unsupported, corrupt, required column missing)
-raises `SheetnilaiError`.
+`read_roster` reads an .xlsx, .csv or text (.txt, .tsv; Excel's "Unicode Text" is UTF-16
+with tabs) roster into a `Roster`. Bad data never raises: every finding becomes a `Problem`
+placed at the roster cell, and a row that cannot be used (bad or duplicate NIP, unknown
+jenis jabatan, no nama or unit kerja) is left out of `Roster.pegawai`, so whatever is in the
+roster, the workbooks built from `Roster.pegawai` are sound. Only a roster that cannot be
+read at all (missing, unsupported, corrupt, required column missing) raises
+`SheetnilaiError`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import datetime as dt
@@ -119,13 +121,23 @@ _RESERVED_FILE = {"CON", "PRN", "AUX", "NUL"} | {
     f"{d}{i}" for d in ("COM", "LPT") for i in range(10)
 }
 _STEM_MAX = 80  # leaves room for a folder and a suffix within Windows' 260-character path
+# Readers skip a file whose name starts with "~$" (Excel's lock file) or "." (hidden files,
+# LibreOffice's ".~lock.…#", our own temporary files), and ".." reads as "the folder above":
+# a workbook named so would be written, then never consolidated.
+_LEADING_SKIPPED = re.compile(r"^(?:[.\s]|~\$)+")
+_DOT_RUN = re.compile(r"\.{2,}")
 _ILLEGAL_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_MAX = 31  # Excel's limit
 
 
 def safe_file_stem(unit: str) -> str:
-    """A file-name stem for a unit kerja: Windows-safe, at most 80 characters, never empty."""
+    """A file-name stem for a unit kerja: Windows-safe, at most 80 characters, never empty.
+
+    It never starts with "~$" or "." and never holds "..", so every folder reader (ours
+    included) takes the file for a workbook, not a lock, hidden or temporary file.
+    """
     stem = " ".join(_ILLEGAL_FILE.sub("-", unit).split())
+    stem = _LEADING_SKIPPED.sub("", _DOT_RUN.sub(".", stem))
     # Windows drops trailing dots and spaces itself, so two units could end up as one file.
     stem = stem[:_STEM_MAX].rstrip(" .")
     if stem.upper() in _RESERVED_FILE:
@@ -323,15 +335,18 @@ def _guess_status(nip: str | None) -> Status:
 
 _Rows = list[tuple[int, Sequence[object]]]  # (1-based row, values)
 _XLSX = {".xlsx", ".xlsm"}
+# .txt is what Excel's "Teks Unicode" and "Teks (dipisahkan tab)" save as; .tsv is the same.
+_TEXT = {".csv", ".txt", ".tsv"}
 
 
-def _read_rows(path: Path) -> _Rows:
+def _read_rows(path: Path) -> tuple[_Rows, list[Problem]]:
+    """The rows of the roster file and the problems of reading it (a stray NUL byte)."""
     if not path.is_file():
         raise SheetnilaiError("roster-tidak-ada", {"path": path})
     ext = path.suffix.lower()
     if ext in _XLSX:
-        return _read_xlsx(path)
-    if ext == ".csv":
+        return _read_xlsx(path), []
+    if ext in _TEXT:
         return _read_csv(path)
     raise SheetnilaiError("roster-format-tidak-didukung", {"path": path, "ext": ext or "tanpa"})
 
@@ -370,23 +385,26 @@ def _pick_sheet(sheets: Sequence[Any]) -> Any:
 
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
+_NOT_TEXT = "isinya bukan teks CSV (mungkin Buku Kerja Excel yang diberi .csv)"
+# Zip (.xlsx, .ods) and OLE compound files (.xls, .doc) saved under a text suffix.
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# A byte order mark names its encoding. UTF-32 is checked first: its LE mark begins with
+# UTF-16's. Excel's "Teks Unicode (*.txt)" is UTF-16 LE with a mark, separated by tabs.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
-def _read_csv(path: Path) -> _Rows:
+def _read_csv(path: Path) -> tuple[_Rows, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _unreadable(path, "izin membaca berkas ditolak atau berkas terkunci") from exc
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise _unreadable(path, "isinya bukan teks CSV (mungkin Buku Kerja Excel yang diberi .csv)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # What Excel writes on Indonesian/Western Windows for "CSV (Comma delimited)".
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise _unreadable(path, "pengodean teksnya tidak dikenali") from exc
+    text = _decode(path, data)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     sep = _SEP_LINE.fullmatch(first)
@@ -396,11 +414,67 @@ def _read_csv(path: Path) -> _Rows:
         text = text[text.index(first) + len(first) :].lstrip("\r\n")
     else:
         delimiter = _sniff_delimiter(first)
+    rows: _Rows = []
+    problems: list[Problem] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [(i, row) for i, row in enumerate(reader, start=1)]
+        for i, row in enumerate(reader, start=1):
+            if any("\x00" in value for value in row):
+                # A stray NUL byte (a damaged export) is dropped, so the rest of the cell and
+                # the row are kept, and reported, so the user checks what the export lost.
+                problems.append(_nul_problem(path, i, row))
+                row = [value.replace("\x00", "") for value in row]
+            rows.append((i, row))
     except csv.Error as exc:
         raise _unreadable(path, "susunan CSV-nya rusak") from exc
+    return rows, problems
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(_BINARY_MAGIC):
+        raise _unreadable(path, _NOT_TEXT)
+    codec = next((c for bom, c in _BOMS if data.startswith(bom)), None) or _bare_utf16(data)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            detail = "teks Unicode-nya rusak atau terpotong"
+            raise _unreadable(path, detail) from exc
+    sample = data[:4096]
+    if sample.count(0) * 10 > len(sample):
+        # Text has at most a stray NUL; this many means another kind of file.
+        raise _unreadable(path, _NOT_TEXT)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            # What Excel writes on Indonesian/Western Windows for "CSV (Comma delimited)".
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise _unreadable(path, "pengodean teksnya tidak dikenali") from exc
+
+
+def _bare_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: a NUL in one half of nearly every Latin character."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if pairs >= 4 and odd * 10 >= pairs * 3 and even * 10 <= odd:
+        return "utf-16-le"
+    if pairs >= 4 and even * 10 >= pairs * 3 and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _nul_problem(path: Path, row: int, values: Sequence[str]) -> Problem:
+    cells = [f"{_column_letter(j + 1)}{row}" for j, v in enumerate(values) if "\x00" in v]
+    return Problem.make(
+        "roster-karakter-nul",
+        params={"baris": row, "sel": ", ".join(cells)},
+        file=path.name,
+        row=row,
+        cell=cells[0],
+    )
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -415,20 +489,21 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def read_roster(path: Path | str, policy: Policy = DEFAULT_POLICY) -> Roster:
-    """Read a roster (.xlsx or .csv); problems are in `Roster.problems`, never raised.
+    """Read a roster (.xlsx, .xlsm, .csv, .txt, .tsv); problems are in `Roster.problems`.
 
     Raises `SheetnilaiError` only when the file cannot be read at all: missing, unsupported
     format, corrupt, or without a required column.
     """
     path = Path(path)
-    rows = _read_rows(path)
+    rows, read_problems = _read_rows(path)
     roster = Roster(source=path.name)
     header_at = next((i for i, (_, values) in enumerate(rows) if _has_text(values)), None)
     if header_at is None:
-        roster.problems.append(Problem.make("roster-kosong", file=path.name))
+        roster.problems = [*read_problems, Problem.make("roster-kosong", file=path.name)]
         return roster
     header_row, header_values = rows[header_at]
     reader = _Reader(path, header_row, header_values, policy)
+    reader.problems[:0] = read_problems
     for row, values in rows[header_at + 1 :]:
         reader.read_row(row, values)
     if reader.data_rows == 0:
@@ -537,7 +612,16 @@ class _Reader:
     def check_penilai(self) -> list[Pegawai]:
         by_nip = {p.nip: p for p in self.kept}
         clear: set[str] = set()
+        clear_atasan: set[str] = set()
         for p in self.kept:
+            if p.atasan_penilai_nip == p.nip:
+                self._penilai_problem(
+                    p,
+                    "roster-atasan-penilai-diri-sendiri",
+                    {"nama": p.nama, "nip": p.nip},
+                    key="atasan",
+                )
+                clear_atasan.add(p.nip)
             if p.penilai_nip is None:
                 if p.nip not in self.bad_penilai:
                     code = (
@@ -576,10 +660,13 @@ class _Reader:
                 self._penilai_problem(by_nip[nip], "roster-penilai-siklus", params)
                 clear.add(nip)
 
-        # The chain is cut where it loops, so code walking penilai → atasan always ends.
+        # The chain is cut where it loops, so code walking penilai → atasan always ends. An
+        # atasan who is the pegawai themself is dropped alone: the penilai stays valid.
         kept = [
             dataclasses.replace(p, penilai_nip=None, atasan_penilai_nip=None)
             if p.nip in clear
+            else dataclasses.replace(p, atasan_penilai_nip=None)
+            if p.nip in clear_atasan
             else p
             for p in self.kept
         ]
@@ -614,8 +701,10 @@ class _Reader:
                 )
         return kept
 
-    def _penilai_problem(self, p: Pegawai, code: str, params: Mapping[str, object]) -> None:
-        kolom, cell = self.place("penilai", p.row)
+    def _penilai_problem(
+        self, p: Pegawai, code: str, params: Mapping[str, object], key: str = "penilai"
+    ) -> None:
+        kolom, cell = self.place(key, p.row)
         self.add(
             Problem.make(
                 code,

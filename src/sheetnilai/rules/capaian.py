@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Rating
-from sheetnilai.rules.numbers import exact, round_half_up
+from sheetnilai.rules.numbers import OUT_OF_RANGE, exact, round_half_up
 from sheetnilai.rules.policy import (
     DEFAULT_POLICY,
     CapaianPolicy,
@@ -95,8 +95,9 @@ def parse_target(value: object, high: object = None) -> Target:
 def _is_number_text(text: str) -> bool:
     try:
         exact(text, "Target")
-    except RuleError:
-        return False
+    except RuleError as exc:
+        # "1e-100000000" is a number too small for any cell, not the range "1e" to "100000000".
+        return exc.code == OUT_OF_RANGE
     return True
 
 

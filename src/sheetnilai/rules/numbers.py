@@ -19,6 +19,16 @@ Number = int | float | Decimal | Fraction | str
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
+OUT_OF_RANGE = "angka-di-luar-jangkauan"
+# A spreadsheet number is an IEEE double: at most about 1.8E+308, at least about 4.9E-324,
+# with 15-17 significant digits. Text beyond that is no number any cell could hold, and it is
+# refused before it becomes a Fraction: Fraction(Decimal("1e100000000")) builds a
+# 100-million-digit integer and takes minutes, which would freeze Excel's Python server.
+# 2,000 digits covers every double written out in full (the smallest has 751 significant
+# digits); a million digits would again take seconds to convert.
+_MAX_DIGITS = 2000
+_SHOWN = 40  # characters of a refused text shown in the message
+
 
 def exact(value: object, field: str) -> Fraction:
     """Convert a cell value to an exact Fraction or raise `RuleError` naming `field`.
@@ -39,7 +49,7 @@ def exact(value: object, field: str) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise RuleError("angka-tidak-sah", field=field, value=value)
-        return Fraction(value)
+        return _bounded(value, field, value)
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         # "1.000" is a thousand in Indonesian and one in English: refuse to guess.
@@ -53,8 +63,26 @@ def exact(value: object, field: str) -> Fraction:
             raise RuleError("angka-tidak-sah", field=field, value=value) from None
         if not dec.is_finite():
             raise RuleError("angka-tidak-sah", field=field, value=value)
-        return Fraction(dec)
+        return _bounded(dec, field, value)
     raise RuleError("angka-tidak-sah", field=field, value=value)
+
+
+def _bounded(dec: Decimal, field: str, value: object) -> Fraction:
+    """`dec` as a Fraction when a spreadsheet cell could hold it, else `OUT_OF_RANGE`.
+
+    float() of a Decimal parses its text (fast for any exponent): it overflows to inf above
+    the largest double and underflows to 0 below the smallest, and zero is zero whatever its
+    exponent ("0e-100000000").
+    """
+    if dec.is_zero():
+        return Fraction(0)
+    huge = len(dec.as_tuple().digits) > _MAX_DIGITS
+    magnitude = abs(float(dec)) if not huge else math.inf
+    if huge or magnitude == 0 or not math.isfinite(magnitude):
+        text = str(value)
+        shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+        raise RuleError(OUT_OF_RANGE, field=field, value=shown)
+    return Fraction(dec)
 
 
 def round_half_up(value: Fraction | int, digits: int = 0) -> Decimal:

@@ -41,14 +41,22 @@ def unit_specs(
 
 
 def file_names(units: Sequence[str], suffix: str = ".xlsx") -> list[str]:
-    """A distinct, safe file name per unit (two units may sanitise to the same stem)."""
-    seen: dict[str, int] = {}
+    """A distinct, safe file name per unit (two units may sanitise to the same stem).
+
+    Names are compared case-insensitively, as Windows and macOS folders do, and a numbered
+    name never takes the name of another unit ("A", ".A" and "A (2)" stay three files).
+    """
+    taken = {safe_file_stem(unit).casefold() for unit in units}
+    used: set[str] = set()
     names = []
     for unit in units:
-        stem = safe_file_stem(unit)
-        key = stem.casefold()
-        seen[key] = seen.get(key, 0) + 1
-        names.append(f"{stem}{suffix}" if seen[key] == 1 else f"{stem} ({seen[key]}){suffix}")
+        stem = candidate = safe_file_stem(unit)
+        n = 1
+        while candidate.casefold() in used or (n > 1 and candidate.casefold() in taken):
+            n += 1
+            candidate = f"{stem} ({n})"
+        used.add(candidate.casefold())
+        names.append(f"{candidate}{suffix}")
     return names
 
 
