@@ -385,6 +385,14 @@ def main() -> None:
             f"  {key:<10} {secs:7.2f} s  {secs / total:4.0%}  "
             f"{secs / len(paths) * 1000:6.1f} ms/file"
         )
+    from sheetnilai.sources.unit import peek
+
+    look = best_of(lambda: [peek(p) for p in paths], args.ulang)
+    print(
+        f"  prescan    {look:7.2f} s  (the CLI's quick look at every workbook's year and periods "
+        f"before the run, 1 process: {look / len(paths) * 1000:.1f} ms/file, "
+        f"{look / wall:.0%} of the consolidation)"
+    )
     ideal = total / args.jobs
     print(
         f"  ideal split over {args.jobs} processes: {ideal:.2f} s; ours took {wall:.2f} s "

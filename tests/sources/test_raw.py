@@ -973,3 +973,21 @@ def test_read_error_survives_pickling() -> None:
     e = pickle.loads(pickle.dumps(ReadError("zip-rusak", "xl/workbook.xml: not well-formed")))
     assert (e.code, e.detail) == ("zip-rusak", "xl/workbook.xml: not well-formed")
     assert str(e) == "zip-rusak: xl/workbook.xml: not well-formed"
+
+
+@pytest.mark.parametrize("stored", ["1e400", "-1E+999", "NaN", "INF"])
+def test_a_number_no_spreadsheet_stores_reads_as_num_error(tmp_path: Path, stored: str) -> None:
+    """Excel cannot store a number beyond its range; a file that does (written by another
+    program) reads as Excel's #NUM!, never as an infinity the rules would trip over."""
+    parts = _crafted()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet, n = re.subn(r"(<c r=\"A1\"[^>]*>)<v>[^<]*</v>", rf"\1<v>{stored}</v>", sheet)
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    book = read_book(_write_zip(tmp_path / "besar.xlsx", parts))
+    (first,) = [s for s in book.sheets.values()][:1]
+    assert first.cells[(0, 0)] == RawCell(None, None, "#NUM!")
+    content = ODS_CONTENT.replace('office:value="1.5"', f'office:value="{stored}"', 1)
+    assert content != ODS_CONTENT
+    ods = read_book(_ods(tmp_path / "besar.ods", content))
+    assert ods.sheets["Lembar 'Satu'"].cells[(0, 0)] == RawCell(None, None, "#NUM!")

@@ -40,6 +40,7 @@ Limits, for files that come from outside (a refusal is a `ReadError`, see `READ_
 from __future__ import annotations
 
 import io
+import math
 import posixpath
 import re
 import struct
@@ -822,10 +823,14 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
         if f_at >= 0:
             formula = buf[f_at] if stop - f_at == 1 else "".join(buf[f_at:stop])
         t = ctype
-        error = None
+        error: str | None = None
         v: object
         if t == "n" or t is None:
             v = float(value) if value else None
+            if v is not None and v - v != 0:
+                # "1e400", "NaN", "INF": no spreadsheet stores these; Excel's own word for a
+                # number beyond its range is #NUM!.
+                v, error = None, "#NUM!"
         elif t == "s":
             v = strings[int(value)] if value else None
         elif t == "str":
@@ -1203,6 +1208,8 @@ def _ods_cell(a: dict[str, str], paragraphs: list[str] | None) -> RawCell | None
     if kind in _NUMERIC:
         number = a.get(_A_VALUE)
         value = float(number) if number else None
+        if value is not None and not math.isfinite(value):
+            return RawCell(None, formula, "#NUM!")
     elif kind == "string":
         value = a.get(_A_STRING)
         if value is None:
