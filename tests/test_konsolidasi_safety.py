@@ -409,3 +409,30 @@ def test_without_roster_the_sheets_tell_the_unit(folder: Path, tmp_path: Path) -
     assert "unit-ganda" not in {r["Kode"] for r in rows(wb, "Masalah", "Tingkat")}
     ring = {r["Unit Kerja"]: r["Lembar SKP"] for r in rows(wb, "Ringkasan", "Unit Kerja")}
     assert ring[KESEHATAN] == 4 and ring[UNITS[1]] == 4
+
+
+def test_a_defect_set_off_by_one_workbook_does_not_stop_the_run(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the check of one unit's workbook meets a defect of ours. That file
+    gets a galat; every other unit is still scored."""
+    import sheetnilai.consolidate as consolidation
+
+    real = consolidation.check_unit
+
+    def defective(unit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if unit.unit == KESEHATAN:
+            raise ZeroDivisionError("a defect")
+        return real(unit, *args, **kwargs)
+
+    monkeypatch.setattr(consolidation, "check_unit", defective)
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run(
+        "konsolidasi", folder, "--periode", "TW1", "--keluaran", book, "--jobs", "1", "--senyap"
+    )
+    assert code == EXIT_DATA_ERRORS, err
+    wb = openpyxl.load_workbook(book)
+    (row,) = rows(wb, "Masalah", "Tingkat")
+    assert (row["Kode"], row["Berkas"]) == ("galat-internal", f"{KESEHATAN}.xlsx")
+    assert "ZeroDivisionError" in row["Pesan"] and "a defect" not in row["Pesan"]
+    assert {r["Unit Kerja"] for r in rows(wb, "Pegawai", "NIP")} == set(UNITS) - {KESEHATAN}

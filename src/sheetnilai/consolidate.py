@@ -122,7 +122,21 @@ class _Job:
 
 
 def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
-    """Read, extract and check one file; never raises for bad input."""
+    """Read, extract and check one file; never raises, whatever the file holds.
+
+    A defect of our own that a file sets off becomes a galat on that file, so one strange
+    workbook never costs the other units their score book.
+    """
+    try:
+        return _read_and_check(job)
+    except Exception as exc:  # noqa: BLE001 - any defect: reported, never a stopped run
+        problem = Problem.make(
+            "galat-internal", params={"jenis": type(exc).__name__}, file=job.name
+        )
+        return "", None, [problem]
+
+
+def _read_and_check(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
     digest = ""
     try:
         digest = sha256(job.path)

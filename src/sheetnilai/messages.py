@@ -465,6 +465,13 @@ CATALOGUE: dict[str, Entry] = {
         "Berkas kunci sementara Excel/LibreOffice dilewati (workbook-nya sedang terbuka).",
         "Tutup workbook tersebut di Excel atau LibreOffice sebelum konsolidasi berikutnya.",
     ),
+    "galat-internal": Entry(
+        G,
+        "Workbook ini tidak dapat diperiksa karena kesalahan di dalam sheetnilai sendiri "
+        "(kode teknis {jenis}); workbook lain tetap dinilai.",
+        "Laporkan ke pengelola sheetnilai dengan melampirkan workbook ini dan versi sheetnilai "
+        "(`sheetnilai --version`).",
+    ),
     "buku-nilai-dilewati": Entry(
         C,
         "Berkas ini buku nilai sheetnilai dari konsolidasi sebelumnya, bukan workbook unit; "
