@@ -129,7 +129,7 @@ def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
     """
     try:
         return _read_and_check(job)
-    except Exception as exc:  # noqa: BLE001 - any defect: reported, never a stopped run
+    except Exception as exc:
         problem = Problem.make(
             "galat-internal", params={"jenis": type(exc).__name__}, file=job.name
         )
