@@ -406,12 +406,13 @@ def konsolidasi(
 
     uploaded = None
     if drive_id is not None:
-        from sheetnilai.google import auth, http
+        from sheetnilai.cli_gsheet import STOP_NOTICE
+        from sheetnilai.google import auth, http, runner
         from sheetnilai.google.collect import Fetched, consolidate_drive, upload_scorebook
 
         scopes = auth.READ_SCOPES + (auth.UPLOAD_SCOPES if unggah else ())
         account = auth.credentials(scopes, kredensial)
-        client = http.client(account.credentials, http.Transport.from_env())
+        client = http.client(account.credentials, http.Transport.from_env(account.pace_ledger))
         archive = arsip or Path("arsip-drive")
         if show:
             click.echo(f"Mengambil dari Google Drive ({account.kind} {account.who}) …", err=True)
@@ -421,19 +422,20 @@ def konsolidasi(
                 click.echo(f"  {item.name}: {item.status}", err=True)
 
         try:
-            result, collection = consolidate_drive(
-                client,
-                drive_id,
-                archive,
-                period,
-                policy,
-                roster,
-                by_unit,
-                default,
-                agency,
-                jobs,
-                fetched=fetched,
-            )
+            with runner.second_ctrl_c_exits(STOP_NOTICE):
+                result, collection = consolidate_drive(
+                    client,
+                    drive_id,
+                    archive,
+                    period,
+                    policy,
+                    roster,
+                    by_unit,
+                    default,
+                    agency,
+                    jobs,
+                    fetched=fetched,
+                )
         except KeyboardInterrupt:
             raise SheetnilaiError("konsolidasi-dihentikan", {"path": archive}) from None
         if show:
