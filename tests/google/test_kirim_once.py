@@ -31,6 +31,7 @@ from sheetnilai.roster import Roster, read_roster
 from sheetnilai.workbook.layout import SkpLayout
 from tests.google.support import client, roster_rows, use_fake, write_roster
 from tests.support.fake_google import Applied, Drop, FakeGoogle, Html, Slow, Status
+from tests.test_konsolidasi import run
 
 UNITS = ("Dinas Uji", "Kecamatan Uji")
 LIST_DELAY = 0.3  # seconds before Drive's listing shows a new file
@@ -176,8 +177,6 @@ def test_an_orphan_of_a_run_that_died_mid_create_is_completed(setup, tmp_path: P
     }
     gc = client(auth.SEND_SCOPES)
     made = tmp_path / "xlsx"
-    from tests.test_konsolidasi import run
-
     code, _, err = run("templat", "buat", str(tmp_path / "daftar.csv"), "--keluaran", str(made))
     assert code == 0, err
     data = (made / "Dinas Uji.xlsx").read_bytes()
@@ -246,12 +245,12 @@ def test_a_share_applied_but_unanswered_is_not_sent_twice(fault, setup) -> None:
     assert sum(s.shared for s in sent) == len(fake.notifications)
 
 
-def test_a_score_book_upload_answered_5xx_is_not_made_twice(setup, tmp_path: Path) -> None:
+def test_a_score_book_upload_answered_5xx_is_not_made_twice(
+    setup, tmp_path: Path, sample_xlsx: bytes
+) -> None:
     fake, folder, _ = setup
-    from tests.google.conftest import build_xlsx
-
     book = tmp_path / "buku.xlsx"
-    book.write_bytes(build_xlsx(lambda wb: wb.add_worksheet("Ringkasan").write(0, 0, "x")))
+    book.write_bytes(sample_xlsx)
     fake.inject(Applied(Status(502)), match="/upload/")
     made = upload_scorebook(client(auth.UPLOAD_SCOPES), folder, book, "Buku nilai TW1", SETTLE)
     books = [

@@ -192,8 +192,8 @@ def test_each_fault_is_survived(name: str, units, folder, tmp_path: Path) -> Non
     # Only the slow-answer case needs a short timeout; a loaded CI machine needs room.
     gc = client(auth.READ_SCOPES, timeout=1.0 if isinstance(fault, Slow) else 10.0)
     # Under that timeout, the retried export must not wait for the fake's own xlsx writer,
-    # which alone can take a second on a loaded machine.
-    fake.export_verbatim = isinstance(fault, Slow)
+    # which alone can take a second on a loaded machine; cut exports are written repeatedly.
+    fake.export_verbatim = isinstance(fault, Slow | Truncate)
     fake.inject(fault, times=times, match=match)
     result, collection = consolidate_drive(
         gc, folder_id, tmp_path / "arsip", "TW1", DEFAULT_POLICY, jobs=1, fetch_jobs=1
@@ -248,6 +248,7 @@ def test_a_download_cut_off_every_time_is_a_problem_row(
     fake, folder_id, ids = folder
     bad = ids["Dinas Uji.xlsx"]
     monkeypatch.setenv("SHEETNILAI_GOOGLE_RETRIES", "1")  # one retry, not minutes of backoff
+    fake.export_verbatim = True  # the unedited spreadsheets as stored: no xlsx writing
     fake.inject(Truncate(mode), times=100, match=f"/files/{bad}/export")
     args = ["konsolidasi", "--drive", folder_id, "--periode", "TW1", "--keluaran", "buku.xlsx"]
     code, out, err = cli_run(*args, "--jobs", "1")

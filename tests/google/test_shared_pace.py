@@ -117,13 +117,12 @@ def two_runs_at_once(
 
 
 @pytest.fixture
-def quota_folder(fake_google: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def quota_folder(
+    fake_google: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_xlsx: bytes
+):
     info = use_fake(fake_google, tmp_path, monkeypatch)
     folder = fake_google.add_folder("Kiriman", shared_with=[info["client_email"]])
-    from tests.google.conftest import _sample, build_xlsx
-
-    data = build_xlsx(_sample)
-    sids = [fake_google.add_spreadsheet(folder, f"Unit {i}", data) for i in (1, 2)]
+    sids = [fake_google.add_spreadsheet(folder, f"Unit {i}", sample_xlsx) for i in (1, 2)]
     for sid in sids:
         fake_google.book(sid)  # convert now, so no request waits for it
     # One real second stands for Google's minute: the fake's 60-s window becomes 1 s.
