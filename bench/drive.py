@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import sys
+import os
 import tempfile
 import time
 from collections import Counter
@@ -217,6 +218,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--tempo", type=int, default=0, help="Sheets reads to pace (slow)")
     args = parser.parse_args()
+    # kirim keeps a record of what it created (and the quota ledger) in the config folder; a
+    # fresh one per run, so a run never finds an earlier run's fake folder ids there.
+    os.environ["SHEETNILAI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="sheetnilai-bench-config-")
     folder, built = agency(args.pegawai, args.unit, args.jobs)
     if built is not None:
         print(f"(dibuat {args.unit} workbook terisi dalam {built:.0f} s, disimpan di {folder})")

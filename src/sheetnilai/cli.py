@@ -518,12 +518,13 @@ def konsolidasi(
 
     uploaded = None
     if drive_id is not None:
-        from sheetnilai.google import auth, http
+        from sheetnilai.cli_gsheet import STOP_NOTICE
+        from sheetnilai.google import auth, http, runner
         from sheetnilai.google.collect import Fetched, consolidate_drive, upload_scorebook
 
         scopes = auth.READ_SCOPES + (auth.UPLOAD_SCOPES if unggah else ())
         account = auth.credentials(scopes, kredensial)
-        client = http.client(account.credentials, http.Transport.from_env())
+        client = http.client(account.credentials, http.Transport.from_env(account.pace_ledger))
         if show:
             click.echo(f"Mengambil dari Google Drive ({account.kind} {account.who}) …", err=True)
 
@@ -532,20 +533,21 @@ def konsolidasi(
                 click.echo(f"  {item.name}: {item.status}", err=True)
 
         try:
-            result, collection = consolidate_drive(
-                client,
-                drive_id,
-                archive,
-                period,
-                policy,
-                roster,
-                by_unit,
-                default,
-                agency,
-                jobs,
-                fetched=fetched,
-                year=tahun,
-            )
+            with runner.second_ctrl_c_exits(STOP_NOTICE):
+                result, collection = consolidate_drive(
+                    client,
+                    drive_id,
+                    archive,
+                    period,
+                    policy,
+                    roster,
+                    by_unit,
+                    default,
+                    agency,
+                    jobs,
+                    fetched=fetched,
+                    year=tahun,
+                )
         except KeyboardInterrupt:
             raise SheetnilaiError("konsolidasi-dihentikan", {"path": archive}) from None
         if show:

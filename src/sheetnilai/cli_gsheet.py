@@ -18,8 +18,12 @@ from sheetnilai.cli_common import (
     print_problems,
     problem_summary,
 )
+from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import has_errors
+
+# Shown at once on the first Ctrl-C of a Google run (konsolidasi --drive, gsheet kirim).
+STOP_NOTICE = "Menghentikan... (tekan Ctrl-C sekali lagi untuk keluar seketika)"
 
 CREDENTIALS_OPTION = click.option(
     "--kredensial",
@@ -104,14 +108,14 @@ def kirim(
     penilai; Petunjuk, Rekap, dan Aturan hanya oleh pemilik. Aman dijalankan ulang: spreadsheet
     yang sudah ada tidak dibuat dua kali.
     """
-    from sheetnilai.google import auth, http
+    from sheetnilai.google import auth, http, runner
     from sheetnilai.google.kirim import SentUnit, send
 
     policy = load_policy_option(policy_path)
     data = load_roster_option(roster, contoh, policy)
     year = tahun or dt.date.today().year
     account = auth.credentials(auth.SEND_SCOPES, kredensial)
-    client = http.client(account.credentials, http.Transport.from_env())
+    client = http.client(account.credentials, http.Transport.from_env(account.pace_ledger))
     click.echo(
         f"Mengirim {len(data.units())} unit ke folder Drive {folder_id} "
         f"({account.kind} {account.who}) …"
@@ -121,18 +125,22 @@ def kirim(
         extra = f", {sent.shared} dibagikan" if sent.shared else ""
         click.echo(f"  {sent.status:<10} {sent.title}  {sent.link}{extra}")
 
-    sent = send(
-        client,
-        data,
-        folder_id,
-        year,
-        Scheme(skema),
-        policy,
-        perbarui,
-        not tanpa_notifikasi,
-        jobs,
-        progress,
-    )
+    try:
+        with runner.second_ctrl_c_exits(STOP_NOTICE):
+            sent = send(
+                client,
+                data,
+                folder_id,
+                year,
+                Scheme(skema),
+                policy,
+                perbarui,
+                not tanpa_notifikasi,
+                jobs,
+                progress,
+            )
+    except KeyboardInterrupt:
+        raise SheetnilaiError("gsheet-kirim-dihentikan") from None
     problems = [p for s in sent for p in s.problems]
     counts: dict[str, int] = {}
     for s in sent:

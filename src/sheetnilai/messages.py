@@ -905,6 +905,20 @@ CATALOGUE: dict[str, Entry] = {
         "Server Google tidak dapat dihubungi untuk mengambil token akses.",
         "Periksa sambungan internet dan pengaturan proksi, lalu ulangi perintahnya.",
     ),
+    "google-token-putus": Entry(
+        G,
+        "Token akses Google habis masa berlakunya di tengah pekerjaan dan tidak dapat "
+        "diperbarui: {detail}.",
+        "Periksa sambungan internet dan pengaturan proksi, lalu jalankan ulang perintah yang "
+        "sama; yang sudah selesai tidak diulang.",
+    ),
+    "google-folder-konfigurasi": Entry(
+        G,
+        'Folder konfigurasi "{path}" tidak dapat ditulis ({detail}). Di sana sheetnilai '
+        "mencatat laju permintaan ke Google (bersama untuk semua proses akun yang sama) dan "
+        "spreadsheet yang sudah dibuat gsheet kirim.",
+        "Periksa izin folder itu, atau pilih folder lain dengan variabel SHEETNILAI_CONFIG_DIR.",
+    ),
     "google-masuk-gagal": Entry(
         G,
         "Proses masuk ke Google tidak selesai ({detail}).",
@@ -966,6 +980,20 @@ CATALOGUE: dict[str, Entry] = {
         'Spreadsheet unit "{unit}" gagal dikirim ({kind}): {detail}.',
         "Jalankan ulang perintah yang sama: spreadsheet yang sudah jadi tidak dibuat dua kali "
         "dan yang setengah jadi dilengkapi.",
+    ),
+    "gsheet-kirim-dihentikan": Entry(
+        G,
+        "Pengiriman dihentikan sebelum selesai.",
+        "Jalankan perintah yang sama untuk melanjutkan: spreadsheet yang sudah dibuat tidak "
+        "dibuat dua kali dan yang setengah jadi dilengkapi.",
+    ),
+    "gsheet-spreadsheet-ganda": Entry(
+        P,
+        'Unit "{unit}" punya lebih dari satu spreadsheet di folder ini; yang ini tidak dipakai, '
+        "tidak diproteksi, dan tidak dibagikan.",
+        "Yang dipakai: {used}. Hapus spreadsheet ini dari folder Drive bila tidak diperlukan "
+        "(salinan seperti ini dapat tertinggal bila jawaban Google terputus saat spreadsheet "
+        "dibuat).",
     ),
     "gsheet-tanpa-email": Entry(
         P,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sheetnilai.google import auth, http
+from sheetnilai.google import auth, drive, http
 from sheetnilai.google.endpoints import Endpoints
 from tests.support.fake_google import FakeGoogle
 from tests.test_konsolidasi import HEADER, ROSTER
@@ -63,3 +65,37 @@ def client(scopes: tuple[str, ...], base: float = 0.01, timeout: float = 5.0) ->
         timeout=(timeout, timeout),
     )
     return http.client(account.credentials, transport)
+
+
+def paced_reads(
+    env: dict[str, str],
+    key_file: str,
+    ledger: str | None,
+    spreadsheets: list[str],
+    rounds: int,
+    ready: Any,
+    go: Any,
+    results: Any,
+) -> None:
+    """One process of the shared-pace test: Sheets reads paced at 5 per 1.25 s (the fake's
+    "minute" is 1 s; the margin absorbs the delays of a loaded machine).
+
+    Runs in a spawned process (so it lives in an importable module). `ledger` None gives the
+    process a pace of its own, as before the pace was shared.
+    """
+    os.environ.update(env)
+    account = auth.credentials(auth.READ_SCOPES, Path(key_file))
+    pacer = http.Pacer({http.SHEETS_READ: 5}, window=1.25, ledger=Path(ledger) if ledger else None)
+    transport = http.Transport(
+        endpoints=Endpoints.from_env(),
+        pacer=pacer,
+        retry=http.RetryPolicy(base=0.25, cap=1.0),
+        timeout=(10.0, 10.0),
+    )
+    gc = http.client(account.credentials, transport)
+    ready.put(os.getpid())
+    go.wait(60)
+    for _ in range(rounds):
+        for sid in spreadsheets:
+            drive.sheet_ids(gc, sid)
+    results.put(transport.retries_done)

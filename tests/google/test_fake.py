@@ -34,6 +34,7 @@ from tests.support.fake_google import (
     SHEETS_READONLY_SCOPE,
     SHEETS_SCOPE,
     XLSX_MIME,
+    Applied,
     Drop,
     ExpireToken,
     FakeGoogle,
@@ -41,6 +42,7 @@ from tests.support.fake_google import (
     Html,
     Slow,
     Status,
+    Truncate,
 )
 
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
@@ -672,6 +674,86 @@ def test_expire_token_fault_is_healed_by_a_refresh(
     assert [r.status for r in fake_google.requests if r.category == "drive"][-2:] == [401, 200]
 
 
+def test_a_new_file_reaches_the_listing_only_after_the_delay(
+    fake_google: FakeGoogle, connect: Connect, sample_xlsx: bytes
+) -> None:
+    folder = fake_google.add_folder("Dinas Uji", shared_with=[SA_EMAIL])
+    gc = connect()
+    now = [1000.0]
+    fake_google.clock = lambda: now[0]
+    fake_google.list_delay = 5.0
+    made = upload(gc, folder, "Baru", sample_xlsx, app_properties={"k": "v"})
+    query = f"'{folder}' in parents and appProperties has {{ key='k' and value='v' }}"
+    assert list_all(gc, query) == []  # Drive's search index has not caught up
+    got = gc.http_client.request("get", f"{DRIVE_FILES}/{made['id']}").json()
+    assert got["id"] == made["id"]  # files.get sees it at once
+    now[0] += 4.9
+    assert list_all(gc, query) == []
+    now[0] += 0.2
+    assert [f["id"] for f in list_all(gc, query)] == [made["id"]]
+    other = upload(gc, folder, "Lain", sample_xlsx)
+    fake_google.settle()
+    assert {f["id"] for f in list_all(gc, f"'{folder}' in parents")} == {made["id"], other["id"]}
+
+
+def test_applied_faults_make_the_change_and_hide_it(
+    fake_google: FakeGoogle, connect: Connect, sample_xlsx: bytes
+) -> None:
+    folder = fake_google.add_folder("Dinas Uji", shared_with=[SA_EMAIL])
+    gc = connect()
+    fake_google.settle()
+
+    def files() -> int:
+        fake_google.settle()
+        return len(list_all(gc, f"'{folder}' in parents"))
+
+    fake_google.inject(Applied(Status(503)), match="/upload/")
+    with pytest.raises(APIError) as exc:
+        upload(gc, folder, "a", sample_xlsx)
+    assert exc.value.code == 503 and files() == 1  # stored, though the answer said 503
+
+    fake_google.inject(Applied(Drop()), match="/upload/")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        upload(gc, folder, "b", sample_xlsx)
+    assert files() == 2
+
+    fake_google.inject(Applied(Slow(2)), match="/upload/")
+    gc.http_client.set_timeout(0.5)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        upload(gc, folder, "c", sample_xlsx)
+    gc.http_client.set_timeout(None)
+    assert files() == 3  # stored before the (late) answer
+
+    fake_google.inject(Applied(Html(502)), match="/upload/")
+    with pytest.raises(APIError):
+        upload(gc, folder, "d", sample_xlsx)
+    assert files() == 4
+    assert fake_google.pending_faults() == 0
+
+
+def test_truncated_bodies(fake_google: FakeGoogle, connect: Connect, sample_xlsx: bytes) -> None:
+    folder = fake_google.add_folder("Dinas Uji", shared_with=[SA_EMAIL])
+    key = fake_google.add_spreadsheet(folder, "Unit", sample_xlsx)
+    gc = connect(READONLY)
+    fake_google.export_verbatim = True  # the same bytes on every export
+    whole = gc.export(key, ExportFormat.EXCEL)
+    assert whole == sample_xlsx
+    for mode in ("length", "chunked"):
+        fake_google.inject(Truncate(mode), match="/export")
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            gc.export(key, ExportFormat.EXCEL)
+    # Without a length the client cannot tell: it gets a short body, served as a success.
+    fake_google.inject(Truncate("close", keep=0.25), match="/export")
+    cut = gc.export(key, ExportFormat.EXCEL)
+    assert cut == whole[: len(whole) // 4]
+    fake_google.inject(Truncate("close"), match="/drive/v3/files")
+    with pytest.raises(requests.exceptions.JSONDecodeError):
+        _list(gc)
+    assert gc.export(key, ExportFormat.EXCEL) == whole
+    with pytest.raises(ValueError):
+        fake_google.inject(Truncate("sebagian"))
+
+
 def test_faults_match_paths_and_repeat(
     fake_google: FakeGoogle, connect: Connect, sample_xlsx: bytes
 ) -> None:
@@ -683,6 +765,13 @@ def test_faults_match_paths_and_repeat(
     for _ in range(2):
         with pytest.raises(APIError):
             gc.export(key, ExportFormat.EXCEL)
+    assert gc.export(key, ExportFormat.EXCEL)[:2] == b"PK"
+
+    # `skip` lets the first matching requests through.
+    fake_google.inject(Status(500), match="/export", skip=1)
+    assert gc.export(key, ExportFormat.EXCEL)[:2] == b"PK"
+    with pytest.raises(APIError):
+        gc.export(key, ExportFormat.EXCEL)
     assert gc.export(key, ExportFormat.EXCEL)[:2] == b"PK"
 
     # /token only when named. (google-auth itself retries 500/503/504 there, with 1 s backoff.)

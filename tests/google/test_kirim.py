@@ -29,6 +29,7 @@ from tests.support.fake_google import Drop, FakeGoogle, Status
 from tests.test_konsolidasi import KADIS
 
 SKP_UNIT = "SKP 2026 - Dinas Uji"
+QUICK = drive.Settle(waits=(0.05, 0.1))  # short looks for an upload Drive never stored
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -187,7 +188,7 @@ def test_interrupted_send_is_completed_never_duplicated(setup, tmp_path: Path) -
     # failing past the retries, so that unit stays half-done ("proses").
     fake.inject(Drop(), times=1, match="/upload/")
     fake.inject(Status(503), times=50, match="/permissions")
-    first = send(gc, data, folder, 2026, Scheme.TRIWULAN, jobs=1)
+    first = send(gc, data, folder, 2026, Scheme.TRIWULAN, jobs=1, settle=QUICK)
     failed = [s for s in first if s.status == "galat"]
     assert failed  # 50 failures outlast the retries of at least one unit
     for s in failed:
@@ -195,7 +196,7 @@ def test_interrupted_send_is_completed_never_duplicated(setup, tmp_path: Path) -
         assert "gsheet-kirim-gagal" in codes
     assert len(spreadsheets(fake, folder)) == 2  # the dropped upload made no twin
     fake._faults.clear()
-    second = send(gc, data, folder, 2026, Scheme.TRIWULAN, jobs=1)
+    second = send(gc, data, folder, 2026, Scheme.TRIWULAN, jobs=1, settle=QUICK)
     assert {s.status for s in second} <= {"dilengkapi", "sudah ada"}
     assert "dilengkapi" in {s.status for s in second}
     books = spreadsheets(fake, folder)
@@ -220,6 +221,7 @@ def test_sent_spreadsheets_link_problems_to_cells_without_extra_requests(setup) 
     assert kirim(roster, folder)[0] == 0
     sid = spreadsheets(fake, folder)[SKP_UNIT]["id"]
     gids = {s.title: s.sheet_id for s in fake.book(sid).sheets}
+    fake.settle()  # the consolidation comes weeks later: Drive's listing shows them by then
     fake.reset_log()
     code, _, err = run(
         "konsolidasi",

@@ -17,7 +17,15 @@ from sheetnilai.google.collect import CHECKPOINT, collect, consolidate_drive
 from sheetnilai.google.kirim import KIND, KIND_SCOREBOOK
 from sheetnilai.rules.policy import DEFAULT_POLICY
 from tests.google.support import client, use_fake, write_roster
-from tests.support.fake_google import Drop, ExpireToken, FakeGoogle, Html, Slow, Status
+from tests.support.fake_google import (
+    Drop,
+    ExpireToken,
+    FakeGoogle,
+    Html,
+    Slow,
+    Status,
+    Truncate,
+)
 from tests.support.libreoffice import convert, soffice
 from tests.test_konsolidasi import fill, run
 
@@ -170,6 +178,10 @@ FAULTS = {
     "token kedaluwarsa": (ExpireToken(), 1, "/export"),
     "halaman HTML 502": (Html(502), 2, None),
     "halaman HTML 200": (Html(200), 1, "/export"),
+    "unduhan terpotong (Content-Length)": (Truncate("length"), 2, "/export"),
+    "unduhan terpotong (chunked)": (Truncate("chunked"), 2, "/export"),
+    "unduhan terpotong (tanpa panjang)": (Truncate("close"), 2, "/export"),
+    "daftar JSON terpotong (tanpa panjang)": (Truncate("close"), 1, None),
 }
 
 
@@ -179,6 +191,9 @@ def test_each_fault_is_survived(name: str, units, folder, tmp_path: Path) -> Non
     fault, times, match = FAULTS[name]
     # Only the slow-answer case needs a short timeout; a loaded CI machine needs room.
     gc = client(auth.READ_SCOPES, timeout=1.0 if isinstance(fault, Slow) else 10.0)
+    # Under that timeout, the retried export must not wait for the fake's own xlsx writer,
+    # which alone can take a second on a loaded machine; cut exports are written repeatedly.
+    fake.export_verbatim = isinstance(fault, Slow | Truncate)
     fake.inject(fault, times=times, match=match)
     result, collection = consolidate_drive(
         gc, folder_id, tmp_path / "arsip", "TW1", DEFAULT_POLICY, jobs=1, fetch_jobs=1
@@ -218,6 +233,60 @@ def test_a_spreadsheet_that_keeps_failing_is_a_problem_row(units, folder, tmp_pa
     exports = [r.file_id for r in fake.requests if r.path.endswith("/export")]
     assert exports == [bad]  # only what was missing
     assert sorted(u.name for u in result.units) == sorted(ids)
+
+
+def masalah(book: Path) -> list[dict[str, object]]:
+    rows = sheets(book)["Masalah"]
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Tingkat")
+    return [dict(zip(rows[head], r, strict=True)) for r in rows[head + 1 :]]
+
+
+@pytest.mark.parametrize("mode", ["length", "close"])  # cut seen by the transport; by the zip
+def test_a_download_cut_off_every_time_is_a_problem_row(
+    mode: str, units, folder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, folder_id, ids = folder
+    bad = ids["Dinas Uji.xlsx"]
+    monkeypatch.setenv("SHEETNILAI_GOOGLE_RETRIES", "1")  # one retry, not minutes of backoff
+    fake.export_verbatim = True  # the unedited spreadsheets as stored: no xlsx writing
+    fake.inject(Truncate(mode), times=100, match=f"/files/{bad}/export")
+    args = ["konsolidasi", "--drive", folder_id, "--periode", "TW1", "--keluaran", "buku.xlsx"]
+    code, out, err = cli_run(*args, "--jobs", "1")
+    assert code == 3, err  # the other unit's planted galat; the run went on
+    assert "Traceback" not in out + err and "Error" not in out + err
+    assert fake.count(file_id=bad, category="drive") == 2  # cut twice: tried, retried
+    failed = [r for r in masalah(tmp_path / "buku.xlsx") if r["Kode"] == "drive-gagal-ambil"]
+    assert [(r["Berkas"], r["Tautan"]) for r in failed] == [
+        ("Dinas Uji.xlsx", drive.sheet_link(bad))
+    ]
+    assert "terputus di tengah" in str(failed[0]["Pesan"])
+    scored = {r[-2] for r in sheets(tmp_path / "buku.xlsx")["Pegawai"][1:] if r}
+    assert "Kecamatan Uji.xlsx" in scored and "Dinas Uji.xlsx" not in scored
+    assert "1 diambil, 0 dari arsip (tidak berubah), 1 gagal" in err
+
+
+@pytest.mark.parametrize("down", [Status(503), Drop()], ids=["503", "putus"])
+def test_a_token_endpoint_down_after_expiry_is_one_galat_line(
+    down: Status | Drop, units, folder, tmp_path: Path
+) -> None:
+    fake, folder_id, _ = folder
+    fake.inject(ExpireToken(), match="/export")  # the token expires in the middle of the run
+    fake.inject(down, times=100, match="/token", skip=1)  # the exchange at start still works
+    args = ["konsolidasi", "--drive", folder_id, "--periode", "TW1", "--keluaran", "buku.xlsx"]
+    code, out, err = cli_run(*args)
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert [line for line in lines if line.startswith("Galat:")] == [lines[-1]]
+    assert lines[-1].startswith(
+        "Galat: Token akses Google habis masa berlakunya di tengah pekerjaan dan tidak dapat "
+        "diperbarui"
+    )
+    assert "yang sudah selesai tidak diulang" in lines[-1]
+    assert "Traceback" not in out + err and "Error" not in out + err
+    token = [r.status for r in fake.requests if r.category == "token"]
+    assert token[0] == 200 and len(token) >= 2
+    assert set(token[1:]) == {down.code if isinstance(down, Status) else 0}
+    assert not (tmp_path / "buku.xlsx").exists()
 
 
 def test_an_interrupted_run_resumes_without_fetching_again(units, folder, tmp_path) -> None:

@@ -9,13 +9,21 @@ It is meant for tests: real gspread and google-auth run against it unchanged, wi
 Google hosts rerouted to `FakeGoogle.base`. On top of Google's behaviour it offers quotas
 per principal, fault injection (`inject`) and a request log (`requests`, `count`).
 
+Faults include the ambiguous ones a client cannot tell apart from a plain failure: Drive
+applies the request and then answers 5xx, drops the connection, or answers only after the
+client gave up (`Applied`), and a body cut off half-way (`Truncate`). Like Drive's search
+index, files.list does not show a file created through the API until `list_delay` seconds
+(on `clock`) have passed; files.get sees it at once. `settle()` stands for the time passing
+between two runs.
+
 Google spreadsheets hold a grid model converted from xlsx (lazily, on first need) like
 Google's import does; exports are written from that model with XlsxWriter, so an edit made
 with `set_cell` or the values API shows up in the next export.
 
 Limits, on purpose: formulas are never evaluated (a formula written through the values API
 has no cached value), cell formats other than number formats are dropped, data validations
-are only counted, and `drive.file` is treated like `drive`.
+are only counted, and `drive.file` is treated like `drive`. The listing delay applies to new
+files only; changed properties and the trash are seen by files.list at once.
 
 Typical use::
 
@@ -82,6 +90,7 @@ __all__ = [
     "SHEETS_READONLY_SCOPE",
     "SHEETS_SCOPE",
     "XLSX_MIME",
+    "Applied",
     "Book",
     "DefinedName",
     "Drop",
@@ -94,6 +103,7 @@ __all__ = [
     "Sheet",
     "Slow",
     "Status",
+    "Truncate",
 ]
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
@@ -188,7 +198,33 @@ class ExpireToken:
     """Invalidate every access token right before this request's auth check."""
 
 
-Fault = Status | Drop | Slow | Html | ExpireToken
+@dataclass(frozen=True)
+class Applied:
+    """Carry the request out, then answer with `fault` instead of the result.
+
+    Status, Html or Drop: the change is made but the client sees a failure (or nothing).
+    Slow: the change is made and the true answer comes `seconds` later, after the client's
+    timeout when that is shorter.
+    """
+
+    fault: Status | Drop | Slow | Html
+
+
+@dataclass(frozen=True)
+class Truncate:
+    """Carry the request out, then send only the first `keep` part of the answer's body.
+
+    mode "length": Content-Length announces the whole body, then the connection closes;
+    "chunked": one chunk with part of the body, then the connection closes without the last
+    chunk; "close": no length at all, the body ends where the connection closes (only the
+    content itself can show that something is missing).
+    """
+
+    mode: str = "length"
+    keep: float = 0.5
+
+
+Fault = Status | Drop | Slow | Html | ExpireToken | Applied | Truncate
 
 
 @dataclass
@@ -288,6 +324,7 @@ class _File:
     book: Book | None = None
     edited: bool = False  # the model differs from `content`
     parse_lock: threading.Lock = field(default_factory=threading.Lock)
+    listed_from: float = float("-inf")  # on FakeGoogle.clock: when files.list starts to show it
 
     @property
     def is_sheet(self) -> bool:
@@ -305,6 +342,7 @@ class _Reply:
     content_type: str = "application/json; charset=UTF-8"
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    truncate: Truncate | None = None
 
 
 @dataclass
@@ -345,6 +383,7 @@ class _FaultRule:
     fault: Fault
     remaining: int
     match: str | None
+    skip: int = 0
 
 
 @dataclass
@@ -1098,6 +1137,9 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.drop:
                 self.close_connection = True
                 return
+            if reply.truncate is not None:
+                self._send_truncated(reply, reply.truncate)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
@@ -1108,6 +1150,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+    def _send_truncated(self, reply: _Reply, cut: Truncate) -> None:
+        part = reply.body[: int(len(reply.body) * cut.keep)]
+        self.close_connection = True  # the connection ends where the body is cut
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        if cut.mode == "length":
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(part)
+        elif cut.mode == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(f"{len(part):x}\r\n".encode("ascii") + part + b"\r\n")
+        elif cut.mode == "close":
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(part)
+        else:
+            raise ValueError(f"unknown Truncate mode {cut.mode!r}")
+        self.wfile.flush()
 
 
 # --------------------------------------------------------------------------- the fake
@@ -1129,6 +1194,9 @@ class FakeGoogle:
         self.export_limit = 10 * 1024 * 1024
         self.export_verbatim = False
         self.strict_fields = False  # True: apply `fields` masks and Drive's default fields
+        # Seconds (on `clock`) before files.list shows a file created through the API, as
+        # Drive's search index lags behind writes; files.get sees it at once.
+        self.list_delay = 2.0
         self.quotas: dict[str, int | None] = {
             "sheets_read": None,
             "sheets_write": None,
@@ -1310,6 +1378,15 @@ class FakeGoogle:
         self._files[f.id] = f
         return f
 
+    def _index_later(self, f: _File) -> None:
+        f.listed_from = self.clock() + self.list_delay
+
+    def settle(self) -> None:
+        """Let time pass: files.list shows every file created so far."""
+        with self._lock:
+            for f in self._files.values():
+                f.listed_from = float("-inf")
+
     def _touch(self, f: _File, *, content_changed: bool = False) -> None:
         f.version += 1
         f.modified = self._now_after(f.modified)
@@ -1460,15 +1537,20 @@ class FakeGoogle:
 
     # ----------------------------------------------------------------- faults and log
 
-    def inject(self, fault: Fault, times: int = 1, match: str | None = None) -> None:
-        """Apply `fault` to the next `times` API requests whose path contains `match`.
+    def inject(self, fault: Fault, times: int = 1, match: str | None = None, skip: int = 0) -> None:
+        """Apply `fault` to the next `times` API requests whose path contains `match`,
+        after letting the first `skip` of them through.
 
         The /token and /auth endpoints are hit only when `match` names them ("/token").
         """
-        if times < 1:
-            raise ValueError("times must be >= 1")
+        if times < 1 or skip < 0:
+            raise ValueError("times must be >= 1 and skip >= 0")
+        if isinstance(fault, Applied) and not isinstance(fault.fault, Status | Drop | Slow | Html):
+            raise ValueError("Applied wraps Status, Drop, Slow or Html")
+        if isinstance(fault, Truncate) and fault.mode not in ("length", "chunked", "close"):
+            raise ValueError(f"unknown Truncate mode {fault.mode!r}")
         with self._lock:
-            self._faults.append(_FaultRule(fault, times, match))
+            self._faults.append(_FaultRule(fault, times, match, skip))
 
     def pending_faults(self) -> int:
         with self._lock:
@@ -1509,6 +1591,9 @@ class FakeGoogle:
                 applies = rule.match is None or rule.match in path
             else:
                 applies = rule.match is not None and rule.match.strip("/") == path.strip("/")
+            if applies and rule.skip > 0:
+                rule.skip -= 1
+                continue
             if applies:
                 rule.remaining -= 1
                 if rule.remaining <= 0:
@@ -1517,7 +1602,12 @@ class FakeGoogle:
         return None
 
     def _fault_reply(self, fault: Fault) -> _Reply | None:
-        """The reply a fault forces, or None to carry on (after sleeping for Slow)."""
+        """The reply a fault forces, or None to carry on (after sleeping for Slow).
+
+        Applied and Truncate act after the request is carried out (`_after_action`).
+        """
+        if isinstance(fault, Applied | Truncate):
+            return None
         if isinstance(fault, Status):
             return _status_reply(fault)
         if isinstance(fault, Html):
@@ -1567,8 +1657,10 @@ class FakeGoogle:
                 if forced is not None:
                     return forced
             if path == "/token":
-                return self._token_endpoint(record, headers, body)
-            return self._auth_endpoint(record)
+                done = self._token_endpoint(record, headers, body)
+            else:
+                done = self._auth_endpoint(record)
+            return done if fault is None else self._after_action(fault, done)
 
         segments = [s for s in path.split("/") if s]
         route = self._route(record.method, segments, record.query)
@@ -1610,6 +1702,21 @@ class FakeGoogle:
             reply = _sheets_error(400, f"Invalid JSON payload received. {exc}", "INVALID_ARGUMENT")
         if ctx.file_id is not None:
             record.file_id = ctx.file_id
+        if fault is not None:
+            reply = self._after_action(fault, reply)
+        return reply
+
+    def _after_action(self, fault: Fault, reply: _Reply) -> _Reply:
+        """The answer once the request was carried out, shaped by an Applied or Truncate."""
+        if isinstance(fault, Truncate):
+            return replace(reply, truncate=fault)
+        if isinstance(fault, Applied):
+            if isinstance(fault.fault, Slow):
+                self._closing.wait(fault.fault.seconds)
+                return reply
+            forced = self._fault_reply(fault.fault)
+            assert forced is not None
+            return forced
         return reply
 
     def _authenticate(self, headers: Message) -> _Token | None:
@@ -2537,10 +2644,13 @@ class FakeGoogle:
                 return _drive_invalid("Invalid Value", "pageToken")
         order = ctx.arg("orderBy") or ""
         with self._lock:
+            now = self.clock()
             found = [
                 f
                 for f in self._files.values()
-                if all(p(f) for p in predicates) and self._role(ctx.principal, f)
+                if f.listed_from <= now
+                and all(p(f) for p in predicates)
+                and self._role(ctx.principal, f)
             ]
             found.sort(key=lambda f: (f.name, f.id))
             for part in reversed([p.strip() for p in order.split(",") if p.strip()]):
@@ -2610,6 +2720,7 @@ class FakeGoogle:
                 book=book,
                 app_properties=meta.get("appProperties"),
             )
+            self._index_later(f)
             ctx.file_id = f.id
             resource = self._resource(f, ctx.principal)
         return self._masked(ctx, resource, _DEFAULT_FILE_MASK)
@@ -2647,6 +2758,7 @@ class FakeGoogle:
                 content=media,
                 app_properties=meta.get("appProperties"),
             )
+            self._index_later(f)
             ctx.file_id = f.id
             resource = self._resource(f, ctx.principal)
         return self._masked(ctx, resource, _DEFAULT_FILE_MASK)
@@ -2725,6 +2837,7 @@ class FakeGoogle:
                 app_properties=meta.get("appProperties"),
             )
             f.edited = src.edited
+            self._index_later(f)
             ctx.file_id = f.id
             resource = self._resource(f, ctx.principal)
         return self._masked(ctx, resource, _DEFAULT_FILE_MASK)

@@ -8,6 +8,7 @@ keys never leave this module: nothing here prints, logs or returns them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -57,6 +58,13 @@ class Account:
     kind: str  # "akun layanan" | "akun pengguna"
     who: str  # the service account's e-mail, or where the user token is cached
     scopes: tuple[str, ...]
+    principal: str = ""  # whom Google counts quotas for; never shown (may hold a token)
+
+    @property
+    def pace_ledger(self) -> Path:
+        """The file that carries this account's quota pace across processes (`pace.py`)."""
+        digest = hashlib.sha256(f"sheetnilai-pace:{self.principal}".encode()).hexdigest()
+        return config_dir() / "kuota" / f"{digest[:24]}.json"
 
 
 def credentials(
@@ -97,12 +105,14 @@ def _from_file(path: Path, scopes: Sequence[str], ends: Endpoints) -> Account:
         if kind == "service_account":
             creds = service_account.Credentials.from_service_account_info(info, scopes=scopes)
             creds = creds.with_token_uri(ends.token)
-            return Account(creds, "akun layanan", str(info.get("client_email", "")), tuple(scopes))
+            email = str(info.get("client_email", ""))
+            return Account(creds, "akun layanan", email, tuple(scopes), f"sa:{email}")
         if kind == "authorized_user":
             creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=scopes)
             # from_authorized_user_info always resets token_uri to Google's (integrations §5).
             creds = creds.with_token_uri(ends.token)
-            return Account(creds, "akun pengguna", str(path), tuple(scopes))
+            user = f"user:{info.get('client_id')}:{info.get('refresh_token')}"
+            return Account(creds, "akun pengguna", str(path), tuple(scopes), user)
     except (ValueError, KeyError) as exc:
         detail = str(exc).split("\n")[0][:120]
         raise SheetnilaiError("google-kredensial-rusak", {"path": path, "detail": detail}) from None
@@ -133,7 +143,8 @@ def _from_cache(scopes: Sequence[str], ends: Endpoints) -> Account:
         )
     except KeyError as exc:
         raise SheetnilaiError("google-token-rusak", {"path": path, "detail": str(exc)}) from None
-    return Account(creds, "akun pengguna", str(path), tuple(scopes))
+    user = f"user:{info['client_id']}:{info['refresh_token']}"
+    return Account(creds, "akun pengguna", str(path), tuple(scopes), user)
 
 
 def _check(account: Account) -> None:
@@ -144,16 +155,37 @@ def _check(account: Account) -> None:
     session = requests.Session()
     try:
         account.credentials.refresh(google.auth.transport.requests.Request(session))
-    except google.auth.exceptions.RefreshError as exc:
-        reason = exc.args[0] if exc.args else ""
-        detail = reason.split(":")[0] if isinstance(reason, str) else "ditolak"
-        raise SheetnilaiError(
-            "google-kredensial-ditolak", {"who": account.who, "detail": detail}
-        ) from None
-    except google.auth.exceptions.TransportError:
-        raise SheetnilaiError("google-tidak-terjangkau", {}) from None
+    except google.auth.exceptions.GoogleAuthError as exc:
+        raise refresh_failure(exc, account.credentials, who=account.who, started=False) from None
     finally:
         session.close()
+
+
+def refresh_failure(
+    exc: Exception, credentials: Any, who: str | None = None, started: bool = True
+) -> SheetnilaiError:
+    """One run-level message for a token that could not be had or renewed.
+
+    Google refusing the credentials (a revoked key, a withdrawn consent) is said so; a token
+    endpoint that cannot be reached or keeps failing (google-auth already retried it) is a
+    network matter, worded for a run that `started` and so keeps what it has done.
+    """
+    import google.auth.exceptions
+
+    if isinstance(exc, google.auth.exceptions.RefreshError) and not getattr(
+        exc, "retryable", False
+    ):
+        reason = exc.args[0] if exc.args else ""
+        detail = reason.split(":")[0] if isinstance(reason, str) else "ditolak"
+        name = who or getattr(credentials, "service_account_email", None) or "akun pengguna"
+        return SheetnilaiError("google-kredensial-ditolak", {"who": name, "detail": detail})
+    if not started:
+        return SheetnilaiError("google-tidak-terjangkau", {})
+    if isinstance(exc, google.auth.exceptions.RefreshError):
+        detail = "server token Google sedang bermasalah"
+    else:
+        detail = "sambungan ke server token Google terputus"
+    return SheetnilaiError("google-token-putus", {"detail": detail})
 
 
 # --- the user's consent (installed-app flow) ---------------------------------------------

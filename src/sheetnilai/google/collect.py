@@ -9,7 +9,8 @@ interrupted or partly failed run resume without fetching again what has not chan
 Archive layout (`<arsip>/<folder id>/`):
 - `berkas/<title> [<id>] v<version>.xlsx`: fetched content; a file is never rewritten;
 - `checkpoint.json`: per Drive file id, the version fetched, its archive file and SHA-256
-  (rewritten atomically after every file, so a kill loses at most the file in flight);
+  (rewritten atomically after every file, so a kill loses at most the files in flight, and
+  Ctrl-C stops a run within 2 seconds, even one waiting out a long Retry-After);
 - `ambil-<date>-<time>.json`: one manifest per run: the listing and what each file became.
 """
 
@@ -20,14 +21,13 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sheetnilai.consolidate import Consolidation, InputFile, consolidate
 from sheetnilai.files import atomic_path
-from sheetnilai.google import drive
+from sheetnilai.google import drive, runner
 from sheetnilai.google.http import GoogleFailure
 from sheetnilai.google.kirim import KIND, KIND_SCOREBOOK
 from sheetnilai.problems import Problem
@@ -172,29 +172,19 @@ def collect(
             )
     names = _display_names(wanted)
 
-    stop = threading.Event()  # set on Ctrl-C: files not yet started are left for the re-run
-
     def fetch(f: drive.DriveFile) -> Fetched:
         item = Fetched(f, names[f.id])
-        if stop.is_set():
-            return item
-        try:
-            _fetch_one(client, checkpoint, archive, item)
-            if progress:
-                progress(item)
-        except BaseException:
-            stop.set()
-            raise
+        _fetch_one(client, checkpoint, archive, item)
+        if progress and not runner.stopping():
+            progress(item)
         return item
 
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        result.fetched = list(pool.map(fetch, wanted))
-    except BaseException:
-        stop.set()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # Ctrl-C, or a failure that stops the run (a token that cannot be renewed), is raised
+    # here; files not yet fetched are left for the next run, which resumes from the archive.
+    fetched = runner.run_parallel(fetch, wanted, jobs)
+    result.fetched = [
+        item or Fetched(f, names[f.id]) for f, item in zip(wanted, fetched, strict=True)
+    ]
     result.problems.extend(f.problem for f in result.fetched if f.problem is not None)
     result.manifest = _write_manifest(result)
     return result
@@ -338,8 +328,11 @@ def consolidate_drive(
     return result, collection
 
 
-def upload_scorebook(client: Any, folder_id: str, path: Path, title: str) -> drive.DriveFile:
-    """Put the score book into Drive as a new Google spreadsheet (never over an older one)."""
-    return drive.upload_as_spreadsheet(
-        client, folder_id, title, path.read_bytes(), {KIND: KIND_SCOREBOOK}
+def upload_scorebook(
+    client: Any, folder_id: str, path: Path, title: str, settle: drive.Settle = drive.SETTLE
+) -> drive.DriveFile:
+    """Put the score book into Drive as a new Google spreadsheet (never over an older one,
+    and only once, whatever Drive answers)."""
+    return drive.create_once(
+        client, folder_id, title, path.read_bytes(), {KIND: KIND_SCOREBOOK}, settle
     )

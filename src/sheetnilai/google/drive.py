@@ -1,18 +1,24 @@
 """The few Drive and Sheets calls sheetnilai makes, each one HTTP request (plus pages).
 
 All go through a gspread `Client` built by `http.client()`, so they are routed, paced and
-retried there; failures arrive here as `GoogleFailure`.
+retried there; failures arrive here as `GoogleFailure`. `create_once` is the one call made of
+several: an upload that never leaves a twin, whatever Drive answers.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetnilai.google.http import GoogleFailure
+import requests
+
+from sheetnilai.google import runner
+from sheetnilai.google.http import CUT, GoogleFailure
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
@@ -25,7 +31,11 @@ XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 WORKBOOK_MIMES = {SHEET_MIME: ".xlsx", XLSX_MIME: ".xlsx", XLSM_MIME: ".xlsm", ODS_MIME: ".ods"}
 
-FILE_FIELDS = "id,name,mimeType,modifiedTime,version,appProperties,webViewLink,size,trashed"
+FILE_FIELDS = (
+    "id,name,mimeType,createdTime,modifiedTime,version,appProperties,webViewLink,size,trashed,"
+    "parents"
+)
+CREATE_KEY = "sheetnilai-kunci-buat"  # appProperty: one value per create, to find it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,9 @@ class DriveFile:
     link: str = ""
     size: int | None = None
     app_properties: Mapping[str, str] = field(default_factory=dict)
+    created: str = ""
+    parents: tuple[str, ...] = ()
+    trashed: bool = False
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> DriveFile:
@@ -51,6 +64,9 @@ class DriveFile:
             link=str(data.get("webViewLink") or sheet_link(str(data["id"]))),
             size=int(size) if size not in (None, "") else None,
             app_properties=dict(data.get("appProperties") or {}),
+            created=str(data.get("createdTime", "")),
+            parents=tuple(str(p) for p in data.get("parents") or ()),
+            trashed=bool(data.get("trashed", False)),
         )
 
     @property
@@ -71,13 +87,18 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def folder(client: Any, folder_id: str) -> DriveFile:
+def get(client: Any, file_id: str) -> DriveFile:
+    """One file by id; unlike a listing, Drive answers this at once for a new file."""
     response = client.http_client.request(
         "get",
-        f"{DRIVE_FILES}/{folder_id}",
+        f"{DRIVE_FILES}/{file_id}",
         params={"fields": FILE_FIELDS, "supportsAllDrives": True},
     )
     return DriveFile.from_api(response.json())
+
+
+def folder(client: Any, folder_id: str) -> DriveFile:
+    return get(client, folder_id)
 
 
 def list_folder(
@@ -113,12 +134,23 @@ def download(client: Any, file: DriveFile) -> bytes:
     else:
         url = f"{DRIVE_FILES}/{file.id}"
         params = {"alt": "media", "supportsAllDrives": True}
-    response = client.http_client.request("get", url, params=params)
+    response = client.http_client.request("get", url, params=params, check=_whole_workbook)
     content: bytes = response.content
-    if not content.startswith(b"PK"):
-        # A proxy's page, or an empty body, served as success: treat as a fault to retry.
-        raise GoogleFailure("html", "isi unduhan bukan workbook", response.status_code)
     return content
+
+
+def _whole_workbook(response: requests.Response) -> GoogleFailure | None:
+    """A download must be a whole zip: a proxy's page, an empty body, or a body cut short
+    (even one whose cut no length announced) is a fault to retry."""
+    content = response.content
+    if not content.startswith(b"PK"):
+        return GoogleFailure("html", "isi unduhan bukan workbook", response.status_code)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)):  # reads the directory at the very end
+            pass
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return GoogleFailure("jaringan", CUT, response.status_code)
+    return None
 
 
 def upload_as_spreadsheet(
@@ -153,6 +185,68 @@ def upload_as_spreadsheet(
         headers={"Content-Type": f"multipart/related; boundary={boundary}"},
     )
     return DriveFile.from_api(response.json())
+
+
+@dataclass(frozen=True, slots=True)
+class Settle:
+    """How to find a file whose create got an ambiguous answer.
+
+    Drive's listing (its search index) shows a new file only after a delay, usually seconds:
+    after each wait the folder is searched for the create's key again. `creates` bounds the
+    attempts at the upload itself.
+    """
+
+    waits: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0)
+    creates: int = 3
+
+
+SETTLE = Settle()
+
+
+def find_created(
+    client: Any, folder_id: str, key: str, settle: Settle = SETTLE
+) -> DriveFile | None:
+    """The file a create tagged with `key` made in the folder, looked for while Drive's
+    listing catches up; the oldest when there are several."""
+    for wait in (0.0, *settle.waits):
+        runner.sleep(wait)
+        found = list_folder(client, folder_id, {CREATE_KEY: key})
+        if found:
+            return min(found, key=lambda f: (f.created, f.id))
+    return None
+
+
+def create_once(
+    client: Any,
+    folder_id: str,
+    name: str,
+    xlsx: bytes,
+    app_properties: Mapping[str, str],
+    settle: Settle = SETTLE,
+    key: str | None = None,
+) -> DriveFile:
+    """Upload and convert, never leaving a twin, whatever Drive answers.
+
+    Drive accepts no id chosen in advance for an upload converted to a Google spreadsheet,
+    so each create carries a unique `key` in its appProperties. After an answer that leaves
+    open whether Drive stored the file (5xx, a timeout, a dropped connection), the folder
+    is searched for that key (`find_created`) before the upload is tried again.
+    """
+    key = key or uuid.uuid4().hex
+    tagged = {**app_properties, CREATE_KEY: key}
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return upload_as_spreadsheet(client, folder_id, name, xlsx, tagged)
+        except GoogleFailure as exc:
+            if not exc.ambiguous:
+                raise
+            found = find_created(client, folder_id, key, settle)
+            if found is not None:
+                return found
+            if attempt >= settle.creates:
+                raise
 
 
 def set_app_properties(client: Any, file_id: str, values: Mapping[str, str]) -> None:

@@ -21,6 +21,7 @@ ENV_DRIVE = "SHEETNILAI_GOOGLE_DRIVE_URL"
 ENV_TOKEN = "SHEETNILAI_GOOGLE_TOKEN_URL"
 ENV_AUTH = "SHEETNILAI_GOOGLE_AUTH_URL"
 ENV_TIMEOUT = "SHEETNILAI_GOOGLE_TIMEOUT"
+ENV_RETRIES = "SHEETNILAI_GOOGLE_RETRIES"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,10 @@ def timeout_from_env(environ: Mapping[str, str] | None = None) -> float | None:
     except ValueError:
         return None
     return value if value > 0 else None
+
+
+def retries_from_env(environ: Mapping[str, str] | None = None) -> int | None:
+    """How often one request is repeated while Google is disturbed (0-20), if set."""
+    env = os.environ if environ is None else environ
+    text = env.get(ENV_RETRIES, "").strip()
+    return int(text) if text.isdigit() and int(text) <= 20 else None

@@ -2,52 +2,73 @@
 
 gspread sends every call through `HTTPClient.request`, so one subclass gives all of it:
 - Google's URLs rewritten to the configured endpoints (`endpoints.py`);
-- a client-side pace per quota (Sheets reads, Sheets writes, Drive) that keeps a sliding
-  one-minute window under the per-user limits, so a run of hundreds of spreadsheets does
-  not meet "429 quota exceeded" in the first place;
+- a client-side pace per quota (`pace.py`: Sheets reads, Sheets writes, Drive) that keeps a
+  sliding one-minute window under the per-user limits, shared by every run of the same
+  account on this computer, so a run of hundreds of spreadsheets does not meet "429 quota
+  exceeded" in the first place;
 - bounded exponential backoff with jitter on 429, 5xx, Drive's rate-limit 403, an HTML error
-  page where JSON or a file was expected, and (for requests that are safe to repeat) dropped
-  connections and timeouts, honouring Retry-After.
+  page where JSON or a file was expected, a body cut off half-way, and dropped connections
+  and timeouts, honouring Retry-After. Every wait stops at once when the run is stopping
+  (`runner.py`).
+
+Requests that are not safe to repeat (POST: an upload, a batchUpdate, a share) are retried
+only when Google surely did not carry them out (429, a connection never made). After a 5xx,
+a timeout, a dropped connection or a cut body, Google may have carried them out: they fail
+at once with `GoogleFailure.ambiguous`, and the caller finds out what happened before trying
+again (kirim.py).
+
 gspread's own `BackOffHTTPClient` is not used: it waits up to minutes without jitter and
 does not pace. 401 is not handled here: google-auth's session refreshes the token and
-retries by itself.
+retries by itself; a refresh that fails stops the run with one message (`auth.py`).
 """
 
 from __future__ import annotations
 
 import email.utils
+import json as jsonlib
 import random
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
+import google.auth.exceptions
 import requests
 from gspread.http_client import HTTPClient
+from urllib3.exceptions import NewConnectionError
 
 from sheetnilai.errors import SheetnilaiError
-from sheetnilai.google.endpoints import Endpoints, timeout_from_env
+from sheetnilai.google import runner
+from sheetnilai.google.auth import refresh_failure
+from sheetnilai.google.endpoints import Endpoints, retries_from_env, timeout_from_env
+from sheetnilai.google.pace import DRIVE, GOOGLE_LIMITS, SHEETS_READ, SHEETS_WRITE, Pacer
 
-SHEETS_READ = "sheets_read"
-SHEETS_WRITE = "sheets_write"
-DRIVE = "drive"
-
-# Google's per-user-per-project limits per minute (integrations.md §4). Drive's per-method
-# cost is not published; 12,000 queries/min/user is the long-standing documented default.
-GOOGLE_LIMITS: Mapping[str, int] = {SHEETS_READ: 60, SHEETS_WRITE: 60, DRIVE: 12_000}
+__all__ = [
+    "DRIVE",
+    "GOOGLE_LIMITS",
+    "SHEETS_READ",
+    "SHEETS_WRITE",
+    "GoogleFailure",
+    "GoogleHTTP",
+    "Pacer",
+    "RetryPolicy",
+    "Transport",
+    "client",
+]
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+CUT = "jawaban Google terputus di tengah"
 
 
 class GoogleFailure(SheetnilaiError):
     """A request that failed for good (after retries where retrying made sense).
 
     `kind` is one of `KINDS`; the message is the catalogue's `google-<kind>`, so the CLI
-    shows it like any run-level failure. Messages never carry tokens or keys.
+    shows it like any run-level failure. `ambiguous`: a request that is not safe to repeat
+    may have been carried out by Google all the same. Messages never carry tokens or keys.
     """
 
     KINDS = (
@@ -62,10 +83,13 @@ class GoogleFailure(SheetnilaiError):
         "permintaan",
     )
 
-    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+    def __init__(
+        self, kind: str, detail: str, status: int | None = None, ambiguous: bool = False
+    ) -> None:
         self.kind = kind
         self.detail = detail
         self.status = status
+        self.ambiguous = ambiguous
         super().__init__(f"google-{kind}", {"detail": detail, "status": status or "-"})
 
     @property
@@ -89,57 +113,25 @@ class RetryPolicy:
         return wait
 
 
-class Pacer:
-    """Sliding one-minute window per quota, shared by all threads of a run."""
-
-    def __init__(
-        self,
-        limits: Mapping[str, int] = GOOGLE_LIMITS,
-        window: float = 61.0,  # a second over Google's minute absorbs clock differences
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.limits = dict(limits)
-        self.window = window
-        self.clock = clock
-        self.sleep = sleep
-        self._sent: dict[str, deque[float]] = {k: deque() for k in self.limits}
-        self._lock = threading.Lock()
-        self.waited = 0.0
-
-    def acquire(self, category: str) -> None:
-        limit = self.limits.get(category)
-        if not limit:
-            return
-        while True:
-            with self._lock:
-                sent = self._sent[category]
-                now = self.clock()
-                while sent and now - sent[0] >= self.window:
-                    sent.popleft()
-                if len(sent) < limit:
-                    sent.append(now)
-                    return
-                wait = self.window - (now - sent[0])
-                self.waited += wait
-            self.sleep(wait)
-
-
 @dataclass
 class Transport:
     endpoints: Endpoints = field(default_factory=Endpoints.from_env)
     pacer: Pacer = field(default_factory=Pacer)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout: tuple[float, float] = (10.0, 120.0)
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = runner.sleep
     retries_done: int = 0
 
     @classmethod
-    def from_env(cls) -> Transport:
+    def from_env(cls, ledger: Path | None = None) -> Transport:
+        """The transport for a command: timeouts from the environment, and the pace shared
+        through `ledger` (one file per Google account) when given."""
         seconds = timeout_from_env()
-        if seconds is None:
-            return cls()
-        return cls(timeout=(min(10.0, seconds), seconds))
+        timeout = (10.0, 120.0) if seconds is None else (min(10.0, seconds), seconds)
+        retries = retries_from_env()
+        retry = RetryPolicy() if retries is None else RetryPolicy(retries=retries)
+        pacer = Pacer(ledger=ledger) if ledger is not None else Pacer()
+        return cls(pacer=pacer, retry=retry, timeout=timeout)
 
 
 def category(method: str, url: str) -> str:
@@ -190,6 +182,31 @@ def _kind(status: int, reason: str) -> str:
     return "permintaan"
 
 
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The connection was never made, so Google cannot have seen the request."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    return isinstance(reason, NewConnectionError)
+
+
+def _json_whole(response: requests.Response) -> GoogleFailure | None:
+    """A JSON answer must parse: a body cut short without a length shows only here."""
+    if (
+        response.status_code == 204
+        or "json" not in response.headers.get("Content-Type", "").lower()
+    ):
+        return None
+    try:
+        jsonlib.loads(response.content)
+    except ValueError:
+        return GoogleFailure("jaringan", CUT, response.status_code)
+    return None
+
+
+Check = Callable[[requests.Response], GoogleFailure | None]
+
+
 class GoogleHTTP(HTTPClient):
     """Bound to a `Transport` by `client()`; gspread instantiates it as `cls(auth, session)`."""
 
@@ -204,13 +221,17 @@ class GoogleHTTP(HTTPClient):
         json: Mapping[str, Any] | None = None,
         files: Any = None,
         headers: MutableMapping[str, str] | None = None,
+        check: Check | None = None,
     ) -> requests.Response:
+        """One request with pace and retries. `check` judges a successful answer's content
+        (None: whole; a failure: retried like a transient fault); JSON is always checked."""
         t = self.transport
         url = t.endpoints.route(endpoint)
         cat = category(method, url)
-        repeatable = method.upper() in SAFE_METHODS or "/permissions" in url
+        repeatable = method.upper() in SAFE_METHODS
         attempt = 0
         while True:
+            runner.check()
             t.pacer.acquire(cat)
             retry_after: float | None = None
             try:
@@ -224,33 +245,50 @@ class GoogleHTTP(HTTPClient):
                     headers=headers,
                     timeout=self.timeout or t.timeout,
                 )
-            except requests.Timeout:
-                failure = GoogleFailure("waktu", "Google tidak menjawab dalam batas waktu")
-                if not repeatable:
-                    raise failure from None
-            except requests.ConnectionError:
-                failure = GoogleFailure("jaringan", "sambungan ke Google terputus")
-                if not repeatable:
-                    raise failure from None
+            except google.auth.exceptions.GoogleAuthError as exc:
+                # The token expired and could not be renewed: no request can succeed now.
+                raise refresh_failure(exc, self.auth) from None
+            except requests.RequestException as exc:
+                if isinstance(exc, requests.Timeout) and not isinstance(
+                    exc, requests.ConnectTimeout
+                ):
+                    failure = GoogleFailure("waktu", "Google tidak menjawab dalam batas waktu")
+                elif isinstance(exc, requests.ConnectionError | requests.Timeout):
+                    failure = GoogleFailure("jaringan", "sambungan ke Google terputus")
+                else:  # a body cut off half-way (ChunkedEncodingError and kin)
+                    failure = GoogleFailure("jaringan", CUT)
+                failure.ambiguous = not repeatable and not _never_sent(exc)
             else:
-                if response.ok and not _is_html(response):
-                    return response
                 if _is_html(response):
                     failure = GoogleFailure(
                         "html", "jawaban berupa halaman HTML", response.status_code
                     )
+                    failure.ambiguous = not repeatable
+                elif response.ok:
+                    found = (check(response) if check else None) or _json_whole(response)
+                    if found is None:
+                        return response
+                    failure = found
+                    failure.ambiguous = not repeatable
                 else:
                     reason, message = _error_info(response)
                     kind = _kind(response.status_code, reason)
                     failure = GoogleFailure(kind, message or reason, response.status_code)
                     if not failure.transient:
                         raise failure
+                    # Over quota, Google refused the request before doing anything.
+                    failure.ambiguous = not repeatable and kind != "kuota"
                 retry_after = _retry_after(response)
-            if attempt >= t.retry.retries:
+            if failure.ambiguous or attempt >= t.retry.retries:
                 raise failure
-            t.retries_done += 1
-            t.sleep(t.retry.delay(attempt, retry_after))
+            self.backoff(attempt, retry_after)
             attempt += 1
+
+    def backoff(self, attempt: int, retry_after: float | None = None) -> None:
+        """Wait before retry number `attempt` (0-based), as the retry policy says."""
+        t = self.transport
+        t.retries_done += 1
+        t.sleep(t.retry.delay(attempt, retry_after))
 
 
 def client(credentials: Any, transport: Transport | None = None) -> Any:
