@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 import os
+import sys
 import tempfile
 import time
 from collections import Counter
