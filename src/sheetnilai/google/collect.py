@@ -63,13 +63,23 @@ class Collection:
         files = []
         for f in self.fetched:
             if f.path is not None:
-                files.append(InputFile(f.path, f.name, f.path.stat().st_size, link=f.file.link))
+                size = f.path.stat().st_size
+                changed = _timestamp(f.file.modified)  # picks the newer of two copies of a unit
+                files.append(InputFile(f.path, f.name, size, link=f.file.link, modified=changed))
             else:
                 code = f.problem.code if f.problem else "galat"
                 files.append(
                     InputFile(Path(), f.name, 0, status=f"galat: {code}", link=f.file.link)
                 )
         return files
+
+
+def _timestamp(rfc3339: str) -> float:
+    """Drive's modifiedTime ("2026-03-31T08:15:02.123Z") as seconds; 0 when absent."""
+    try:
+        return dt.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
 
 
 class Checkpoint:
