@@ -372,3 +372,35 @@ def test_drive_only_options_and_exactly_one_source(tmp_path: Path) -> None:
     assert code == 1 and "tepat satu sumber" in err
     code, _, err = cli_run("konsolidasi", str(tmp_path), "--periode", "TW1", "--unggah")
     assert code == 1 and "--unggah hanya berlaku bersama --drive" in err
+
+
+def test_a_unit_in_the_folder_twice_is_counted_once_the_newer_copy(
+    units, folder, tmp_path: Path
+) -> None:
+    """A unit whose spreadsheet is in the folder twice (a copy edited later): both are
+    named, and the one Drive says was changed last is the one counted."""
+    from datetime import timedelta
+
+    fake, folder_id, ids = folder
+    path = units[0] / "Kecamatan Uji.xlsx"
+    later = fake.wall_clock() + timedelta(hours=1)
+    fake.wall_clock = lambda: later
+    copy = fake.add_spreadsheet(folder_id, "Kecamatan Uji (revisi)", path.read_bytes())
+    fake.book(copy)
+    fake.set_cell(copy, "01 Camat Uji", "A1", "diubah di peramban")
+    fake.settle()
+    book = tmp_path / "buku.xlsx"
+    args = ["konsolidasi", "--drive", folder_id, "--periode", "TW1", "--jobs", "1", "--senyap"]
+    assert cli_run(*args, "--keluaran", str(book))[0] == 3
+    found = [r for r in masalah(book) if r["Kode"] == "unit-ganda"]
+    assert sorted(str(r["Berkas"]) for r in found) == [
+        "Kecamatan Uji (revisi)",
+        "Kecamatan Uji.xlsx",
+    ]
+    for r in found:
+        assert (
+            "Yang dihitung hanya Kecamatan Uji (revisi) (isinya berbeda; dipakai yang paling "
+            "baru diubah" in str(r["Pesan"])
+        )
+    camat = [r for r in sheets(book)["Pegawai"] if r[0] == "197911092005012007"]
+    assert len(camat) == 1 and "Kecamatan Uji (revisi)" in camat[0]
