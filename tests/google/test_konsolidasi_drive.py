@@ -381,7 +381,7 @@ def test_a_unit_in_the_folder_twice_is_counted_once_the_newer_copy(
     named, and the one Drive says was changed last is the one counted."""
     from datetime import timedelta
 
-    fake, folder_id, ids = folder
+    fake, folder_id, _ = folder
     path = units[0] / "Kecamatan Uji.xlsx"
     later = fake.wall_clock() + timedelta(hours=1)
     fake.wall_clock = lambda: later
