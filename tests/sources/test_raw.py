@@ -1050,8 +1050,18 @@ def test_styles_map_cell_styles_to_dates_and_percentages() -> None:
     # Only cellXfs are cell styles (the date in cellStyleXfs is a named style's), and a custom
     # format may redefine a built-in id (14 is a plain number here).
     for ns in (MAIN, STRICT):
-        styles = _read_styles(STYLES.format(ns=ns).encode(), "xl/styles.xml")
-        assert styles == {"1": DATE, "2": DATE, "4": PERCENT, "5": PERCENT}
+        text = STYLES.format(ns=ns)
+        prefixed = re.sub(r"<(/?)(\w)", r"<\1x:\2", text).replace("xmlns=", "xmlns:x=")
+        for variant in (text, prefixed, re.sub(r">\s+<", "><", text)):
+            styles = _read_styles(variant.encode())
+            assert styles == {"1": DATE, "2": DATE, "4": PERCENT, "5": PERCENT}, variant
+    # Formats with entities, empty sections, and no cell styles at all.
+    codes = '<numFmts><numFmt numFmtId="170" formatCode="&quot;Tgl &quot;dd/mm"/></numFmts>'
+    assert _read_styles(f"<styleSheet>{codes}<cellXfs><xf numFmtId='170'/></cellXfs>".encode()) == {
+        "0": DATE
+    }
+    assert _read_styles(b'<styleSheet><numFmts count="0"/><cellXfs count="0"/></styleSheet>') == {}
+    assert _read_styles(b"<styleSheet/>") == {}
 
 
 def _typed_workbook(path: Path, epoch: datetime.datetime | None = None) -> Path:
