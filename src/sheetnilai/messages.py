@@ -67,6 +67,50 @@ CATALOGUE: dict[str, Entry] = {
         "Tidak ada IKI dengan capaian angka, sehingga tidak ada saran rating hasil kerja.",
         "Rating hasil kerja ditetapkan pejabat penilai berdasarkan bukti dukung.",
     ),
+    # --- plausibility of target and realisasi (rules/plausibility.py) ---------------------
+    "isian-tanggal": Entry(
+        P,
+        '{field} IKI "{iki}" berisi tanggal {date} (tersimpan sebagai angka {value}), bukan '
+        "jumlah; capaian dihitung dari angka {value}.",
+        "Ubah format sel menjadi Angka, lalu ketik jumlahnya: IKI waktu diisi jumlah hari atau "
+        "bulan, bukan tanggal.",
+    ),
+    "isian-format-tanggal": Entry(
+        P,
+        '{field} IKI "{iki}" tampil sebagai tanggal {date}, padahal isinya angka {value}: '
+        "maksud Anda {likely}?",
+        "Ubah format sel menjadi Angka (Beranda → Format Angka → Umum); angkanya tidak perlu "
+        "diketik ulang.",
+    ),
+    "realisasi-persen-pecahan": Entry(
+        P,
+        'Realisasi {period} IKI "{iki}" tertulis {value} ({percent}), sedangkan targetnya '
+        "({target}) ditulis sebagai angka persen utuh: maksud Anda {likely}?",
+        "Ketik realisasi dengan skala yang sama dengan target: {likely}, bukan {percent} atau "
+        "{value}. Capaian dihitung dari angka yang tertulis ({value}).",
+    ),
+    "realisasi-target-persen-pecahan": Entry(
+        P,
+        'Realisasi {period} IKI "{iki}" tertulis {value}, sedangkan targetnya ({target}, yaitu '
+        "{target_percent}) ditulis sebagai pecahan: maksud Anda {likely_percent}?",
+        "Samakan skalanya: ketik realisasi {value}% (tersimpan sebagai {likely}), atau tulis "
+        "target sebagai angka persen utuh. Capaian dihitung dari angka yang tertulis.",
+    ),
+    "realisasi-terlalu-besar": Entry(
+        P,
+        'Realisasi {period} IKI "{iki}" ({value}) lebih dari {factor} kali targetnya ({target}): '
+        "maksud Anda {likely}, atau target {likely_target}?",
+        "Periksa angka nol yang berlebih dan pemisah desimal (ketik 93,5, bukan 935 atau "
+        "93.500); bila targetnya yang keliru, perbaiki target. Capaian dihitung dari angka yang "
+        "tertulis.",
+    ),
+    "realisasi-terlalu-kecil": Entry(
+        P,
+        'Realisasi {period} IKI "{iki}" ({value}) kurang dari 1/{factor} targetnya ({target}): '
+        "maksud Anda {likely}, atau target {likely_target}?",
+        "Periksa pemisah desimal, satuan, dan persen yang ditulis sebagai pecahan (93, bukan "
+        "0,93); bila targetnya yang keliru (mis. angka nol berlebih), perbaiki target.",
+    ),
     # --- labels ------------------------------------------------------------------------
     "rating-tidak-dikenal": Entry(
         G,

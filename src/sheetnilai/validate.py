@@ -470,6 +470,7 @@ def _check_hasil_kerja(
                 sink.add("bukti-dukung-kosong", row.get(k_bukti).ref, iki=iki)
             if row.get(k_umpan).blank:
                 sink.add("umpan-balik-kosong", row.get(k_umpan).ref, iki=iki)
+        _check_plausibility(row, target, atas, real, expected, iki, period, policy, sink)
         capaian_values.append(expected)
         cap = expected if isinstance(expected, Fraction) else None
         nilai, kategori = nilai_capaian(cap, policy.capaian) if cap is not None else (None, "")
@@ -515,6 +516,83 @@ def _check_hasil_kerja(
         peg.mean_capaian = sum(numbers, Fraction(0)) / len(numbers)
         peg.min_capaian = min(numbers)
     return capaian_values
+
+
+def _check_plausibility(
+    row: Row,
+    target: Cell,
+    atas: Cell,
+    real: Cell,
+    capaian: Fraction | str,
+    iki: str,
+    period: str,
+    policy: Policy,
+    sink: _Sink,
+) -> None:
+    """Dates, percent scales and magnitudes that look mistyped: warnings at the cell, each
+    naming the value the user most likely meant (rules/plausibility.py)."""
+    from sheetnilai.rules.plausibility import Field
+
+    findings = model.plausibility(
+        real.value,
+        target.value,
+        atas.value,
+        row.get("arah").value,
+        row.get("satuan").value,
+        policy,
+        dates=(target.date, atas.date, real.date),
+        realisasi_percent=real.percent,
+        target_percent=target.percent or atas.percent,
+        capaian=capaian,
+    )
+    cells = {Field.TARGET: target, Field.TARGET_ATAS: atas, Field.REALISASI: real}
+    for finding in findings:
+        sink.add(
+            finding.kind.value,
+            cells[finding.field].ref,
+            **_plausibility_params(finding, target, atas, iki, period, policy),
+        )
+
+
+def _plausibility_params(
+    finding: model.Finding, target: Cell, atas: Cell, iki: str, period: str, policy: Policy
+) -> dict[str, str]:
+    from sheetnilai.rules.numbers import percent_text
+    from sheetnilai.rules.plausibility import Field, Kind
+
+    num = model.hint_number
+    params = {"iki": iki, "period": period, "value": num(finding.value)}
+    if finding.likely is not None:
+        params["likely"] = num(finding.likely)
+    if finding.date is not None:
+        labels = {
+            Field.TARGET: "Target",
+            Field.TARGET_ATAS: "Target batas atas",
+            Field.REALISASI: f"Realisasi {period}",
+        }
+        params["field"] = labels[finding.field]
+        params["date"] = f"{finding.date:%d/%m/%Y}"
+        return params
+    low, high = model.exact_number(target.value), model.exact_number(atas.value, target.value)
+
+    def span(a: Fraction, b: Fraction) -> str:
+        return num(a) if a == b else f"{num(a)}–{num(b)}"
+
+    params["target"] = span(low, high)
+    scale = Fraction(10) ** -finding.shift  # the target that would agree with the realisasi
+    params["likely_target"] = span(low * scale, high * scale)
+    params["factor"] = num(policy.plausibilitas.kali_target)
+    if finding.kind is Kind.PERSEN_PECAHAN:
+        params["percent"] = percent_text(finding.value, 6)
+    elif finding.kind is Kind.PERSEN_TARGET_PECAHAN:
+        assert finding.likely is not None
+        params["likely_percent"] = percent_text(finding.likely, 6)
+        params["target_percent"] = (
+            percent_text(low, 6)
+            if low == high
+            else f"{percent_text(low, 6)}–{percent_text(high, 6)}"
+        )
+    return params
 
 
 def _check_perilaku(sheet: SkpSheet, period: str, sink: _Sink) -> None:

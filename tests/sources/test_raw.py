@@ -26,18 +26,24 @@ from hypothesis import strategies as st
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.sources.raw import (
     _SHEET_TAGS,
+    DATE,
     MAX_CELLS,
     MAX_COLS,
     MAX_ROWS,
+    PERCENT,
     READ_ERROR_CODES,
     RawBook,
     RawCell,
     ReadError,
+    _duration_days,
     _ods_range,
+    _read_styles,
     _sheet_parser,
     cell_ref,
+    format_kind,
     parse_ref,
     read_book,
+    serial_date,
 )
 from sheetnilai.workbook.layout import (
     GUIDE_SHEET,
@@ -126,12 +132,15 @@ def test_hidden_key_rows_formulas_and_identity(
         keys = [sheet.cells[L.hk_key_row, c].value for c in range(L.last_col + 1)]
         assert keys == list(L.hk_keys)
         for p in range(len(L.periods)):
-            cap = L.period_col(p, "capaian")
             real = L.period_col(p, "realisasi")
+            for col in (L.period_col(p, "capaian"), L.period_col(p, "periksa")):
+                # One shared formula down the column: its text in the first row, and every
+                # other row holding a formula without text of its own.
+                first = sheet.cells[L.hk_first_row, col]
+                assert first.formula and first.formula.startswith("IF(")
+                for r in range(L.hk_first_row + 1, L.hk_last_row + 1):
+                    assert sheet.cells[r, col] == RawCell(None, "")
             for r in range(L.hk_first_row, L.hk_last_row + 1):
-                cell = sheet.cells[r, cap]
-                assert cell.formula and cell.formula.startswith("IF(")
-                assert cell.error is None
                 assert (r, real) not in sheet.cells  # a blank input is no cell
         assert L.hk_last_row - L.hk_first_row + 1 == IKI_ROWS
         nip = sheet.cells[L.identity_cells["peg_nip"]]
@@ -161,7 +170,8 @@ def _openpyxl_view(path: Path) -> dict[str, dict[tuple[int, int], tuple[object, 
 
 def _agrees(ours: RawCell, theirs: tuple[object, object]) -> bool:
     formula, value = theirs
-    if ours.formula != formula:
+    # openpyxl writes out a shared formula's text in every cell; we keep it in the first.
+    if ours.formula != formula and not (ours.formula == "" and formula):
         return False
     if ours.error is not None:
         return value == ours.error  # openpyxl returns an error as its text
@@ -376,7 +386,7 @@ EXPECTED = {
     (3, 0): RawCell(None, "1/0", "#DIV/0!"),
     (3, 1): RawCell(None, None, "#N/A"),
     (3, 2): RawCell("ab<", '"a"&"b"&CHAR(60)'),
-    (3, 4): RawCell("2026-01-02T00:00:00", None),
+    (3, 4): RawCell(46024.0, None),  # t="d": the serial number of 2026-01-02
     (4, 0): RawCell(10.0, None),  # row 5: cells without "r" follow each other
     (4, 1): RawCell(11.0, None),
     (4, 2): RawCell("baris\r\ndua _x0041_", None),
@@ -485,6 +495,8 @@ def test_every_cell_form(tmp_path: Path, variant: dict[str, Any]) -> None:
     data = book.sheets["Data Uji"]
     assert data.cells == EXPECTED
     assert data.hidden_rows == {2}
+    assert data.dates == {(3, 4): datetime.date(2026, 1, 2)}
+    assert data.percents == set()
     assert data.hidden_cols == {2, 4, 5}
     assert data.state == "visible"
     hidden = book.sheets["Tersembunyi"]
@@ -501,8 +513,8 @@ def test_openpyxl_agrees_on_the_hand_made_values(tmp_path: Path) -> None:
         theirs = ws.cell(r + 1, c + 1).value
         if cell.error is not None:
             assert theirs == cell.error
-        elif isinstance(theirs, datetime.datetime):  # t="d": we keep the ISO text
-            assert theirs.isoformat() == cell.value
+        elif isinstance(theirs, datetime.datetime):  # t="d": we give its serial number
+            assert (theirs - datetime.datetime(1899, 12, 30)).days == cell.value
         elif not isinstance(cell.value, str) or "_x" not in cell.value:
             assert theirs == cell.value or (theirs is None and cell.value == ""), (r, c)
 
@@ -634,11 +646,13 @@ def test_ods_by_hand(tmp_path: Path) -> None:
         (last, 2): RawCell(None, "[.Z9]", "Err:502"),
         (last, 3): RawCell("", '""'),
         (last, 4): RawCell("a   b\tc\nd\ne", None),
-        (last, 6): RawCell("2026-01-02", None),
+        (last, 6): RawCell(46024.0, None),  # a date: its serial number, as formulas see it
         (last, 7): RawCell(1000.0, None),
     }
     assert one.hidden_rows == {1, 2}
     assert one.hidden_cols == {2}
+    assert one.dates == {(last, 6): datetime.date(2026, 1, 2)}
+    assert one.percents == {(last, 0)}
     assert book.local_names == {"Lembar 'Satu'": {"SN_LOKAL": "'Lembar ''Satu'''!$A$1:$B$2"}}
     assert parse_ref(book.local_names["Lembar 'Satu'"]["SN_LOKAL"]) == ("Lembar 'Satu'", 0, 0, 1, 1)
     assert book.names == {"SN_VERSI": "'Meta'!$A$1", "SN_RUMUS": "[$Meta.$A$1]*2"}
@@ -973,6 +987,171 @@ def test_read_error_survives_pickling() -> None:
     e = pickle.loads(pickle.dumps(ReadError("zip-rusak", "xl/workbook.xml: not well-formed")))
     assert (e.code, e.detail) == ("zip-rusak", "xl/workbook.xml: not well-formed")
     assert str(e) == "zip-rusak: xl/workbook.xml: not well-formed"
+
+
+# --- number formats: which numbers show as dates or percentages ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("General", None), ("0", None), ("0.00", None), ("#,##0;[Red]-#,##0", None), ("@", None),
+        ("0.00E+00", None), ("0%", PERCENT), ("0.00%", PERCENT), ("[Red]0.0%", PERCENT),
+        ('0"%"', None), ("0\\%", None),  # a literal "%" does not scale the number
+        ("dd/mm/yyyy", DATE), ("DD/MM/YY", DATE), ("d mmm", DATE), ("mmm-yy", DATE),
+        ("mm", DATE), ("yyyy-mm-dd h:mm:ss", DATE), ("[$-421]dddd, dd mmmm yyyy", DATE),
+        ("[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", DATE),
+        # Times: "m" after "h" or before "s" is minutes; AM/PM holds an "m" that is no month.
+        ("h:mm", None), ("hh:mm:ss", None), ("[h]:mm:ss", None), ("[h]:mm", None),
+        ("[mm]", None), ("[ss]", None), ("mm:ss", None),
+        ("mm:ss.0", None), ("h:mm AM/PM", None), ("h:mm:ss A/P", None),
+        ('"d"0', None), ('0" dokumen"', None), ("0_);(0)", None), ("#,##0 * ", None),
+    ],
+)  # fmt: skip
+def test_format_kind(code: str, kind: str | None) -> None:
+    assert format_kind(code) == kind
+
+
+def test_serial_dates_as_excel_shows_them() -> None:
+    assert serial_date(46096.0) == datetime.date(2026, 3, 15)
+    assert serial_date(46096.75) == datetime.date(2026, 3, 15)  # the time of day is no date
+    assert serial_date(93.0) == datetime.date(1900, 4, 2)
+    assert serial_date(61.0) == datetime.date(1900, 3, 1)
+    assert serial_date(59.0) == datetime.date(1900, 2, 28)
+    assert serial_date(1.0) == datetime.date(1900, 1, 1)
+    assert serial_date(0.0) == datetime.date(1899, 12, 31)  # Excel: 00/01/1900
+    assert serial_date(46096.0 - 1462, date1904=True) == datetime.date(2026, 3, 15)
+    for nothing in (-1.0, 1e9, math.inf, math.nan):
+        assert serial_date(nothing) is None
+    assert _duration_days("PT10H30M00S") == 0.4375
+    assert _duration_days("PT36H00M00S") == 1.5
+    assert _duration_days("-PT6H") == -0.25
+    assert _duration_days("PT") is None and _duration_days("10:30") is None
+
+
+STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{ns}">
+ <numFmts count="4">
+  <numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>
+  <numFmt numFmtId="165" formatCode="[h]:mm"/>
+  <numFmt numFmtId="166" formatCode="0.0%"/>
+  <numFmt numFmtId="14" formatCode="0.00"/>
+ </numFmts>
+ <cellStyleXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellStyleXfs>
+ <cellXfs count="9">
+  <xf numFmtId="0" xfId="0"/><xf numFmtId="15" xfId="1"/><xf numFmtId="164"/>
+  <xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="9"/><xf numFmtId="20"/>
+  <xf numFmtId="32"/><xf numFmtId="14"/><xf/>
+ </cellXfs>
+</styleSheet>"""
+
+
+def test_styles_map_cell_styles_to_dates_and_percentages() -> None:
+    # Only cellXfs are cell styles (the date in cellStyleXfs is a named style's), and a custom
+    # format may redefine a built-in id (14 is a plain number here).
+    for ns in (MAIN, STRICT):
+        text = STYLES.format(ns=ns)
+        prefixed = re.sub(r"<(/?)(\w)", r"<\1x:\2", text).replace("xmlns=", "xmlns:x=")
+        for variant in (text, prefixed, re.sub(r">\s+<", "><", text)):
+            styles = _read_styles(variant.encode())
+            assert styles == {"1": DATE, "2": DATE, "4": PERCENT, "5": PERCENT}, variant
+    # Formats with entities, empty sections, and no cell styles at all.
+    codes = '<numFmts><numFmt numFmtId="170" formatCode="&quot;Tgl &quot;dd/mm"/></numFmts>'
+    assert _read_styles(f"<styleSheet>{codes}<cellXfs><xf numFmtId='170'/></cellXfs>".encode()) == {
+        "0": DATE
+    }
+    assert _read_styles(b'<styleSheet><numFmts count="0"/><cellXfs count="0"/></styleSheet>') == {}
+    assert _read_styles(b"<styleSheet/>") == {}
+
+
+def _typed_workbook(path: Path, epoch: datetime.datetime | None = None) -> Path:
+    """What a user types, as openpyxl stores it: dates and times as serial numbers with a
+    date or time format, "93%" as 0.93 with a percent format."""
+    wb = openpyxl.Workbook()
+    if epoch is not None:
+        wb.epoch = epoch
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Isian"
+    ws["A1"] = datetime.datetime(2026, 3, 15)
+    ws["A2"] = datetime.date(2026, 12, 31)
+    ws["A3"] = datetime.time(10, 30)  # a time of day: no date
+    ws["A4"] = 0.93
+    ws["A4"].number_format = "0%"
+    ws["A5"] = 0.935
+    ws["A5"].number_format = "0.0%"
+    ws["A6"] = 93
+    ws["A6"].number_format = "dd/mm/yyyy"
+    ws["A7"] = 93  # plain
+    ws["A8"] = "15/03/2026"  # text is no date
+    ws["B1"] = "=A4*100"  # a formula's result keeps the cell's own format: none here
+    wb.save(path)
+    return path
+
+
+TYPED_DATES = {
+    (0, 0): datetime.date(2026, 3, 15),
+    (1, 0): datetime.date(2026, 12, 31),
+    (5, 0): datetime.date(1900, 4, 2),
+}
+TYPED_PERCENTS = {(3, 0), (4, 0)}
+
+
+def test_dates_and_percentages_typed_in_openpyxl(tmp_path: Path) -> None:
+    sheet = read_book(_typed_workbook(tmp_path / "isian.xlsx")).sheets["Isian"]
+    assert sheet.dates == TYPED_DATES
+    assert sheet.percents == TYPED_PERCENTS
+    assert [sheet.cells[r, 0].value for r in range(8)] == [
+        46096.0, 46387.0, 0.4375, 0.93, 0.935, 93.0, 93.0, "15/03/2026",
+    ]  # fmt: skip
+
+
+def test_the_1904_date_system(tmp_path: Path) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    path = _typed_workbook(tmp_path / "mac.xlsx", CALENDAR_MAC_1904)
+    sheet = read_book(path).sheets["Isian"]
+    assert sheet.cells[0, 0].value == 46096.0 - 1462  # the serial is as stored …
+    assert sheet.dates[0, 0] == datetime.date(2026, 3, 15)  # … and shows the same date
+
+
+def test_damaged_styles_cost_the_formats_not_the_values(tmp_path: Path) -> None:
+    path = _typed_workbook(tmp_path / "isian.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/styles.xml"] = b"<styleSheet><cellXfs><xf numFmtId="
+    sheet = read_book(_write_zip(tmp_path / "rusak.xlsx", parts)).sheets["Isian"]
+    assert sheet.cells[0, 0].value == 46096.0
+    assert sheet.dates == {} and sheet.percents == set()
+
+
+@needs_lo
+@pytest.mark.libreoffice
+def test_libreoffice_xlsx_and_ods_keep_dates_and_percentages(tmp_path: Path) -> None:
+    """LibreOffice writes its own number formats (.xlsx) or value types (.ods): the same
+    dates, percentages and numbers come out of both."""
+    typed = _typed_workbook(tmp_path / "isian.xlsx")
+    (xlsx,) = convert([typed], tmp_path / "xlsx")
+    (ods,) = convert([typed], tmp_path / "ods", "ods")
+    for path in (xlsx, ods):
+        sheet = read_book(path).sheets["Isian"]
+        assert sheet.dates == TYPED_DATES, path.suffix
+        assert sheet.percents == TYPED_PERCENTS, path.suffix
+        values = [sheet.cells[r, 0].value for r in range(8)]
+        assert values[:7] == [46096.0, 46387.0, 0.4375, 0.93, 0.935, 93.0, 93.0], path.suffix
+        assert sheet.cells[0, 1].value == 93.0
+
+
+def test_ods_null_date(tmp_path: Path) -> None:
+    content = ODS_CONTENT.replace(
+        "<office:body><office:spreadsheet>",
+        "<office:body><office:spreadsheet><table:calculation-settings><table:null-date "
+        'table:date-value="1904-01-01"/></table:calculation-settings>',
+    )
+    one = read_book(_ods(tmp_path / "1904.ods", content)).sheets["Lembar 'Satu'"]
+    last = 1_000_003
+    assert one.cells[last, 6] == RawCell(46024.0 - 1462, None)
+    assert one.dates == {(last, 6): datetime.date(2026, 1, 2)}
 
 
 @pytest.mark.parametrize("stored", ["1e400", "-1E+999", "NaN", "INF"])

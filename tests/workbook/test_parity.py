@@ -25,6 +25,7 @@ from sheetnilai.rules.policy import (
     CapaianPolicy,
     DistribusiPolicy,
     DistributionRounding,
+    PlausibilitasPolicy,
     Policy,
     SaranRatingPolicy,
     SuggestionMethod,
@@ -45,7 +46,11 @@ pytestmark = [
 # every run explores new ones.
 DERANDOMIZE = os.environ.get("CI") == "true"
 
-TARGETS = [1, 2, 3, 4, 7, 8, 12, 24, 30, 40, 80, 95, 100, 120, 200, 400, 0.5, 2.5, 12.5]
+TARGETS = [1, 2, 3, 4, 7, 8, 12, 24, 30, 40, 80, 95, 100, 120, 200, 400, 0.5, 2.5, 12.5, 0.95,
+           0.05]  # fmt: skip
+# Satuan as units type them: percent in every spelling the rules know, and others.
+SATUAN = [None, "dokumen", "%", "persen", "Persentase", " %", "prosentase", "PERSEN", "(%)",
+          "kegiatan", " persen", "per sen", 5]  # fmt: skip
 JENJANG = [None, *DEFAULT_POLICY.angka_kredit.koefisien]
 
 
@@ -58,7 +63,7 @@ def targets() -> st.SearchStrategy[object]:
 
 
 @st.composite
-def plan_rows(draw: st.DrawFn) -> tuple[object, object, object]:
+def plan_rows(draw: st.DrawFn) -> tuple[object, object, object, object]:
     target = draw(targets())
     atas = draw(
         st.one_of(
@@ -83,7 +88,7 @@ def plan_rows(draw: st.DrawFn) -> tuple[object, object, object]:
             ]
         )
     )
-    return target, atas, arah
+    return target, atas, arah, draw(st.sampled_from(SATUAN))
 
 
 def realisasi_for(target: object) -> st.SearchStrategy[object]:
@@ -108,13 +113,30 @@ def realisasi_for(target: object) -> st.SearchStrategy[object]:
         2,
         2.5,
     ]
+    # Around the plausibility bounds (rules/plausibility.py, default policy): ÷ and × 100,
+    # the near band (÷2, ×2) and the percent rescaling (÷50, ×50).
+    scales = [0.001, 0.0049, 0.005, 0.0099, 0.01, 0.0101, 0.0199, 0.02, 0.0201, 0.4, 49.9, 50,
+              50.1, 99, 100, 100.1, 101, 1000]  # fmt: skip
     return st.one_of(
         st.sampled_from(factors).map(lambda f: round(base * f, 4)),
+        st.sampled_from(scales).map(lambda f: float(f"{base * f:.6g}")),
         st.integers(min_value=0, max_value=int(200 * base)).map(lambda c: c / 100),
         st.integers(min_value=0, max_value=int(2 * base) + 1),
         st.sampled_from([None, None, None, "95", -1, True]),
     )
 
+
+# Rows every parity workbook holds (sheet 1, last rows), so each hint and its bounds is
+# recalculated whatever hypothesis draws: (target, atas, arah, satuan, realisasi per period).
+GOLDEN_HINT_ROWS = [
+    (95, None, None, "%", (0.93, 0.95, 0.475, 1.9, 0.02)),  # ×100 up to 2× target: flagged
+    (95, None, None, "Persen", (0.476, 1.91, 0, 93, 0.9)),  # 1,91×100 > 190: not percent
+    (0.95, None, None, "%", (93, 1.9, 1.91, 95, 190)),  # ÷100 against a fraction target
+    (5, None, Arah.TURUN.value, "%", (0.5, 0.05, 0.025, 0.0249, 0.1)),  # small rates stay
+    (95, None, None, "dokumen", (9500, 9500.5, 0.95, 0.9499, 93000)),  # ×100, ÷100 bounds
+    (80, 90, None, "prosentase", (0.79, 0.4, 1.8, 1.81, 0.39)),  # range target
+]
+GOLDEN_FIRST = 45 - len(GOLDEN_HINT_ROWS)
 
 ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi", "Baik sekali"])
 
@@ -127,11 +149,20 @@ ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi"
     phases=[Phase.generate],
     derandomize=DERANDOMIZE,
 )
-@given(st.data(), st.sampled_from([None, 0, 2]), st.sampled_from(list(SuggestionMethod)))
-def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) -> None:  # type: ignore[no-untyped-def]
+@given(
+    st.data(),
+    st.sampled_from([None, 0, 2]),
+    st.sampled_from(list(SuggestionMethod)),
+    st.sampled_from([(100, 2), (10, 1), (1000, Fraction(3, 2)), (Fraction(25, 2), 10)]),
+)
+def test_skp_formulas_agree_with_rules(
+    tmp_path_factory, data, desimal, metode, plausibility
+) -> None:  # type: ignore[no-untyped-def]
+    kali, dekat = plausibility
     policy = Policy(
         capaian=CapaianPolicy(desimal=desimal),
         saran_rating=SaranRatingPolicy(metode=metode),
+        plausibilitas=PlausibilitasPolicy(Fraction(kali), Fraction(dekat)),
     )
     tmp = tmp_path_factory.mktemp("parity")
     layout = SkpLayout(periods(Scheme.TRIWULAN))
@@ -145,6 +176,7 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
     wb = openpyxl.load_workbook(src)
     keys = {k: i for i, k in enumerate(layout.hk_keys)}
     cases: list[tuple[str, int, int, tuple[object, ...]]] = []  # sheet, row, col, inputs
+    hints: list[tuple[str, int, int, tuple[object, ...]]] = []  # the Periksa isian cells
     filled_rows = {}
     for s, title in enumerate(titles):
         ws = wb[title]
@@ -153,14 +185,21 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
         filled_rows[title] = n_rows
         for k in range(n_rows):
             r = layout.hk_first_row + k
-            target, atas, arah = data.draw(plan_rows())
-            for key, value in (("target", target), ("target_atas", atas), ("arah", arah)):
+            target, atas, arah, satuan = data.draw(plan_rows())
+            golden = s == 0 and k >= GOLDEN_FIRST
+            if golden:
+                target, atas, arah, satuan, reals = GOLDEN_HINT_ROWS[k - GOLDEN_FIRST]
+            plan = (("target", target), ("target_atas", atas), ("arah", arah), ("satuan", satuan))
+            for key, value in plan:
                 ws.cell(r + 1, keys[key] + 1, value)
             for i, _p in enumerate(layout.periods):
-                real = data.draw(realisasi_for(target))
+                real = reals[i] if golden else data.draw(realisasi_for(target))
                 ws.cell(r + 1, layout.period_col(i, "realisasi") + 1, real)
                 cases.append(
                     (title, r, layout.period_col(i, "capaian"), (real, target, atas, arah))
+                )
+                hints.append(
+                    (title, r, layout.period_col(i, "periksa"), (real, target, atas, arah, satuan))
                 )
         for i, _p in enumerate(layout.periods):
             row = layout.nilai_row(i)
@@ -204,6 +243,17 @@ def test_skp_formulas_agree_with_rules(tmp_path_factory, data, desimal, metode) 
             assert actual == expected, where
         capaian_by_period.setdefault((title, c), []).append(expected)
         checked += 1
+
+    # The live "Periksa isian" hint is the Python plausibility rule without number formats.
+    flagged = 0
+    for title, r, c, inputs in hints:
+        expected_hint = model.periksa_cell(*inputs, policy=policy)
+        actual = shown(got[title].cell(r + 1, c + 1).value)
+        assert actual == expected_hint, (f"{title}!{got[title].cell(r + 1, c + 1).coordinate}",
+                                         inputs, policy.plausibilitas)  # fmt: skip
+        flagged += expected_hint != ""
+        checked += 1
+    assert flagged >= 10  # at least the golden rows reach the rule, not only its "" branch
 
     for title, person in zip(titles, people, strict=True):
         ws_in, ws_out = src_wb[title], got[title]

@@ -117,7 +117,7 @@ def test_input_cells_are_unlocked(unit: tuple[Path, list[str]]) -> None:
     for r in (layout.hk_first_row, layout.hk_last_row):
         for i, key in enumerate(keys):
             locked = _effective_locked(ws, r + 1, i + 1)
-            assert locked == key.startswith("capaian@"), (key, r)
+            assert locked == key.startswith(("capaian@", "periksa@")), (key, r)
     for i in range(len(layout.periods)):
         r = layout.nilai_row(i) + 1
         for key in ("rating_hasil", "rating_perilaku", "bulan", "catatan"):
@@ -236,6 +236,7 @@ def test_formulas_use_no_function_that_needs_a_prefix(unit: tuple[Path, list[str
 PORTABLE = {
     "IF", "AND", "OR", "NOT", "IFERROR", "ISERROR", "ISNUMBER", "ISLOGICAL", "ROUND", "INT",
     "MIN", "MAX", "SUM", "AVERAGE", "COUNT", "COUNTIF", "INDEX", "MATCH", "SUBSTITUTE", "TRIM",
+    "LEN",
 }  # fmt: skip
 
 
@@ -299,3 +300,34 @@ def test_blank_template_in_sheet_templates_is_what_the_generator_writes(tmp_path
             assert a.namelist() == b.namelist()
             for name in a.namelist():
                 assert a.read(name) == b.read(name), name
+
+
+def test_periksa_isian_turns_the_realisasi_red(tmp_path: Path) -> None:
+    """Each period's hint column has a locked formula in every IKI row, and a non-empty hint
+    colours its realisasi and itself; the thresholds come from the policy via Aturan."""
+    from fractions import Fraction
+
+    from sheetnilai.rules.policy import PlausibilitasPolicy, Policy
+    from sheetnilai.workbook import formulas as f
+
+    path = tmp_path / "unit.xlsx"
+    policy = Policy(plausibilitas=PlausibilitasPolicy(Fraction(1000), Fraction(3, 2)))
+    (title,) = build(path, [pegawai(1)], policy=policy)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[title]
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    first, last = layout.hk_first_row + 1, layout.hk_last_row + 1
+    rules = {str(cf.sqref): rule for cf in ws.conditional_formatting for rule in cf.rules}
+    for i, _p in enumerate(layout.periods):
+        hint = openpyxl.utils.get_column_letter(layout.period_col(i, "periksa") + 1)
+        real = openpyxl.utils.get_column_letter(layout.period_col(i, "realisasi") + 1)
+        for r in range(first, last + 1):
+            c = ws[f"{hint}{r}"]
+            assert c.data_type == "f" and c.protection.locked
+        rule = rules[f"{real}{first}:{real}{last} {hint}{first}:{hint}{last}"]
+        assert rule.formula == [f'${hint}{first}<>""']
+        assert rule.dxf.fill.bgColor.rgb.endswith("FFC7CE")
+    names = {n: wb.defined_names[n].attr_text for n in (f.N_KALI_TARGET, f.N_PERSEN_KALI)}
+    aturan = wb[RULES_SHEET]
+    values = [aturan[ref.split("!")[1].replace("$", "")].value for ref in names.values()]
+    assert values == [1000, 1.5]

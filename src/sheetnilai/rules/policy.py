@@ -194,6 +194,17 @@ class Pp30Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class PlausibilitasPolicy:
+    """Guards against typing mistakes in target and realisasi (rules/plausibility.py); no
+    regulation sets these, they are judgement calls."""
+
+    # A realisasi more than this many times the target (or below target ÷ this) is flagged.
+    kali_target: Fraction = Fraction(100)
+    # A value rescaled by 100 counts as meant when it lands within this factor of the target.
+    persen_kali: Fraction = Fraction(2)
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
     saran_rating: SaranRatingPolicy = field(default_factory=SaranRatingPolicy)
@@ -202,6 +213,7 @@ class Policy:
     ikm: IkmPolicy = field(default_factory=IkmPolicy)
     pp46: Pp46Policy = field(default_factory=Pp46Policy)
     pp30: Pp30Policy = field(default_factory=Pp30Policy)
+    plausibilitas: PlausibilitasPolicy = field(default_factory=PlausibilitasPolicy)
 
 
 DEFAULT_POLICY = Policy()
@@ -376,6 +388,11 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
     "pp30": {
         "bobot": _choice(Pp30Weights),
         "batas_realisasi": _number(Fraction(100), Fraction(1000)),
+    },
+    # Below 10× a realisasi far above target is often real (1 event planned, 8 held).
+    "plausibilitas": {
+        "kali_target": _number(Fraction(10), Fraction(1_000_000)),
+        "persen_kali": _number(Fraction(1), Fraction(10)),
     },
 }
 

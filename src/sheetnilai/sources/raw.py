@@ -18,7 +18,15 @@ and the empty runs an .ods repeats by count are positions, not cells. Coordinate
 ``(row, col)``; ``cell_ref``/``parse_ref`` convert to and from "A1" text.
 
 What is kept as stored, not interpreted:
-- numbers are floats (dates too: serial numbers in .xlsx, ISO text in .ods), booleans are bool;
+- numbers are floats, booleans are bool. Dates are numbers too, as every spreadsheet formula
+  sees them: .xlsx stores serial numbers, and .ods dates and times (ISO text) and the rare
+  .xlsx ``t="d"`` cell are turned into the same serial numbers (days since the workbook's null
+  date, 1899-12-30 unless the file says otherwise);
+- a number's format is not kept, except for the two a plausibility check needs: per sheet,
+  `RawSheet.dates` maps each date-formatted numeric cell to the date it shows, and
+  `RawSheet.percents` holds the percent-formatted ones (.xlsx: the cell's style → cellXfs
+  numFmtId → a built-in date/percent format or a custom format code with date tokens or "%";
+  .ods: value-type "date" or "percentage"). Time-only formats (h:mm) are not dates;
 - a shared-formula child (``<f t="shared" si="0"/>``) has formula "" (present, no text); test the
   presence of a formula, never its text (LibreOffice rewrites formulas when it saves). The other
   cells of an array formula store no ``<f>`` and read as plain values;
@@ -39,6 +47,8 @@ Limits, for files that come from outside (a refusal is a `ReadError`, see `READ_
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import io
 import math
 import posixpath
@@ -146,6 +156,9 @@ class RawSheet:
     cells: dict[tuple[int, int], RawCell] = field(default_factory=dict)  # (row, col), 0-based
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    # Numeric cells with a date format -> the date they show; with a percent format.
+    dates: dict[tuple[int, int], dt.date] = field(default_factory=dict)
+    percents: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -465,6 +478,88 @@ def _unescape_x(text: str) -> str:
     return _X_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
 
 
+# --- number formats: dates and percentages ---------------------------------------------
+
+DATE, PERCENT = "date", "percent"
+# ECMA-376 §18.8.30: 14–17 and 22 are dates; 27–36 and 50–58 are East Asian locale formats,
+# all dates except 32 and 33 (times). 18–21 and 45–47 are times. 9 and 10 are 0% and 0.00%.
+_BUILTIN_KINDS = {
+    **dict.fromkeys((14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 34, 35, 36, *range(50, 59)), DATE),
+    9: PERCENT,
+    10: PERCENT,
+}
+# What a format code shows literally: "text", \x, _x (a space as wide as x), *x (fill), and
+# [..] (colour, condition, locale, elapsed [h]); then AM/PM markers, whose "m" is no month.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|am/pm|a/p', re.I)
+_FORMAT_TOKENS = re.compile(r"([dmyhs])\1*")
+_FORMAT_ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.I)  # [h]:mm — elapsed time, no date
+_NULL_DATE = dt.date(1899, 12, 30)  # day 0 of LibreOffice and of Excel's 1900 system
+_DATE_1904 = dt.date(1904, 1, 1)
+
+
+def format_kind(code: str) -> str | None:
+    """DATE, PERCENT or None for an Excel number format code.
+
+    "dd/mm/yyyy" and "d mmm" are dates; "h:mm", "[h]:mm" and "mm:ss" are times, not dates
+    (an "m" right after an "h" or right before an "s" means minutes); "0%" is a percent.
+    """
+    text = _FORMAT_LITERALS.sub("", _FORMAT_ELAPSED.sub("h", code)).lower()
+    tokens = [m[1] for m in _FORMAT_TOKENS.finditer(text)]
+    for i, token in enumerate(tokens):
+        if token in "dy":
+            return DATE
+        if token == "m":
+            minutes = (i > 0 and tokens[i - 1] == "h") or (
+                i + 1 < len(tokens) and tokens[i + 1] == "s"
+            )
+            if not minutes:
+                return DATE
+    return PERCENT if "%" in text else None
+
+
+def serial_date(serial: float, date1904: bool = False) -> dt.date | None:
+    """The date a spreadsheet shows for a serial number, or None when it shows none."""
+    if not math.isfinite(serial) or serial < 0:
+        return None
+    days = int(serial)
+    if date1904:
+        base = _DATE_1904
+    elif days >= 61:
+        base = _NULL_DATE
+    elif days == 60:
+        return dt.date(1900, 2, 28)  # Excel's fictitious 29/02/1900 (the Lotus leap-year bug)
+    else:
+        base = _NULL_DATE + dt.timedelta(days=1)  # serial 1 is 01/01/1900
+    try:
+        return base + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _iso_serial(text: str, null_date: dt.date) -> tuple[float, dt.date] | None:
+    """An ISO date(-time) -> (serial number counted from `null_date`, the date); None if not."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    day = moment.date()
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+    return (day - null_date).days + seconds / 86400, day
+
+
+_DURATION = re.compile(r"(-?)P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?")
+
+
+def _duration_days(text: str) -> float | None:
+    """An ODF time ("PT10H30M00S") as the fraction of a day a spreadsheet computes with."""
+    m = _DURATION.fullmatch(text)
+    if m is None or text in ("P", "-P", "PT", "-PT"):
+        return None
+    d, h, mi, sec = (float(x) if x else 0.0 for x in m.groups()[1:])
+    days = d + (h * 3600 + mi * 60 + sec) / 86400
+    return -days if m[1] else days
+
+
 # --- .xlsx ---------------------------------------------------------------------------------
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -513,8 +608,11 @@ def _office_document(pkg: _Package) -> str | None:
 def _read_xlsx(
     path: Path, kind: str, pkg: _Package, part: str, only: frozenset[str] | None = None
 ) -> RawBook:
-    sheets, defined = _read_workbook_part(pkg.read(part), part)
+    sheets, defined, date1904 = _read_workbook_part(pkg.read(part), part)
     rels = _rels(pkg, part)
+    styles_part = next((m for k, m in rels.values() if k == "styles"), "xl/styles.xml")
+    # Formats only feed warnings: a styles part that makes no sense yields none, no refusal.
+    styles = _read_styles(pkg.read(styles_part)) if pkg.has(styles_part) else {}
     strings_part = next((m for k, m in rels.values() if k == "sharedStrings"), None)
     if strings_part is None and pkg.has("xl/sharedStrings.xml"):
         strings_part = "xl/sharedStrings.xml"
@@ -536,7 +634,7 @@ def _read_xlsx(
         member = rel[1]
         sheet = RawSheet(name=name, state=_STATES.get(state, "visible"))
         if only is None or name in only:
-            _read_sheet_part(pkg.read(member), member, strings, sheet)
+            _read_sheet_part(pkg.read(member), member, strings, sheet, styles, date1904)
         pkg.budget.take_cells(len(sheet.cells))
         book.sheets[name] = sheet
         order.append(name)
@@ -552,8 +650,8 @@ def _read_xlsx(
     return book
 
 
-_WB_ROOT, _WB_SHEET, _WB_NAME = 1, 2, 3
-_WB_TAGS = _names(_SML, workbook=_WB_ROOT, sheet=_WB_SHEET, definedName=_WB_NAME)
+_WB_ROOT, _WB_SHEET, _WB_NAME, _WB_PR = 1, 2, 3, 4
+_WB_TAGS = _names(_SML, workbook=_WB_ROOT, sheet=_WB_SHEET, definedName=_WB_NAME, workbookPr=_WB_PR)
 
 
 class _NotWorkbook(Exception):
@@ -562,15 +660,17 @@ class _NotWorkbook(Exception):
 
 def _read_workbook_part(
     data: bytes, part: str
-) -> tuple[list[tuple[str, str, str]], list[tuple[str, str | None, str]]]:
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str | None, str]], bool]:
+    """(name, state, relationship id) per sheet, defined names, and the 1904 date system."""
     sheets: list[tuple[str, str, str]] = []
     defined: list[tuple[str, str | None, str]] = []
     buf: list[str] = []
     seen_root = False
     name_attrs: dict[str, str] | None = None
+    date1904 = False
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal seen_root, name_attrs
+        nonlocal seen_root, name_attrs, date1904
         code = _WB_TAGS.get(name)
         if not seen_root:
             if code != _WB_ROOT:
@@ -582,6 +682,8 @@ def _read_workbook_part(
         elif code == _WB_NAME:
             name_attrs = attrs
             del buf[:]
+        elif code == _WB_PR:
+            date1904 = _is_true(attrs.get("date1904"))
 
     def end(name: str) -> None:
         nonlocal name_attrs
@@ -599,7 +701,49 @@ def _read_workbook_part(
         _parse(p, data, part)
     except _NotWorkbook:
         raise ReadError("bukan-spreadsheet", f"{part} is not a workbook") from None
-    return sheets, defined
+    return sheets, defined, date1904
+
+
+# styles.xml is read without expat: only the numFmt tags and the cellXfs/xf tags matter, and a
+# callback per element (fonts, fills, borders, …) cost ~2% of reading a unit workbook. The two
+# sections are found with bytes.find (their names occur only in their own tags) and their
+# tags matched with small regular expressions. No entity is expanded (a DTD is just text).
+_ST_NUMFMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b([^>]*)>")
+_ST_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*)>")
+_ST_ID = re.compile(rb"""\bnumFmtId\s*=\s*["']\s*(\d+)""")
+_ST_CODE = re.compile(rb"""\bformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _section(data: bytes, name: bytes) -> bytes:
+    """What lies between the opening and the closing tag of the first `name` element."""
+    start = data.find(name)
+    if start < 0:
+        return b""
+    end = data.find(name, start + len(name))
+    return data[start:end] if end > 0 else b""
+
+
+def _read_styles(data: bytes) -> dict[str, str]:
+    """Cell style index (a cell's "s", as text) -> DATE or PERCENT, for those styles only."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", "replace").encode()
+    custom: dict[int, str | None] = {}  # numFmtId -> kind of its format code
+    for tag in _ST_NUMFMT.finditer(_section(data, b"numFmts")):
+        found_id, found_code = _ST_ID.search(tag[1]), _ST_CODE.search(tag[1])
+        if found_id is not None and found_code is not None:
+            raw = found_code[1] if found_code[1] is not None else found_code[2]
+            text = raw.decode("utf-8", "replace")
+            custom[int(found_id[1])] = format_kind(html.unescape(text) if "&" in text else text)
+    xf_formats: list[int] = []  # cellStyleXfs hold xf elements too: they are not cell styles
+    for tag in _ST_XF.finditer(_section(data, b"cellXfs")):
+        found_id = _ST_ID.search(tag[1])
+        xf_formats.append(int(found_id[1]) if found_id is not None else 0)
+    out: dict[str, str] = {}
+    for index, fmt_id in enumerate(xf_formats):
+        kind = custom[fmt_id] if fmt_id in custom else _BUILTIN_KINDS.get(fmt_id)
+        if kind is not None:
+            out[str(index)] = kind
+    return out
 
 
 _SS_SI, _SS_T, _SS_RPH = 1, 2, 3
@@ -756,7 +900,14 @@ def _sml_prefix(data: bytes, start: int) -> str | None:
     return prefix.decode() + ":" if prefix else ""
 
 
-def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet) -> None:
+def _read_sheet_part(
+    data: bytes,
+    part: str,
+    strings: list[str],
+    sheet: RawSheet,
+    styles: Mapping[str, str] | None = None,
+    date1904: bool = False,
+) -> None:
     """Fill `sheet` from one worksheet part in a single expat pass.
 
     This is the hot loop of the consolidation, so it is written for speed:
@@ -765,10 +916,14 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
     - text arrives as one chunk per element (buffer_text), so a value is usually one list item
       and `buf` only holds the current row;
     - "r" is parsed only for cells that hold something (a third of them are styled blanks);
+    - a number's style is looked up only when some style (`styles`: index -> DATE/PERCENT,
+      from `_read_styles`) is a date or percent format;
     - after the last cell the callbacks are removed and expat checks the rest on its own.
     """
     data, p, tags = _sheet_parser(data)
     cells = sheet.cells
+    kinds = styles or {}
+    dates, percents = sheet.dates, sheet.percents
     hidden_rows = sheet.hidden_rows
     hidden_cols = sheet.hidden_cols
     refs = _REFS
@@ -779,6 +934,7 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
     pending = False  # a <c> has started and is not yet stored
     ref: str | None = None  # its "r", or None when absent
     ctype: str | None = None  # its "t"
+    style: str | None = None  # its "s"
     f_at = v_at = is_at = -1  # where its <f>, <v> and <is> texts start in buf
     runs: list[int] | None = None  # inline string: start of each <t>; ~start for phonetic ones
     phonetic = False
@@ -826,11 +982,22 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
         error: str | None = None
         v: object
         if t == "n" or t is None:
-            v = float(value) if value else None
-            if v is not None and v - v != 0:
-                # "1e400", "NaN", "INF": no spreadsheet stores these; Excel's own word for a
-                # number beyond its range is #NUM!.
-                v, error = None, "#NUM!"
+            if value:
+                v = number = float(value)
+                if number - number != 0:
+                    # "1e400", "NaN", "INF": no spreadsheet stores these; Excel's own word for
+                    # a number beyond its range is #NUM!.
+                    v, error = None, "#NUM!"
+                elif style is not None and kinds:
+                    kind = kinds.get(style)
+                    if kind == DATE:
+                        shown = serial_date(number, date1904)
+                        if shown is not None:
+                            dates[key] = shown
+                    elif kind == PERCENT:
+                        percents.add(key)
+            else:
+                v = None
         elif t == "s":
             v = strings[int(value)] if value else None
         elif t == "str":
@@ -842,7 +1009,13 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
             error = value or "#N/A"
         elif t == "inlineStr":
             v = _unescape_x(inline) if inline is not None else value
-        else:  # "d" (an ISO 8601 date) and anything newer: keep the text
+        elif t == "d" and value:  # an ISO 8601 date: the serial number formulas compute with
+            found = _iso_serial(value, _DATE_1904 if date1904 else _NULL_DATE)
+            if found is None:
+                v = value
+            else:
+                v, dates[key] = found
+        else:  # anything newer: keep the text
             v = value
         made = new(RawCell)
         set_value(made, v)
@@ -851,7 +1024,7 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
         cells[key] = made
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal pending, ref, ctype, f_at, v_at, is_at, runs, phonetic, row, col, col_ref
+        nonlocal pending, ref, ctype, style, f_at, v_at, is_at, runs, phonetic, row, col, col_ref
         nonlocal in_data
         code = tags.get(name)
         if code == C:
@@ -867,6 +1040,7 @@ def _read_sheet_part(data: bytes, part: str, strings: list[str], sheet: RawSheet
             else:
                 col_ref = ref
             ctype = attrs.get("t")
+            style = attrs.get("s") if kinds else None
             f_at = v_at = -1
             runs = None
             pending = True
@@ -939,7 +1113,8 @@ _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0
     _O_EXPRESSION,
     _O_STYLE,
     _O_TABLE_PROPS,
-) = range(1, 14)
+    _O_NULL_DATE,
+) = range(1, 15)
 _ODS_TAGS = {
     f"{_TABLE}}}table": _O_TABLE,
     f"{_TABLE}}}table-row": _O_ROW,
@@ -956,6 +1131,7 @@ _ODS_TAGS = {
     f"{_TABLE}}}named-expression": _O_EXPRESSION,
     f"{_STYLE}}}style": _O_STYLE,
     f"{_STYLE}}}table-properties": _O_TABLE_PROPS,
+    f"{_TABLE}}}null-date": _O_NULL_DATE,
 }
 _A_NAME = f"{_TABLE}}}name"
 _A_STYLE_NAME = f"{_TABLE}}}style-name"
@@ -971,6 +1147,7 @@ _A_VALUE = f"{_OFFICE}}}value"
 _A_STRING = f"{_OFFICE}}}string-value"
 _A_BOOLEAN = f"{_OFFICE}}}boolean-value"
 _A_DATE = f"{_OFFICE}}}date-value"
+_A_DATE_VALUE = f"{_TABLE}}}date-value"
 _A_TIME = f"{_OFFICE}}}time-value"
 _A_CALC_TYPE = f"{_CALCEXT}}}value-type"
 _A_SPACES = f"{_TEXT}}}c"
@@ -1059,6 +1236,8 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
     row_rep = 1
     row_hidden = False
     row_cells: list[tuple[int, RawCell]] = []
+    row_kinds: list[tuple[int, dt.date | str]] = []  # a date, or PERCENT
+    null_date = _NULL_DATE
     hidden_row_runs: list[tuple[int, int]] = []
     hidden_col_runs: list[tuple[int, int]] = []
     cell_attrs: dict[str, str] | None = None
@@ -1071,6 +1250,7 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth, sheet, cells, row, col, col_pos, last_row, last_col, row_rep
         nonlocal row_hidden, cell_attrs, paragraphs, in_p, annotation, style_name, style_family
+        nonlocal null_date
         code = tags.get(name)
         if code is None:
             return
@@ -1098,7 +1278,7 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
                 row_rep = _count(attrs.get(_A_ROWS_REP))
                 row_hidden = attrs.get(_A_VISIBILITY, "visible") != "visible"
                 col = 0
-                del row_cells[:]
+                del row_cells[:], row_kinds[:]
         elif code == _O_ANNOTATION:
             annotation += 1
         elif code == _O_COLUMN:
@@ -1136,6 +1316,10 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
             and attrs.get(_A_DISPLAY) == "false"
         ):
             hidden_styles.add(style_name)
+        elif code == _O_NULL_DATE:
+            found = _iso_serial(attrs.get(_A_DATE_VALUE, ""), _NULL_DATE)
+            if found is not None:
+                null_date = found[1]
 
     def end(name: str) -> None:
         nonlocal depth, row, col, last_row, last_col, cell_attrs, paragraphs, in_p, annotation
@@ -1148,11 +1332,13 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
             a = cell_attrs
             cell_attrs = None
             n = _count(a.get(_A_COLS_REP))
-            made = _ods_cell(a, paragraphs)
+            made, kind = _ods_cell(a, paragraphs, null_date)
             if made is not None:
                 budget.take_cells(n)
                 for i in range(n):
                     row_cells.append((col + i, made))
+                    if kind is not None:
+                        row_kinds.append((col + i, kind))
                 last_col = max(last_col, col + n - 1)
             col += n
         elif code == _O_P:
@@ -1171,6 +1357,11 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
                 for r in range(row, row + row_rep):
                     for c, made in row_cells:
                         cells[r, c] = made
+                    for c, kind in row_kinds:
+                        if isinstance(kind, dt.date):
+                            sheet.dates[r, c] = kind
+                        else:
+                            sheet.percents.add((r, c))
                 last_row = row + row_rep - 1
             if row_hidden:
                 hidden_row_runs.append((row, row_rep))
@@ -1196,20 +1387,26 @@ def _read_ods(path: Path, pkg: _Package) -> RawBook:
     return book
 
 
-def _ods_cell(a: dict[str, str], paragraphs: list[str] | None) -> RawCell | None:
+def _ods_cell(
+    a: dict[str, str], paragraphs: list[str] | None, null_date: dt.date
+) -> tuple[RawCell | None, dt.date | str | None]:
+    """The cell, and the date it shows (value-type date) or PERCENT (percentage) or None."""
     formula = a.get(_A_FORMULA)
     if formula is not None:
         formula = _ods_formula(formula)
     text = "\n".join(paragraphs) if paragraphs is not None else None
     kind = a.get(_A_VALUE_TYPE)
     value: object
+    shown: dt.date | str | None = None
     if a.get(_A_CALC_TYPE) == "error":
-        return RawCell(None, formula, text or "#N/A")
+        return RawCell(None, formula, text or "#N/A"), None
     if kind in _NUMERIC:
         number = a.get(_A_VALUE)
         value = float(number) if number else None
         if value is not None and not math.isfinite(value):
-            return RawCell(None, formula, "#NUM!")
+            return RawCell(None, formula, "#NUM!"), None
+        if kind == "percentage" and value is not None:
+            shown = PERCENT
     elif kind == "string":
         value = a.get(_A_STRING)
         if value is None:
@@ -1217,9 +1414,16 @@ def _ods_cell(a: dict[str, str], paragraphs: list[str] | None) -> RawCell | None
     elif kind == "boolean":
         value = _is_true(a.get(_A_BOOLEAN))
     elif kind == "date":
+        # A number to every formula, like an .xlsx date: counted from the null date.
         value = a.get(_A_DATE)
+        found = _iso_serial(value, null_date) if value else None
+        if found is not None:
+            value, shown = found
     elif kind == "time":
         value = a.get(_A_TIME)
+        days = _duration_days(value) if value else None
+        if days is not None:
+            value = days
     elif formula is not None:
         value = text  # a formula whose result is "" is stored with an empty paragraph
     else:
@@ -1230,7 +1434,7 @@ def _ods_cell(a: dict[str, str], paragraphs: list[str] | None) -> RawCell | None
         and _A_CALC_TYPE not in a  # LibreOffice says "error" itself (above)
         and _ERROR_TEXT.fullmatch(value)
     ):
-        return RawCell(None, formula, value)
+        return RawCell(None, formula, value), None
     if value is None and formula is None:
-        return None
-    return RawCell(value, formula)
+        return None, None
+    return RawCell(value, formula), shown

@@ -9,6 +9,7 @@ rows inserted inside a block and hidden or moved columns do not break reading.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,12 +51,18 @@ REQUIRED_IDENTITY = ("SN_PEG_NIP", "SN_PEG_NAMA")
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One cell as read: raw value, the formula if any, a stored error, and where it is."""
+    """One cell as read: raw value, the formula if any, a stored error, and where it is.
+
+    `date`: the date a date-formatted number shows; `percent`: the number has a percent
+    format (RawSheet.dates/percents; only hasil kerja rows carry them).
+    """
 
     value: object
     ref: str
     formula: str | None = None
     error: str | None = None
+    date: dt.date | None = None
+    percent: bool = False
 
     @property
     def blank(self) -> bool:
@@ -87,10 +94,19 @@ class Row:
         col = self._cols.get(key)
         if col is None:
             return EMPTY
-        raw = self._sheet.cells.get((self.row, col))
+        sheet = self._sheet
+        at = (self.row, col)
+        raw = sheet.cells.get(at)
         if raw is None:
             return Cell(None, cell_ref(self.row, col))
-        return Cell(raw.value, cell_ref(self.row, col), raw.formula, raw.error)
+        return Cell(
+            raw.value,
+            cell_ref(self.row, col),
+            raw.formula,
+            raw.error,
+            sheet.dates.get(at) if sheet.dates else None,
+            at in sheet.percents,
+        )
 
     @property
     def keys(self) -> tuple[str, ...]:

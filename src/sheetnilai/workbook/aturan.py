@@ -104,7 +104,12 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws.write(row, 1, "Kebijakan yang berlaku", st.section)
     row += 1
     ws.write_row(row, 1, ["Pengaturan", "Nilai", "Keterangan"], st.header)
-    cap, sar, dis = policy.capaian, policy.saran_rating, policy.distribusi
+    cap, sar, dis, pla = (
+        policy.capaian,
+        policy.saran_rating,
+        policy.distribusi,
+        policy.plausibilitas,
+    )
     settings: list[tuple[str, str, Any, str]] = [
         (
             f.N_DESIMAL,
@@ -137,6 +142,18 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
             "distribusi.pembulatan",
             dis.pembulatan.value,
             "eksak atau bulatkan-jumlah",
+        ),
+        (
+            f.N_KALI_TARGET,
+            "plausibilitas.kali_target",
+            _number(pla.kali_target),
+            "realisasi > target × ini, atau < target ÷ ini: diperiksa",
+        ),
+        (
+            f.N_PERSEN_KALI,
+            "plausibilitas.persen_kali",
+            _number(pla.persen_kali),
+            "batas dekat target (÷ dan ×) untuk persen yang salah skala",
         ),
     ]
     for i, (name, key, value, note) in enumerate(settings):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sheetnilai.rules.labels import CURVE_ORDER, Rating
+from sheetnilai.rules.plausibility import PERCENT_WORDS
 
 # Names of the Aturan sheet's cells and ranges (workbook scope).
 N_DESIMAL = "Aturan_Desimal"
@@ -32,6 +33,8 @@ N_DIST_JENIS = "Aturan_DistJenis"
 N_DIST_BATAS = "Aturan_DistBatas"
 N_DIST_KELOMPOK = "Aturan_DistKelompok"
 N_DIST_PEMBULATAN = "Aturan_DistPembulatan"
+N_KALI_TARGET = "Aturan_KaliTarget"
+N_PERSEN_KALI = "Aturan_PersenKali"
 N_NAIK = "Aturan_Naik"
 N_TURUN = "Aturan_Turun"
 N_DIST_FLAG = tuple(f"Aturan_DistF{i}" for i in range(len(CURVE_ORDER)))  # curve order
@@ -43,6 +46,12 @@ TXT_RENTANG = "rentang terbalik"
 TXT_ARAH = "arah tidak dikenal"
 TXT_TARGET_NOL = "target 0"
 TXT_BULAN = "bulan tidak sah"
+# How the "Periksa isian" hints begin (model.periksa_cell agrees).
+HINT_PERSEN = "persen? ketik "
+HINT_DI_ATAS = "jauh di atas target?"
+HINT_DI_BAWAH = "jauh di bawah target?"
+# COUNTIF patterns of plausibility.satuan_is_percent (case-insensitive, * = anything).
+PERCENT_PATTERNS = ("*%*", *(f"{w}*" for w in PERCENT_WORDS))
 
 DIST_SLOTS = 3  # constraints per organisation predikat (domain.md §2.9 has at most 3)
 
@@ -79,6 +88,34 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
         f"MIN({N_BATAS_ATAS},100),"
         f"IF({bound}=0,{_q(TXT_TARGET_NOL)},"
         f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))"
+    )
+
+
+def _number_text(x: str) -> str:
+    # A number as the hint shows it: 6 decimals at most, Indonesian comma (see _pct).
+    return f'SUBSTITUTE(ROUND({x},6)&"",".",",")'
+
+
+def periksa(real: str, target: str, atas: str, satuan: str, capaian_cell: str) -> str:
+    """The "Periksa isian" hint of one IKI in one period [rules/plausibility.py]: its percent
+    and magnitude checks, without what a formula cannot see (number formats, so no dates).
+
+    Checked only where the period's capaian is a number and the realisasi is above 0, so the
+    inputs are valid numbers and atas, when present, is ≥ target (MAX is then the upper
+    bound). `model.periksa_cell` states the same in Python, hint texts included.
+    """
+    p, k = N_PERSEN_KALI, N_KALI_TARGET
+    top = f"ROUND(MAX({target},{atas})*{p},9)"
+    # plausibility.satuan_is_percent: "%" anywhere, or starting with a PERCENT_WORDS word.
+    percent = "+".join(f'COUNTIF({satuan},"{pattern}")' for pattern in PERCENT_PATTERNS)
+    whole = f"AND(ROUND({real}*{p},9)<{target},ROUND({real}*100,9)<={top})"
+    fraction = f"AND({real}>{top},ROUND({real}/100*{p},9)>={target})"
+    return (
+        f'=IF(OR(NOT(ISNUMBER({capaian_cell})),NOT({real}>0)),"",'
+        f"IF(AND({percent}>0,{whole}),{_q(HINT_PERSEN)}&{_number_text(f'{real}*100')},"
+        f'IF(AND({percent}>0,{fraction}),{_q(HINT_PERSEN)}&{_number_text(real)}&"%",'
+        f"IF(ROUND({real}/MAX({target},{atas}),9)>{k},{_q(HINT_DI_ATAS)},"
+        f'IF(ROUND({target}/{real},9)>{k},{_q(HINT_DI_BAWAH)},"")))))'
     )
 
 

@@ -15,6 +15,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from sheetnilai.periods import Period
 
 TEMPLATE_FORMAT = "sheetnilai-skp"
+# The version names the reading contract (defined names, key rows), not the column order:
+# readers find columns by key, so an added column (like "periksa") keeps version 1, and
+# workbooks made before it still read (a key they lack reads as an empty cell).
 TEMPLATE_VERSION = 1
 
 META_SHEET = "_sheetnilai"
@@ -61,6 +64,8 @@ PERIOD_FIELDS: tuple[tuple[str, str, float], ...] = (
     ("bukti", "Bukti dukung (tautan)", 24),
     ("umpan_balik", "Umpan balik", 28),
     ("capaian", "Capaian (%)", 10),
+    # A live hint when the realisasi looks mistyped (formulas.periksa, rules/plausibility.py).
+    ("periksa", "Periksa isian (otomatis)", 16),
 )
 PERIOD_WIDTH = len(PERIOD_FIELDS)
 

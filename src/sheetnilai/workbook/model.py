@@ -10,6 +10,7 @@ a number here, because spreadsheet formulas cannot compute with it either.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +20,8 @@ from sheetnilai.rules.capaian import Arah, Target, capaian_persen, capaian_shown
 from sheetnilai.rules.distribution import active_constraints, check_distribution
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating
-from sheetnilai.rules.numbers import exact, round_half_up
+from sheetnilai.rules.numbers import exact, number_text, round_half_up
+from sheetnilai.rules.plausibility import Field, Finding, Kind, check_date, check_numbers
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
 from sheetnilai.rules.predikat import predikat
 from sheetnilai.workbook import formulas as f
@@ -39,6 +41,11 @@ def is_number(value: CellValue) -> bool:
 
 def _num(value: CellValue) -> Fraction:
     return exact(value, "nilai")
+
+
+def exact_number(value: CellValue, default: CellValue = None) -> Fraction:
+    """A numeric cell value as an exact Fraction; `default` stands in for a blank cell."""
+    return _num(default if is_blank(value) else value)
 
 
 def _same_text(value: CellValue, label: str) -> bool:
@@ -82,6 +89,94 @@ def capaian_cell(
             return f.TXT_TARGET_NOL
         raise
     return capaian_shown(Fraction(round_half_up(raw, PRE_ROUND)), policy.capaian)
+
+
+def _plausible_numbers(
+    realisasi: CellValue, target: CellValue, target_atas: CellValue, capaian: Fraction | str
+) -> tuple[Fraction, Fraction, Fraction] | None:
+    """(realisasi, low, high) where the plausibility of numbers is checked: the capaian is a
+    number (so the inputs are valid) and the realisasi is above 0 ("nothing yet" is no typo)."""
+    if not isinstance(capaian, Fraction) or not is_number(realisasi) or _num(realisasi) <= 0:
+        return None
+    low = _num(target)
+    return _num(realisasi), low, low if is_blank(target_atas) else _num(target_atas)
+
+
+def plausibility(
+    realisasi: CellValue,
+    target: CellValue,
+    target_atas: CellValue,
+    arah: CellValue,
+    satuan: CellValue,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    dates: tuple[dt.date | None, dt.date | None, dt.date | None] = (None, None, None),
+    realisasi_percent: bool = False,
+    target_percent: bool = False,
+    capaian: Fraction | str | None = None,
+) -> list[Finding]:
+    """Every implausible number of one IKI in one period (rules/plausibility.py).
+
+    `dates`: the dates the target, target atas and realisasi cells show (a date-formatted
+    number), `*_percent`: a percent number format; both as the reader saw them. A date is
+    reported whether or not a capaian results, and then nothing else is compared. `capaian`:
+    the row's `capaian_cell`, when the caller has it already.
+    """
+    found = [
+        check_date(field, _num(value), date)
+        for field, value, date in zip(
+            (Field.TARGET, Field.TARGET_ATAS, Field.REALISASI),
+            (target, target_atas, realisasi),
+            dates,
+            strict=True,
+        )
+        if date is not None and is_number(value)
+    ]
+    if found:
+        return found
+    if capaian is None:
+        capaian = capaian_cell(realisasi, target, target_atas, arah, policy)
+    numbers = _plausible_numbers(realisasi, target, target_atas, capaian)
+    if numbers is None:
+        return []
+    finding = check_numbers(
+        *numbers, satuan, policy.plausibilitas, realisasi_percent, target_percent
+    )
+    return [] if finding is None else [finding]
+
+
+def hint_number(value: Fraction) -> str:
+    """A number as a hint or message shows it (formulas._number_text agrees)."""
+    return number_text(value, 6)
+
+
+def periksa_cell(
+    realisasi: CellValue,
+    target: CellValue,
+    target_atas: CellValue,
+    arah: CellValue,
+    satuan: CellValue,
+    policy: Policy = DEFAULT_POLICY,
+) -> str:
+    """The "Periksa isian" cell of one IKI in one period: a short hint, or "".
+
+    The template's formula cannot see number formats, so this is `plausibility` without them
+    (and so without dates).
+    """
+    capaian = capaian_cell(realisasi, target, target_atas, arah, policy)
+    numbers = _plausible_numbers(realisasi, target, target_atas, capaian)
+    if numbers is None:
+        return ""
+    finding = check_numbers(*numbers, satuan, policy.plausibilitas)
+    if finding is None:
+        return ""
+    if finding.kind is Kind.PERSEN_PECAHAN:
+        return f.HINT_PERSEN + hint_number(finding.value * 100)
+    if finding.kind is Kind.PERSEN_TARGET_PECAHAN:
+        return f"{f.HINT_PERSEN}{hint_number(finding.value)}%"
+    if finding.kind is Kind.TERLALU_BESAR:
+        return f.HINT_DI_ATAS
+    return f.HINT_DI_BAWAH
 
 
 def saran_cell(capaian: Iterable[Fraction | str], policy: Policy = DEFAULT_POLICY) -> str:
