@@ -59,6 +59,7 @@ from tests.support.corpus import (
     ref,
     rewrite_member,
     set_cached_number,
+    set_stored_cell,
 )
 
 GALAT, PERINGATAN, CATATAN = "galat", "peringatan", "catatan"
@@ -1017,6 +1018,27 @@ def non_utf8_names(s: Src) -> Expect:
     )
 
 
+def _stored(body: str, key: str, code: str, severity: str = GALAT) -> Case:
+    """An input cell as another program stored it: an error value, or a number beyond
+    a spreadsheet's range (read as #NUM!). A galat that says so, not "belum diisi"."""
+
+    def case(s: Src) -> Expect:
+        set_stored_cell(s.path(KESEHATAN), s.sheet(KESEHATAN, 1), hk_ref(key), body)
+        return Expect(
+            [
+                s.at(severity, code, KESEHATAN, 1, hk_ref(key)),
+                # The capaian the file stored was computed from the old input.
+                s.at(PERINGATAN, "nilai-tersimpan-berbeda", KESEHATAN, 1, hk_ref(TW1_CAP)),
+            ],
+            EXIT_DATA_ERRORS,
+            only=True,
+            absent=("realisasi-kosong", "iki-tanpa-target"),
+            touched={s.nip(KESEHATAN, 1)},
+        )
+
+    return case
+
+
 def _fungsional(s: Src, unit: str) -> int:
     """The sheet index (k) of the unit's first jabatan fungsional (corpus: k = 1)."""
     k = next(k for k, n in enumerate(s.corpus.unit_nips(unit)) if s.corpus.people[n].jenjang)
@@ -1316,6 +1338,18 @@ CASES = [
     pytest.param(encrypted_zip, id="x8-encrypted-zip-members"),
     pytest.param(saved_as_ods, id="x9-saved-as-ods"),
     pytest.param(non_utf8_names, id="i01-non-utf8-names"),
+    pytest.param(
+        _stored("><v>1e400</v>", TW1_REAL, "isian-berisi-galat"),
+        id="i02f-realisasi-beyond-range-stored-by-another-program",
+    ),
+    pytest.param(
+        _stored(' t="e"><f>1/0</f><v>#DIV/0!</v>', TW1_REAL, "isian-berisi-galat"),
+        id="i02g-formula-typed-into-realisasi-shows-error",
+    ),
+    pytest.param(
+        _stored(' t="e"><v>#N/A</v>', "target", "isian-berisi-galat"),
+        id="i02h-target-shows-error",
+    ),
     pytest.param(_bulan_case(None, "bulan-kosong"), id="i02a-jumlah-bulan-blank"),
     pytest.param(_bulan_case("3", "bulan-bukan-angka"), id="i02b-jumlah-bulan-text"),
     pytest.param(_bulan_case("3,5", "bulan-bukan-angka"), id="i02c-jumlah-bulan-text-decimal"),

@@ -737,6 +737,12 @@ CATALOGUE: dict[str, Entry] = {
         'Nama berkas menunjuk unit "{by_name}", tetapi isi workbook ini milik unit "{found}".',
         "Periksa apakah berkas yang benar yang dikirim, lalu sesuaikan nama berkasnya.",
     ),
+    "isian-berisi-galat": Entry(
+        G,
+        'Sel isian IKI "{iki}" menampilkan galat {value}, bukan angka, sehingga capaian tidak '
+        "dapat dihitung.",
+        "Hapus isi sel lalu ketik angkanya langsung (bukan rumus), mis. 93 atau 88,5.",
+    ),
     "bulan-kosong": Entry(
         G,
         "Jumlah bulan penilaian belum diisi, sehingga angka kredit tidak dapat dihitung.",

@@ -443,8 +443,13 @@ def _check_hasil_kerja(
             first, count = rhk_rows[rhk_no]
             rhk_rows[rhk_no] = (first, count + 1)
         iki_count += 1
+        # An input cell that shows an error (#DIV/0! of a formula typed into it, #NUM! of a
+        # number beyond a spreadsheet's range) is that, not "empty".
+        for cell in (target, atas, real):
+            if cell.error is not None:
+                sink.add("isian-berisi-galat", cell.ref, iki=iki, value=cell.error)
         numeric_target = not (target.blank and atas.blank)
-        if not numeric_target and not kual:
+        if not numeric_target and not kual and target.error is None and atas.error is None:
             sink.add("iki-tanpa-target", target.ref, iki=iki)
         elif (
             numeric_target
@@ -457,13 +462,13 @@ def _check_hasil_kerja(
         ):
             sink.add("target-bukan-angka", target.ref, iki=iki, value=target.text)
         if numeric_target and model.is_number(target.value):
-            if real.blank:
+            if real.blank and real.error is None:
                 sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
             elif expected == f.TXT_BUKAN_ANGKA:
                 sink.add("realisasi-bukan-angka", real.ref, iki=iki, value=real.text)
             elif isinstance(expected, str) and expected:
                 sink.add("capaian-tidak-dapat-dihitung", cap_cell.ref, iki=iki, reason=expected)
-        elif kual and real.blank:
+        elif kual and real.blank and real.error is None:
             sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
         if not real.blank:
             if row.get(k_bukti).blank:

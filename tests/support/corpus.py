@@ -374,6 +374,23 @@ def set_cached_number(path: Path, title: str, at: str, value: float) -> None:
     rewrite_member(path, part, change)
 
 
+def set_stored_cell(path: Path, title: str, at: str, body: str) -> None:
+    """Replace the XML of the cell `title`!`at` with `<c r="at" …>body</c>` as another program
+    might store it (e.g. `t="e"` with `<v>#DIV/0!</v>`, or `<v>1e400</v>`), keeping its style."""
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_part(zf, title)
+
+    def change(data: bytes) -> bytes:
+        xml = data.decode("utf-8")
+        m = re.search(rf'<c r="{at}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', xml, re.S)
+        assert m is not None, f"{title}!{at} not found in {part}"
+        style = re.search(r'\bs="[^"]*"', m["attrs"])
+        new = f'<c r="{at}"{" " + style[0] if style else ""}{body}</c>'
+        return (xml[: m.start()] + new + xml[m.end() :]).encode("utf-8")
+
+    rewrite_member(path, part, change)
+
+
 def mark_encrypted(path: Path) -> None:
     """Set the "encrypted" flag of every member in the zip's central directory.
 
