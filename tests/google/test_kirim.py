@@ -143,7 +143,12 @@ def test_creates_protects_and_shares_with_few_requests(setup, tmp_path: Path) ->
         ]
         assert [set(p["editors"]["users"]) for p in identity] == [{owner}]
         warned = [p for p in by_sheet[title] if p.get("warningOnly")]
-        assert len(warned) == len(layout.periods) + 3  # capaian per period, saran, predikat, AK
+        # capaian and periksa isian per period; saran, predikat, AK
+        assert len(warned) == 2 * len(layout.periods) + 3
+        assert {p["description"] for p in warned} >= {
+            "sheetnilai: capaian dihitung otomatis",
+            "sheetnilai: periksa dihitung otomatis",
+        }
     assert [set(p["editors"]["users"]) for p in by_sheet[RULES_SHEET]] == [{owner}]
 
     # Sharing: pegawai and penilai edit, the atasan penilai from another unit comments.

@@ -213,7 +213,7 @@ def test_a_batch_update_applied_but_answered_5xx_does_not_double_protections(set
     go(roster, folder)
     books = assert_sent_once(fake, folder)
     layout = SkpLayout(periods(Scheme.TRIWULAN))
-    per_sheet = 4 + len(layout.periods) + 3  # whole, identity, 2 ratings; warnings
+    per_sheet = 4 + 2 * len(layout.periods) + 3  # whole, identity, 2 ratings; warnings
     batches = {
         u: sum(1 for r in fake.requests if r.file_id == b["id"] and r.path.endswith(":batchUpdate"))
         for u, b in books.items()

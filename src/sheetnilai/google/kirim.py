@@ -436,13 +436,14 @@ def protections(
             )
         # Computed cells: a warning, not a lock, so a user can still mend a broken row.
         for i, _ in enumerate(layout.periods):
-            col = layout.period_col(i, "capaian")
-            add(
-                _range(gid, layout.hk_first_row, layout.hk_end_row, col, col + 1),
-                "capaian dihitung otomatis",
-                [],
-                warn=True,
-            )
+            for key in ("capaian", "periksa"):
+                col = layout.period_col(i, key)
+                add(
+                    _range(gid, layout.hk_first_row, layout.hk_end_row, col, col + 1),
+                    f"{key} dihitung otomatis",
+                    [],
+                    warn=True,
+                )
         for key in ("saran", "predikat", "angka_kredit"):
             col = NILAI_COL[key]
             add(_range(gid, first, last, col, col + 1), f"{key} dihitung otomatis", [], True)
