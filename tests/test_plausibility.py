@@ -38,7 +38,7 @@ from sheetnilai.rules.plausibility import (
 )
 from sheetnilai.rules.policy import DEFAULT_POLICY, PlausibilitasPolicy
 from sheetnilai.workbook import model
-from tests.support.corpus import LAYOUT, PERIOD, UNITS, Corpus, edit, hashes, hk_ref, make_corpus
+from tests.support.corpus import LAYOUT, PERIOD, UNITS, Corpus, edit, hashes, hk_ref
 from tests.support.libreoffice import convert, soffice
 from tests.test_bad_input import CATATAN, GALAT, OK, PERINGATAN, Found, Src, masalah, rows
 from tests.test_bad_input import consolidate as run_konsolidasi
@@ -214,11 +214,6 @@ def test_policy_settings_are_read_and_checked() -> None:
 # --- the corpus: each mistake as a user makes it -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return make_corpus(tmp_path_factory.mktemp("korpus-plausibilitas"))
-
-
 @dataclass
 class Case:
     found: list[Found]  # the whole Masalah sheet
@@ -380,8 +375,8 @@ def test_periksa_shows_them(plant: Plant, corpus: Corpus, tmp_path: Path) -> Non
     before = hashes(folder)
     result = CliRunner().invoke(cli, ["periksa", str(path), "--periode", PERIOD])
     assert result.exit_code == OK, result.output  # warnings only: not EXIT_DATA_ERRORS
-    assert result.stdout.strip() == f"{found.file}: 0 galat, 1 peringatan, 0 catatan."
-    line = result.stderr.strip().splitlines()[-1]
+    summary, line = result.stdout.strip().splitlines()  # the problem list is the output
+    assert summary == f"{found.file}: 0 galat, 1 peringatan, 0 catatan."
     assert line.startswith(
         f"[peringatan] {found.file} › {found.sheet}!{found.cell} (NIP {found.nip}"
     ), line

@@ -142,6 +142,13 @@ def test_load_policy_from_files(tmp_path: Path) -> None:
     with pytest.raises(SheetnilaiError) as info:
         load_policy(broken)
     assert info.value.message_id == "kebijakan-rusak"
+    # Where the TOML is broken, in Indonesian (tomllib's own text is English).
+    assert info.value.params["detail"] == "penulisan TOML tidak sah pada baris 1, kolom 5"
+    binary = tmp_path / "biner.toml"
+    binary.write_bytes(b"\xff\xfe[ikm]")
+    with pytest.raises(SheetnilaiError) as info:
+        load_policy(binary)
+    assert info.value.params["detail"] == "isinya bukan teks UTF-8"
     bad = tmp_path / "salah.toml"
     bad.write_text('[ikm]\nbobot = "2"\n[capaian]\nx = 1\n', encoding="utf-8")
     with pytest.raises(SheetnilaiError) as info:

@@ -384,7 +384,8 @@ def test_a_folder_that_cannot_be_written_is_said_in_indonesian(
     err = capsys.readouterr().err.splitlines()
     assert err[-2:] == [
         "        3  peringatan roster-jabatan-kosong (pertama pada baris 2)",
-        f"Daftar lengkap masalah tidak dapat ditulis di folder {not_a_folder} (gagal menulis). "
+        f"Daftar lengkap masalah tidak dapat ditulis di folder {not_a_folder} (salah satu "
+        "bagian lokasinya adalah berkas, bukan folder). "
         "Jalankan perintah dari folder yang dapat ditulisi untuk mendapatkannya.",
     ]
     assert not_a_folder.read_text(encoding="utf-8") == "isi"

@@ -24,7 +24,7 @@ from sheetnilai.cli_common import (
 )
 from sheetnilai.cli_common import load_policy_option as _policy
 from sheetnilai.config import load_policy, policy_toml
-from sheetnilai.errors import SheetnilaiError, os_reason
+from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity, has_errors
 from sheetnilai.rules.errors import RuleError
@@ -76,16 +76,9 @@ def _read_nips(args: Iterable[str], file: Path | None) -> list[str]:
         else:
             nips.append(arg)
     if file is not None:
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise SheetnilaiError(
-                "berkas-tidak-terbaca", {"path": file, "detail": os_reason(exc)}
-            ) from None
-        except UnicodeDecodeError:
-            raise SheetnilaiError(
-                "berkas-tidak-terbaca", {"path": file, "detail": "isinya bukan teks UTF-8"}
-            ) from None
+        from sheetnilai.files import read_text
+
+        text = read_text(file, encoding="utf-8-sig")
         nips.extend(line.strip() for line in text.splitlines() if line.strip())
     return nips
 
@@ -516,6 +509,15 @@ def konsolidasi(
         elif show:
             click.echo(f"  {info.name}: {info.status}", err=True)
 
+    options: dict[str, Any] = {
+        "period": period,
+        "policy": policy,
+        "roster": roster,
+        "org_predikat": by_unit,
+        "org_default": default,
+        "agency_predikat": agency,
+        "jobs": jobs,
+    }
     uploaded = None
     if drive_id is not None:
         from sheetnilai.cli_gsheet import STOP_NOTICE
@@ -535,18 +537,7 @@ def konsolidasi(
         try:
             with runner.second_ctrl_c_exits(STOP_NOTICE):
                 result, collection = consolidate_drive(
-                    client,
-                    drive_id,
-                    archive,
-                    period,
-                    policy,
-                    roster,
-                    by_unit,
-                    default,
-                    agency,
-                    jobs,
-                    fetched=fetched,
-                    year=tahun,
+                    client, drive_id, archive, fetched=fetched, year=tahun, **options
                 )
         except KeyboardInterrupt:
             raise SheetnilaiError("konsolidasi-dihentikan", {"path": archive}) from None
@@ -564,19 +555,7 @@ def konsolidasi(
             _check_outputs(target, None, None, [f.path for f in result.files])
     else:
         assert sumber is not None and found is not None
-        result = consolidate(
-            sumber,
-            period,
-            policy,
-            roster,
-            by_unit,
-            default,
-            agency,
-            jobs,
-            progress,
-            files=found.files,
-            year=year,
-        )
+        result = consolidate(sumber, progress=progress, files=found.files, year=year, **options)
         result.problems[:0] = found.problems
         require_period(result)
     if bar is not None:

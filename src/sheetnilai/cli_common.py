@@ -109,9 +109,8 @@ def print_roster_problems(
     target_folder = folder if folder is not None else Path.cwd()
     try:
         path = write_roster_problems(problems, target_folder)
-    except OSError as exc:
-        # The OS's own text is English; the user needs only where and roughly why.
-        why = "izin menulis ditolak" if isinstance(exc, PermissionError) else "gagal menulis"
+    except SheetnilaiError as exc:  # files.atomic_path says why, in Indonesian
+        why = exc.params.get("detail", "gagal menulis")
         click.echo(
             f"Daftar lengkap masalah tidak dapat ditulis di folder {target_folder} ({why}). "
             "Jalankan perintah dari folder yang dapat ditulisi untuk mendapatkannya.",

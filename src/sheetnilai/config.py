@@ -6,7 +6,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from sheetnilai.errors import SheetnilaiError, os_reason
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.files import read_text
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, PolicyInvalid, policy_from_mapping
 
 DEFAULT_NAME = "sheetnilai.toml"
@@ -25,16 +26,7 @@ def load_policy(path: Path | None, cwd: Path | None = None) -> tuple[Policy, str
         path = candidate
     if not path.is_file():
         raise SheetnilaiError("kebijakan-tidak-ada", {"path": path})
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SheetnilaiError(
-            "berkas-tidak-terbaca", {"path": path, "detail": os_reason(exc)}
-        ) from None
-    except UnicodeDecodeError:
-        raise SheetnilaiError(
-            "berkas-tidak-terbaca", {"path": path, "detail": "isinya bukan teks UTF-8"}
-        ) from None
+    text = read_text(path)
     return policy_from_text(text, str(path), path.name), str(path)
 
 

@@ -92,6 +92,8 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     if target.exists() and not overwrite:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     try:
+        if target.parent.exists() and not target.parent.is_dir():
+            raise NotADirectoryError(target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         sweep_stale(target.parent)
         tmp = target.parent / temporary_name(target)
@@ -132,3 +134,15 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
 def write_atomic(target: Path, writer: Callable[[Path], None], overwrite: bool = False) -> None:
     with atomic_path(target, overwrite) as tmp:
         writer(tmp)
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """A small text file given on the command line (a policy, a list of NIPs), or
+    SheetnilaiError("berkas-tidak-terbaca") saying why in Indonesian."""
+    try:
+        return path.read_text(encoding=encoding)
+    except OSError as exc:
+        reason = os_reason(exc)
+    except UnicodeDecodeError:
+        reason = "isinya bukan teks UTF-8"
+    raise SheetnilaiError("berkas-tidak-terbaca", {"path": path, "detail": reason})

@@ -352,43 +352,46 @@ def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) ->
     tmp.replace(path)
 
 
+def _rewrite_cell(path: Path, title: str, at: str, cell: Callable[[re.Match[str]], str]) -> None:
+    """Replace the XML of the cell `title`!`at` by what `cell` makes of its match (groups
+    `attrs` and `body`)."""
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_part(zf, title)
+
+    def change(data: bytes) -> bytes:
+        xml = data.decode("utf-8")
+        m = re.search(rf'<c r="{at}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', xml, re.S)
+        assert m is not None, f"{title}!{at} not found in {part}"
+        return (xml[: m.start()] + cell(m) + xml[m.end() :]).encode("utf-8")
+
+    rewrite_member(path, part, change)
+
+
 def set_cached_number(path: Path, title: str, at: str, value: float) -> None:
     """Store `value` as the cached result of the formula in `title`!`at`, keeping the formula.
 
     This is what a workbook looks like when a program wrote a result that its formula does not
     give (or the inputs changed and the file was saved without recalculating).
     """
-    with zipfile.ZipFile(path) as zf:
-        part = sheet_part(zf, title)
 
-    def change(data: bytes) -> bytes:
-        xml = data.decode("utf-8")
-        m = re.search(rf'<c r="{at}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', xml, re.S)
-        assert m is not None, f"{title}!{at} not found in {part}"
+    def cell(m: re.Match[str]) -> str:
         formula = re.search(r"<f\b[^>]*?(?:/>|>.*?</f>)", m["body"] or "", re.S)
         assert formula is not None, f"{title}!{at} holds no formula"
         attrs = re.sub(r'\s+t="[^"]*"', "", m["attrs"])
-        new = f'<c r="{at}"{attrs}>{formula[0]}<v>{value!r}</v></c>'
-        return (xml[: m.start()] + new + xml[m.end() :]).encode("utf-8")
+        return f'<c r="{at}"{attrs}>{formula[0]}<v>{value!r}</v></c>'
 
-    rewrite_member(path, part, change)
+    _rewrite_cell(path, title, at, cell)
 
 
 def set_stored_cell(path: Path, title: str, at: str, body: str) -> None:
-    """Replace the XML of the cell `title`!`at` with `<c r="at" …>body</c>` as another program
-    might store it (e.g. `t="e"` with `<v>#DIV/0!</v>`, or `<v>1e400</v>`), keeping its style."""
-    with zipfile.ZipFile(path) as zf:
-        part = sheet_part(zf, title)
+    """Replace the cell `title`!`at` with `<c r="at" …>body</c>` as another program might store
+    it (e.g. `t="e"` with `<v>#DIV/0!</v>`, or `<v>1e400</v>`), keeping its style."""
 
-    def change(data: bytes) -> bytes:
-        xml = data.decode("utf-8")
-        m = re.search(rf'<c r="{at}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', xml, re.S)
-        assert m is not None, f"{title}!{at} not found in {part}"
+    def cell(m: re.Match[str]) -> str:
         style = re.search(r'\bs="[^"]*"', m["attrs"])
-        new = f'<c r="{at}"{" " + style[0] if style else ""}{body}</c>'
-        return (xml[: m.start()] + new + xml[m.end() :]).encode("utf-8")
+        return f'<c r="{at}"{" " + style[0] if style else ""}{body}</c>'
 
-    rewrite_member(path, part, change)
+    _rewrite_cell(path, title, at, cell)
 
 
 def mark_encrypted(path: Path) -> None:
