@@ -1237,12 +1237,18 @@ def folder_debris(s: Src) -> Expect:
     shutil.copy(s.path(PENDIDIKAN), trash / s.file(PENDIDIKAN))
     (s.folder / "arsip.xlsx").mkdir()
     s.path(KESEHATAN).rename(s.folder / "arsip.xlsx" / s.file(KESEHATAN))
+    os.mkfifo(s.folder / "pipa.xlsx")  # a named pipe would block a reader for ever
 
     def in_metadata(wb: openpyxl.Workbook) -> None:
         meta = {r["Butir"]: r["Nilai"] for r in rows(wb, "Metadata", "Butir")}
         for name in (".DS_Store", "._Dinas Kesehatan.xlsx", stale, "surat pengantar.pdf"):
             assert meta[f"Berkas: {name}"].startswith("dilewati: "), name
         assert meta[f"Berkas: arsip.xlsx/{s.file(KESEHATAN)}"].startswith("dibaca;")
+        assert meta["Berkas: pipa.xlsx"].startswith("dilewati: bukan berkas biasa;")
+        assert meta["Berkas: tautan.xlsx"].startswith("peringatan: tautan-rusak;")
+        assert meta["Folder: .Trash-1000"] == "dilewati: folder tersembunyi"
+        assert meta["Folder: lagi"] == "dilewati: sudah dicari lewat jalur lain"
+        assert meta["Folder: arsip.xlsx"] == "dicari: folder bernama seperti workbook"
 
     return Expect(
         [
@@ -1255,6 +1261,7 @@ def folder_debris(s: Src) -> Expect:
             Found(CATATAN, "folder-berulang", "lagi"),
             Found(CATATAN, "folder-tersembunyi-dilewati", ".Trash-1000"),
             Found(CATATAN, "folder-bernama-workbook", "arsip.xlsx"),
+            Found(PERINGATAN, "bukan-berkas-biasa", "pipa.xlsx"),
         ],
         OK,
         only=True,

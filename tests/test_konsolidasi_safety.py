@@ -94,19 +94,54 @@ def test_non_utf8_names_in_terminal_score_book_csv_and_parquet(
 
 
 def test_score_book_may_not_replace_an_input(folder: Path, corpus: Corpus, tmp_path: Path) -> None:
-    before = hashes(folder)
+    roster = tmp_path / "daftar.csv"
+    shutil.copy(corpus.roster, roster)
+    policy = tmp_path / "daerah.toml"
+    policy.write_text("[distribusi]\ntingkat = 'galat'\n", encoding="utf-8")
+    before = {**hashes(folder), **hashes(tmp_path)}
     unit = folder / f"{KESEHATAN}.xlsx"
     link = tmp_path / "tautan.xlsx"
     link.symlink_to(unit)
     hard = tmp_path / "sama.xlsx"
     os.link(unit, hard)
-    for target in (unit, link, hard, folder / "." / unit.name):
+    options = ("--roster", roster, "--kebijakan", policy, "--timpa")
+    for target in (hard, roster, policy):
+        code, out, err = run(
+            "konsolidasi", folder, "--periode", "TW1", "--keluaran", target, *options
+        )
+        assert code == 1, (target, out, err)
+        assert err.startswith(f'Galat: Berkas keluaran "{target}" adalah salah satu masukan')
+    for target in (unit, link, folder / "." / unit.name, folder / "baru.xlsx"):
         code, out, err = run(
             "konsolidasi", folder, "--periode", "TW1", "--keluaran", target, "--timpa"
         )
         assert code == 1, (target, out, err)
-        assert err.startswith(f'Galat: Berkas keluaran "{target}" adalah salah satu workbook')
-    assert hashes(folder) == before
+        assert "berada di dalam folder sumber" in err, err
+    # --data whose table file would be the roster (pegawai.csv in the roster's folder).
+    tabel = tmp_path / "tabel"
+    tabel.mkdir()
+    shutil.copy(corpus.roster, tabel / "pegawai.csv")
+    code, _, err = run(
+        "konsolidasi",
+        folder,
+        "--periode",
+        "TW1",
+        "--keluaran",
+        tmp_path / "b.xlsx",
+        "--roster",
+        tabel / "pegawai.csv",
+        "--data",
+        tabel,
+        "--timpa",
+    )
+    assert code == 1 and "adalah salah satu masukan" in err, err
+    code, _, err = run(
+        "konsolidasi", folder, "--periode", "TW1", "--keluaran", "/dev/null", "--timpa"
+    )
+    assert code == 1 and "bukan berkas biasa" in err, err
+    assert Path("/dev/null").is_char_device()
+    after = {**hashes(folder), **hashes(tmp_path)}
+    assert {k: v for k, v in after.items() if k in before} == before
 
 
 def test_data_tables_may_not_go_into_the_source(folder: Path, tmp_path: Path) -> None:
@@ -192,6 +227,8 @@ def test_unreadable_subfolder_is_a_galat_and_the_rest_is_scored(
     found = {(r["Kode"], r["Berkas"] or "", r["Tingkat"]) for r in rows(wb, "Masalah", "Tingkat")}
     assert ("folder-tidak-terbaca", "tertutup", "galat") in found
     assert ("unit-belum-masuk", "", "peringatan") in found
+    meta = {r["Butir"]: r["Nilai"] for r in rows(wb, "Metadata", "Butir")}
+    assert meta["Folder: tertutup"] == "galat: folder tidak dapat dibuka"
     scored = {r["Unit Kerja"] for r in rows(wb, "Pegawai", "NIP")}
     assert scored == set(UNITS) - {KECAMATAN}
 
@@ -436,3 +473,85 @@ def test_a_defect_set_off_by_one_workbook_does_not_stop_the_run(
     assert (row["Kode"], row["Berkas"]) == ("galat-internal", f"{KESEHATAN}.xlsx")
     assert "ZeroDivisionError" in row["Pesan"] and "a defect" not in row["Pesan"]
     assert {r["Unit Kerja"] for r in rows(wb, "Pegawai", "NIP")} == set(UNITS) - {KESEHATAN}
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found |= {int(x) for x in text.split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def big_source(corpus: Corpus, tmp_path: Path) -> Path:
+    source = tmp_path / "masuk"
+    for copy in range(6):  # enough work for the signal to land while workers read
+        shutil.copytree(corpus.clean, source / f"salinan-{copy}")
+    return source
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_ctrl_c_mid_run_is_one_indonesian_line(big_source: Path, tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, workers included: the user reads
+    "Dibatalkan." and no worker's English traceback."""
+    for delay in (0.6, 1.2, 1.8):
+        proc = subprocess.Popen(
+            [
+                *EXE,
+                "konsolidasi",
+                str(big_source),
+                "--periode",
+                "TW1",
+                "--keluaran",
+                str(tmp_path / f"buku-{delay}.xlsx"),
+                "--jobs",
+                "2",
+                "--senyap",
+            ],
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        text = err.decode()
+        assert "Traceback" not in text and "/python3" not in text, text
+        if proc.returncode == 1:
+            assert text.strip() == "Dibatalkan.", text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_die_with_a_killed_run(big_source: Path, tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [
+            *EXE,
+            "konsolidasi",
+            str(big_source),
+            "--periode",
+            "TW1",
+            "--keluaran",
+            str(tmp_path / "buku.xlsx"),
+            "--jobs",
+            "2",
+            "--senyap",
+        ],
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not (workers := _children(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "the run started no worker"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "orphaned workers"

@@ -24,13 +24,12 @@ from sheetnilai.cli_common import (
 )
 from sheetnilai.cli_common import load_policy_option as _policy
 from sheetnilai.config import load_policy, policy_toml
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, display_name, os_reason
 from sheetnilai.periods import Scheme
 from sheetnilai.problems import Problem, Severity, has_errors
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, parse_org_predikat
 from sheetnilai.rules.nip import check_nip, compact, format_nip
-from sheetnilai.sources.folder import display_name
 from sheetnilai.textable import table
 
 cli_i18n.install()
@@ -41,7 +40,15 @@ class Group(cli_i18n.IdGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as exc:
+                # A file-system failure no code path foresaw (a name too long, a disk that
+                # fills up): still one Indonesian line, never the OS's English and a traceback.
+                where = exc.filename if exc.filename is not None else "-"
+                raise SheetnilaiError(
+                    "berkas-gagal-dipakai", {"path": where, "detail": os_reason(exc)}
+                ) from None
         except SheetnilaiError as exc:
             click.echo(f"Galat: {exc.message} {_advice(exc)}".rstrip(), err=True)
             for line in exc.details:
@@ -276,10 +283,11 @@ def _period_option(values: tuple[str, ...]) -> str:
 
 
 def _check_outputs(
-    target: Path | None, data_dir: Path | None, source: Path | None, inputs: list[Path]
+    targets: list[Path], data_dir: Path | None, source: Path | None, inputs: list[Path]
 ) -> None:
-    """The score book and the data files may never land on an input, or among the inputs."""
-    import os
+    """What a run writes may never land on anything it reads (a unit workbook, the roster,
+    the policy file), nor inside the source folder, nor on something that is not a plain
+    file (a device, a pipe), with or without --timpa."""
 
     def same(a: Path, b: Path) -> bool:
         try:
@@ -287,20 +295,22 @@ def _check_outputs(
         except OSError:
             return a.resolve() == b.resolve()
 
-    if target is not None:
-        if target.exists() and any(same(target, p) for p in inputs):
-            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
-        if source is not None and source.is_file() and same(target, source):
-            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
+    folder = source.resolve() if source is not None and source.is_dir() else None
     if data_dir is not None:
         if data_dir.exists() and not data_dir.is_dir():
             raise SheetnilaiError("data-bukan-folder", {"path": data_dir})
-        folder = source if source is not None and source.is_dir() else None
-        if folder is not None:
-            inside = data_dir.resolve()
-            root = folder.resolve()
-            if inside == root or root in inside.parents:
-                raise SheetnilaiError("data-di-sumber", {"path": data_dir, "source": folder})
+        inside = data_dir.resolve()
+        if folder is not None and (inside == folder or folder in inside.parents):
+            raise SheetnilaiError("data-di-sumber", {"path": data_dir, "source": source})
+    for target in targets:
+        if folder is not None and folder in target.resolve().parents:
+            raise SheetnilaiError("keluaran-di-sumber", {"path": target, "source": source})
+        if not target.exists():
+            continue
+        if any(same(target, p) for p in inputs if p.exists()):
+            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
+        if not target.is_file():
+            raise SheetnilaiError("keluaran-bukan-berkas-biasa", {"path": target})
 
 
 def _prescan(files: list[Any], period: str) -> tuple[list[int], list[str]]:
@@ -483,7 +493,14 @@ def konsolidasi(
                 if given.resolve() == root or root in given.resolve().parents:
                     raise SheetnilaiError("keluaran-di-arsip", {"path": given, "archive": archive})
     target = keluaran or _default_target(period, year)
-    _check_outputs(target, data_dir, sumber, inputs)
+    data_targets = (
+        [data_dir / data_file_name(sheet, format_data) for sheet in SHEETS] if data_dir else []
+    )
+    from sheetnilai.config import DEFAULT_NAME
+
+    # The roster and the policy file (given, or the sheetnilai.toml the run picks up) too.
+    inputs += [p for p in (roster_path, policy_path or Path(DEFAULT_NAME)) if p is not None]
+    _check_outputs([target, *data_targets], data_dir, sumber, inputs)
     if target.exists() and not timpa and (keluaran is not None or year is not None):
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     if data_dir is not None and not timpa:
@@ -552,11 +569,10 @@ def konsolidasi(
         require_period(result)
         if keluaran is None:
             target = _default_target(period, result.year)
-            _check_outputs(target, None, None, [f.path for f in result.files])
+            _check_outputs([target], None, None, [*inputs, *(f.path for f in result.files)])
     else:
         assert sumber is not None and found is not None
-        result = consolidate(sumber, progress=progress, files=found.files, year=year, **options)
-        result.problems[:0] = found.problems
+        result = consolidate(sumber, progress=progress, found=found, year=year, **options)
         require_period(result)
     if bar is not None:
         bar.render_finish()

@@ -28,7 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from sheetnilai.errors import os_reason
+from sheetnilai.errors import display_name, os_reason
+from sheetnilai.pool import process_pool
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Pegawai, Roster, safe_file_stem
 from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
@@ -91,6 +92,7 @@ class Consolidation:
     missing_units: dict[str, int] = field(default_factory=dict)
     roster_count: int | None = None  # pegawai the roster expects (None: no roster)
     roster_units: dict[str, int] = field(default_factory=dict)  # unit -> head-count
+    folders: list[tuple[str, str]] = field(default_factory=list)  # noted folders and status
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -179,17 +181,20 @@ def consolidate(
     progress: Callable[[InputFile], None] | None = None,
     files: list[InputFile] | None = None,
     year: int | None = None,
+    found: Discovery | None = None,
 ) -> Consolidation:
-    """Consolidate the workbooks in the folder `source`, or the given `files` (already
-    fetched, e.g. from Google Drive; `source` then only names where they came from).
+    """Consolidate the workbooks in the folder `source` (or what `found` already discovered
+    in it), or the given `files` (already fetched, e.g. from Google Drive; `source` then only
+    names where they came from).
 
     `year` is the appraisal year of the run; None takes the year most workbooks carry.
     """
     result = Consolidation(str(source), period, policy, dt.datetime.now().astimezone())
     if files is None:
-        found = discover(Path(source))
+        found = found or discover(Path(source))
         files = found.files
         result.problems.extend(found.problems)
+        result.folders = list(found.folders)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
     jobs_list = [_Job(f.path, f.name, period, policy, by_nip) for f in todo]
@@ -199,7 +204,7 @@ def consolidate(
     if workers <= 1 or len(jobs_list) <= 1:
         outputs = map(_process, jobs_list)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = process_pool(workers)
         outputs = pool.map(_process, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8)))
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
@@ -226,7 +231,7 @@ def consolidate(
     _cross_checks(result, roster)
     _distribution(result, org_predikat or {}, org_default, agency_predikat)
     if roster is not None:
-        result.roster_source = roster.source
+        result.roster_source = display_name(roster.source)
         result.roster_count = len(roster.pegawai)
         result.roster_units = {u: len(m) for u, m in roster.units().items()}
     return result

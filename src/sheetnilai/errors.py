@@ -21,7 +21,7 @@ class SheetnilaiError(Exception):
         details: Sequence[str] = (),
     ) -> None:
         self.message_id = message_id
-        self.params = {k: str(v) for k, v in (params or {}).items()}
+        self.params = {k: display_name(str(v)) for k, v in (params or {}).items()}
         self.details = tuple(details)
         super().__init__(self.message)
 
@@ -62,3 +62,21 @@ def os_reason(exc: BaseException) -> str:
             return reasons[exc.errno]
         return f"galat sistem berkas (kode {exc.errno})" if exc.errno else "galat sistem berkas"
     return "galat yang tidak terduga"
+
+
+def display_name(name: str) -> str:
+    """`name` (a file name, a path) as text that can be printed and stored anywhere.
+
+    Bytes that are not UTF-8 (a Windows zip extracted on Linux; Python keeps them as lone
+    surrogates) become U+FFFD, and control characters (a line break in a file name) become
+    U+FFFD too, so one name stays one line in the terminal and one cell in the score book.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        import os
+
+        name = os.fsencode(name).decode("utf-8", "replace")
+    if any(ch < " " or ch == "\x7f" for ch in name):
+        name = "".join("\ufffd" if ch < " " or ch == "\x7f" else ch for ch in name)
+    return name

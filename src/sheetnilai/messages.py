@@ -539,6 +539,11 @@ CATALOGUE: dict[str, Entry] = {
         "Daftar lengkapnya ada di lembar Metadata. Bila ada workbook unit di antaranya, simpan "
         "sebagai .xlsx lalu jalankan lagi.",
     ),
+    "bukan-berkas-biasa": Entry(
+        P,
+        "Ini bukan berkas biasa (mis. pipa bernama atau perangkat), sehingga tidak dibaca.",
+        "Simpan workbook unit sebagai berkas biasa di folder sumber.",
+    ),
     "tautan-rusak": Entry(
         P,
         "Tautan (symlink) ini menunjuk ke berkas yang tidak ada ({detail}); tidak dibaca.",
@@ -823,6 +828,12 @@ CATALOGUE: dict[str, Entry] = {
         "Buat ulang workbook dengan sheetnilai templat buat --xlwings, atau periksa dari baris "
         "perintah: sheetnilai periksa BERKAS --periode TW1.",
     ),
+    "berkas-gagal-dipakai": Entry(
+        G,
+        'Berkas atau folder "{path}" tidak dapat dipakai: {detail}.',
+        "Periksa nama (paling banyak 255 karakter per bagian), izin, dan sisa ruang disk, lalu "
+        "jalankan lagi.",
+    ),
     "berkas-tidak-tertulis": Entry(
         G,
         'Berkas "{path}" tidak dapat ditulis: {detail}.',
@@ -858,8 +869,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "keluaran-adalah-masukan": Entry(
         G,
-        'Berkas keluaran "{path}" adalah salah satu workbook masukan; masukan tidak pernah '
-        "ditimpa, juga dengan --timpa.",
+        'Berkas keluaran "{path}" adalah salah satu masukan (workbook unit, daftar pegawai, '
+        "atau berkas kebijakan); masukan tidak pernah ditimpa, juga dengan --timpa.",
         "Pilih nama buku nilai lain dengan --keluaran, sebaiknya di luar folder sumber.",
     ),
     "data-bukan-folder": Entry(
@@ -871,6 +882,18 @@ CATALOGUE: dict[str, Entry] = {
         G,
         'Folder --data "{path}" berada di dalam folder sumber "{source}".',
         "Pilih folder di luar folder sumber agar tabel data tidak bercampur dengan workbook unit.",
+    ),
+    "keluaran-di-sumber": Entry(
+        G,
+        'Berkas keluaran "{path}" berada di dalam folder sumber "{source}".',
+        "Simpan buku nilai dan tabel data di luar folder sumber, agar folder itu hanya berisi "
+        "kiriman unit dan tidak ada yang tertimpa.",
+    ),
+    "keluaran-bukan-berkas-biasa": Entry(
+        G,
+        '"{path}" bukan berkas biasa (mis. perangkat atau pipa), sehingga tidak dapat menjadi '
+        "buku nilai.",
+        "Pilih nama berkas .xlsx biasa dengan --keluaran.",
     ),
     "keluaran-di-arsip": Entry(
         G,

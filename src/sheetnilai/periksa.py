@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sheetnilai.config import policy_from_text
 from sheetnilai.consolidate import Consolidation, InputFile, consolidate, require_period
+from sheetnilai.errors import display_name
 from sheetnilai.periods import period_key
 from sheetnilai.report import masalah_table
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
-from sheetnilai.sources.folder import display_name
 from sheetnilai.sources.raw import ReadError, read_book
 from sheetnilai.sources.unit import NotReadable, extract
 from sheetnilai.workbook.layout import META_SHEET, quote_sheet

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sheetnilai.errors import display_name
 from sheetnilai.messages import CATALOGUE, render, render_advice
 
 
@@ -119,7 +120,7 @@ class Problem:
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return display_name(str(value))
 
 
 def worst(problems: Iterable[Problem]) -> Severity | None:

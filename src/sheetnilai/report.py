@@ -11,11 +11,11 @@ import pandas as pd
 from sheetnilai import __version__
 from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation
+from sheetnilai.errors import display_name
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
 from sheetnilai.rules.numbers import round_half_up
 from sheetnilai.scorebook import Chart, ColumnKind, Table
-from sheetnilai.sources.folder import display_name
 from sheetnilai.sources.unit import SCOREBOOK_SHEETS
 
 BELUM_MASUK = "Belum masuk"
@@ -397,6 +397,8 @@ def metadata_table(c: Consolidation) -> Table:
         {"Butir": "SHA-256 daftar pegawai", "Nilai": c.roster_sha256},
         {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(c.policy)},
     ]
+    for name, status in c.folders:
+        rows.append({"Butir": f"Folder: {name}", "Nilai": status})
     for f in c.files:
         rows.append(
             {

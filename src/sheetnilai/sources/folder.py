@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sheetnilai.errors import os_reason
+from sheetnilai.errors import display_name, os_reason
 from sheetnilai.files import is_our_temporary
 from sheetnilai.problems import Problem
 
@@ -43,20 +43,12 @@ class InputFile:
 class Discovery:
     files: list[InputFile] = field(default_factory=list)  # every file, in a stable order
     problems: list[Problem] = field(default_factory=list)
+    # Folders that were not searched or are worth a note: (name, status), for Metadata.
+    folders: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def to_read(self) -> list[InputFile]:
         return [f for f in self.files if not f.status]
-
-
-def display_name(name: str) -> str:
-    """`name` as valid UTF-8 text: undecodable bytes (kept by Python as lone surrogates)
-    become U+FFFD, so the name can be printed and written to xlsx, CSV and Parquet."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(name).decode("utf-8", "replace")
-    return name
 
 
 def is_lock_file(name: str) -> bool:
@@ -74,6 +66,7 @@ def discover(source: Path) -> Discovery:
         name = display_name(path.relative_to(source).as_posix())
         if problem is not None:
             found.problems.append(problem.at(file=name))
+            found.folders.append((name, FOLDER_STATUS[problem.code]))
             continue
         _classify(found, path, name)
     others = [f for f in found.files if f.status == SKIPPED_OTHER]
@@ -86,6 +79,12 @@ def discover(source: Path) -> Discovery:
 
 
 SKIPPED_OTHER = "dilewati: bukan workbook"
+FOLDER_STATUS = {
+    "folder-tidak-terbaca": "galat: folder tidak dapat dibuka",
+    "folder-tersembunyi-dilewati": "dilewati: folder tersembunyi",
+    "folder-berulang": "dilewati: sudah dicari lewat jalur lain",
+    "folder-bernama-workbook": "dicari: folder bernama seperti workbook",
+}
 
 
 def _classify(found: Discovery, path: Path, name: str) -> None:
@@ -97,14 +96,18 @@ def _classify(found: Discovery, path: Path, name: str) -> None:
         # A link whose target is gone, or a file removed while we walk.
         dangling = path.is_symlink()
         code = "tautan-rusak" if dangling else "berkas-tidak-terbaca"
-        found.problems.append(
-            Problem.make(code, params={"path": name, "detail": os_reason(exc)}, file=name)
-        )
-        found.files.append(InputFile(path, name, 0, status=f"galat: {code}"))
+        problem = Problem.make(code, params={"path": name, "detail": os_reason(exc)}, file=name)
+        found.problems.append(problem)
+        found.files.append(InputFile(path, name, 0, status=f"{problem.severity.value}: {code}"))
         return
     if stat.S_ISDIR(info.st_mode):
         return  # `source` itself when it is a folder given as a file: nothing to read
     entry = InputFile(path, name, info.st_size, modified=info.st_mtime)
+    if not stat.S_ISREG(info.st_mode):
+        # A named pipe would block the first read for ever; a device is never a workbook.
+        found.problems.append(Problem.make("bukan-berkas-biasa", file=name))
+        found.files.append(_with(entry, "dilewati: bukan berkas biasa"))
+        return
     suffix = path.suffix.lower()
     if is_lock_file(base):
         found.problems.append(Problem.make("berkas-kunci-dilewati", file=name))

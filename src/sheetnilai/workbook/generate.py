@@ -11,6 +11,7 @@ from pathlib import Path
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.files import atomic_path
 from sheetnilai.periods import Scheme
+from sheetnilai.pool import process_pool
 from sheetnilai.roster import Roster, safe_file_stem, sheet_title
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
 from sheetnilai.workbook.build import SheetPegawai, UnitWorkbook, build_unit_workbook
@@ -98,7 +99,7 @@ def generate_unit_workbooks(
     if jobs <= 1 or len(work) <= 1:
         paths = map(_write_one, work)
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = process_pool(jobs)
         paths = pool.map(_write_one, work, chunksize=max(1, len(work) // (jobs * 8)))
     try:
         for spec, path in zip(specs, paths, strict=True):
