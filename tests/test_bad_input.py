@@ -74,8 +74,20 @@ SEKRETARIAT, PENDIDIKAN, KESEHATAN, KECAMATAN = UNITS
 def consolidate(
     folder: Path, corpus: Corpus, out: Path, period: str = PERIOD, *extra: str
 ) -> tuple[int, str]:
-    args = ["konsolidasi", str(folder), "--periode", period, "--roster", str(corpus.roster),
-            "--keluaran", str(out), "--jobs", "1", "--senyap", *extra]  # fmt: skip
+    args = [
+        "konsolidasi",
+        str(folder),
+        "--periode",
+        period,
+        "--roster",
+        str(corpus.roster),
+        "--keluaran",
+        str(out),
+        "--jobs",
+        "1",
+        "--senyap",
+        *extra,
+    ]
     result = CliRunner().invoke(cli, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -1039,6 +1051,56 @@ def _stored(body: str, key: str, code: str, severity: str = GALAT) -> Case:
     return case
 
 
+def _year_stored(value: object, code: str) -> Case:
+    """The hidden year overwritten: another year (also as text) is not scored; a value that
+    is no year at all is a galat, and the workbook is scored for the run's year."""
+
+    def case(s: Src) -> Expect:
+        _set_meta(s.path(KESEHATAN), "tahun", value)
+        if code == "tahun-berbeda":
+            return Expect(
+                [Found(GALAT, code, s.file(KESEHATAN)), Found(PERINGATAN, "unit-belum-masuk")],
+                EXIT_DATA_ERRORS,
+                touched=s.nips(KESEHATAN),
+                only=True,
+            )
+        return Expect([Found(GALAT, code, s.file(KESEHATAN))], EXIT_DATA_ERRORS, only=True)
+
+    return case
+
+
+def target_atas_text(s: Src) -> Expect:
+    """Text in the upper bound of a range target: that cell is named, with its text; the
+    target and the realisasi, which are numbers, are not blamed."""
+    with edit(s.path(PENDIDIKAN)) as wb:
+        put(wb[s.sheet(PENDIDIKAN, 2)], hk_ref("target_atas"), "abc")
+    return Expect(
+        [s.at(GALAT, "target-bukan-angka", PENDIDIKAN, 2, hk_ref("target_atas"))],
+        EXIT_DATA_ERRORS,
+        only=True,
+        absent=("realisasi-bukan-angka",),
+        touched={s.nip(PENDIDIKAN, 2)},
+    )
+
+
+def _formula_without_value(key: str, value: str) -> Case:
+    """A formula typed into an input cell by a program that stores no result (here openpyxl):
+    its content cannot be read, and it is said so, not called empty."""
+
+    def case(s: Src) -> Expect:
+        with edit(s.path(PENDIDIKAN)) as wb:
+            at = nilai_ref(key) if key.startswith("rating") else hk_ref(key)
+            put(wb[s.sheet(PENDIDIKAN, 1)], at, value)
+        return Expect(
+            [s.at(GALAT, "isian-rumus-tanpa-nilai", PENDIDIKAN, 1, at)],
+            EXIT_DATA_ERRORS,
+            absent=("realisasi-kosong", "rating-kosong"),
+            touched={s.nip(PENDIDIKAN, 1)},
+        )
+
+    return case
+
+
 def _fungsional(s: Src, unit: str) -> int:
     """The sheet index (k) of the unit's first jabatan fungsional (corpus: k = 1)."""
     k = next(k for k, n in enumerate(s.corpus.unit_nips(unit)) if s.corpus.people[n].jenjang)
@@ -1067,6 +1129,22 @@ def _bulan_case(value: object, code: str) -> Case:
         )
 
     return case
+
+
+def _bulan_error(s: Src) -> Expect:
+    k = _fungsional(s, PENDIDIKAN)
+    set_stored_cell(
+        s.path(PENDIDIKAN),
+        s.sheet(PENDIDIKAN, k),
+        nilai_ref("bulan"),
+        ' t="e"><f>1/0</f><v>#DIV/0!</v>',
+    )
+    return Expect(
+        [s.at(GALAT, "isian-berisi-galat", PENDIDIKAN, k, nilai_ref("bulan"))],
+        EXIT_DATA_ERRORS,
+        absent=("bulan-kosong",),
+        check=_no_angka_kredit(s.nip(PENDIDIKAN, k)),
+    )
 
 
 def jenjang_blank(s: Src) -> Expect:
@@ -1357,11 +1435,21 @@ CASES = [
         _stored(' t="e"><v>#N/A</v>', "target", "isian-berisi-galat"),
         id="i02h-target-shows-error",
     ),
+    pytest.param(_bulan_error, id="i02l-jumlah-bulan-shows-error"),
     pytest.param(_bulan_case(None, "bulan-kosong"), id="i02a-jumlah-bulan-blank"),
     pytest.param(_bulan_case("3", "bulan-bukan-angka"), id="i02b-jumlah-bulan-text"),
     pytest.param(_bulan_case("3,5", "bulan-bukan-angka"), id="i02c-jumlah-bulan-text-decimal"),
     pytest.param(_bulan_case(3.5, "bulan-tidak-sah"), id="i02d-jumlah-bulan-fraction"),
     pytest.param(jenjang_blank, id="i02e-jenjang-blank"),
+    pytest.param(target_atas_text, id="i02i-text-in-target-batas-atas"),
+    pytest.param(_formula_without_value(TW1_REAL, "=95+2"), id="i02j-formula-without-value"),
+    pytest.param(
+        _formula_without_value("rating_hasil", "=A1"), id="i02k-rating-formula-without-value"
+    ),
+    pytest.param(_year_stored("2025", "tahun-berbeda"), id="i06d-year-as-text-2025"),
+    pytest.param(_year_stored(None, "tahun-tidak-terbaca"), id="i06e-year-blank"),
+    pytest.param(_year_stored(2026.7, "tahun-tidak-terbaca"), id="i06f-year-not-whole"),
+    pytest.param(_year_stored("dua ribu", "tahun-tidak-terbaca"), id="i06g-year-words"),
     pytest.param(name_deleted, id="i03a-sheet-name-deleted"),
     pytest.param(identity_names_deleted, id="i03b-identity-names-deleted"),
     pytest.param(_key_cleared("iki"), id="i03c-key-row-damaged"),
@@ -1480,8 +1568,17 @@ def test_periksa_gives_the_consolidation_problems(
         alone.parent.mkdir()
         shutil.copy2(path, alone)
         book = tmp_path / f"buku-{path.stem}.xlsx"
-        args = ["konsolidasi", str(alone.parent), "--periode", expect.period, "--keluaran",
-                str(book), "--jobs", "1", "--senyap"]  # fmt: skip
+        args = [
+            "konsolidasi",
+            str(alone.parent),
+            "--periode",
+            expect.period,
+            "--keluaran",
+            str(book),
+            "--jobs",
+            "1",
+            "--senyap",
+        ]
         result = CliRunner().invoke(cli, args)
         if result.exit_code == 1:  # the command is refused (the period is in no workbook) ...
             with pytest.raises(SheetnilaiError) as refused:  # ... and so is the check

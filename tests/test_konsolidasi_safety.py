@@ -263,7 +263,7 @@ def test_stale_temporary_file_of_a_killed_run_is_removed(folder: Path, tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["buku-nilai-TW1-2026.xlsx"]
 
 
-@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0, 4.5])
 def test_a_run_stopped_half_way_leaves_nothing_to_clean_up(
     corpus: Corpus, tmp_path: Path, delay: float
 ) -> None:
@@ -300,8 +300,12 @@ def test_a_run_stopped_half_way_leaves_nothing_to_clean_up(
     assert leftovers == []
     if proc.returncode == 1:
         assert "Dibatalkan" in err.decode()
-    if book.exists():
-        openpyxl.load_workbook(book)  # complete: it opens
+    tables = sorted(p.name for p in (out / "tabel").glob("*")) if (out / "tabel").exists() else []
+    if book.exists():  # the whole set, and the score book opens
+        openpyxl.load_workbook(book)
+        assert len(tables) == 7, tables
+    else:  # or nothing at all: a second run is not refused by half an output
+        assert tables == []
 
 
 # --- 11: mistakes in the command -------------------------------------------------------------
@@ -555,3 +559,28 @@ def test_workers_die_with_a_killed_run(big_source: Path, tmp_path: Path) -> None
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [w for w in workers if _alive(w)], "orphaned workers"
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])
+def test_templat_buat_stopped_half_way_takes_its_workbooks_back(
+    tmp_path: Path, delay: float
+) -> None:
+    """SIGTERM while `templat buat` writes: all workbooks, or none (so the same command
+    simply runs again), and no temporary file."""
+    out = tmp_path / "unit"
+    proc = subprocess.Popen(
+        [*EXE, "templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    made = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    if proc.returncode == 0:
+        assert len(made) == 12, made
+    else:
+        assert proc.returncode == 1 and err.decode().strip().endswith("Dibatalkan."), err
+        assert made == [], made
+        code, _, _ = run("templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", out)
+        assert code == 0

@@ -453,6 +453,7 @@ def konsolidasi(
     selnya. Workbook unit tidak pernah diubah.
     """
     from sheetnilai.consolidate import InputFile, consolidate, discover, require_period, sha256
+    from sheetnilai.files import staged
     from sheetnilai.report import SHEETS, charts, tables
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
@@ -578,9 +579,11 @@ def konsolidasi(
         bar.render_finish()
     if roster is not None and roster_path is not None:
         result.roster_sha256 = sha256(roster_path)
-    write_scorebook(target, tables(result), charts(result), overwrite=timpa)
-    if data_dir is not None:
-        write_data(data_dir, tables(result), format_data, overwrite=timpa)
+    # The score book and its data tables appear together or not at all.
+    with staged(overwrite=timpa) as outputs:
+        write_scorebook(target, tables(result), charts(result), overwrite=timpa, stage=outputs)
+        if data_dir is not None:
+            write_data(data_dir, tables(result), format_data, overwrite=timpa, stage=outputs)
     if unggah and drive_id is not None:
         stamp = result.started.strftime("%Y-%m-%d %H.%M")
         uploaded = upload_scorebook(client, drive_id, target, f"Buku nilai {period} ({stamp})")

@@ -271,7 +271,17 @@ def _check_year(
     result.year = year
     kept = []
     for i, unit in read:
-        if year is not None and unit.year is not None and unit.year != year:
+        if unit.year is None:
+            # The hidden year was emptied or overwritten: it cannot vouch for the workbook.
+            # It is still scored (for the run's year), with a galat that says so.
+            unit.problems.append(
+                Problem.make(
+                    "tahun-tidak-terbaca",
+                    params={"found": unit.year_text or "(kosong)", "expected": year or "-"},
+                    file=unit.name,
+                )
+            )
+        elif year is not None and unit.year != year:
             result.problems.append(
                 Problem.make(
                     "tahun-berbeda",

@@ -80,6 +80,118 @@ def temporary_name(target: Path) -> str:
     return f"{TEMP_PREFIX}{os.getpid()}.{_host()}.{secrets.token_hex(6)}.{name}"
 
 
+class Staged:
+    """Outputs that appear together or not at all (a score book and its data tables).
+
+    `path(target)` gives a temporary file beside each target; `commit()` checks that no
+    target exists (unless `overwrite`), then gives every file its name with Ctrl-C and
+    SIGTERM held back for those few milliseconds, so an interrupted run leaves either all
+    of its outputs or none, and never a partial set the user must clean up.
+    """
+
+    def __init__(self, overwrite: bool = False) -> None:
+        self.overwrite = overwrite
+        self.items: list[tuple[Path, Path]] = []  # (temporary, target)
+
+    def path(self, target: Path) -> Path:
+        if target.exists() and not self.overwrite:
+            raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+        try:
+            if target.parent.exists() and not target.parent.is_dir():
+                raise NotADirectoryError(target.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            sweep_stale(target.parent)
+            tmp = target.parent / temporary_name(target)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+            os.close(fd)
+        except OSError as exc:
+            raise _unwritable(target, exc) from None
+        self.items.append((tmp, target))
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, target in self.items:
+            try:
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise _unwritable(target, exc) from None
+            if target.exists() and not self.overwrite:
+                raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+        done: list[Path] = []
+        with _signals_held():
+            try:
+                for tmp, target in self.items:
+                    _place(tmp, target, self.overwrite)
+                    done.append(target)
+            except BaseException:
+                if not self.overwrite:  # what this run created; nothing earlier was replaced
+                    for target in done:
+                        with contextlib.suppress(OSError):
+                            target.unlink()
+                raise
+
+    def discard(self) -> None:
+        for tmp, _ in self.items:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _place(tmp: Path, target: Path, overwrite: bool) -> None:
+    try:
+        if overwrite:
+            os.replace(tmp, target)
+            return
+        try:
+            os.link(tmp, target)  # refuses, atomically, a target made meanwhile
+        except FileExistsError:
+            raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
+        except OSError:
+            # No hard links here (FAT/exFAT USB drives, some network shares): the exists
+            # check and the rename leave a short window, as any copy would.
+            if target.exists():
+                raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
+            os.replace(tmp, target)
+        else:
+            tmp.unlink()
+    except OSError as exc:
+        raise _unwritable(target, exc) from None
+
+
+def _unwritable(target: Path, exc: OSError) -> SheetnilaiError:
+    return SheetnilaiError("berkas-tidak-tertulis", {"path": target, "detail": os_reason(exc)})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (POSIX; elsewhere a no-op)."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def staged(overwrite: bool = False) -> Iterator[Staged]:
+    """A `Staged` group, committed when the block ends normally, discarded otherwise."""
+    group = Staged(overwrite)
+    try:
+        yield group
+        group.commit()
+    finally:
+        group.discard()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it becomes `target` in one step.
@@ -89,46 +201,8 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     temporary file is removed and the target is untouched. A file-system failure becomes
     `SheetnilaiError("berkas-tidak-tertulis")` with an Indonesian reason.
     """
-    if target.exists() and not overwrite:
-        raise SheetnilaiError("berkas-sudah-ada", {"path": target})
-    try:
-        if target.parent.exists() and not target.parent.is_dir():
-            raise NotADirectoryError(target.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_stale(target.parent)
-        tmp = target.parent / temporary_name(target)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
-        os.close(fd)
-    except OSError as exc:
-        raise SheetnilaiError(
-            "berkas-tidak-tertulis", {"path": target, "detail": os_reason(exc)}
-        ) from None
-    try:
-        yield tmp
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
-            except OSError:
-                # No hard links here (FAT/exFAT USB drives, some network shares): the
-                # exists check and the rename leave a short window, as any copy would.
-                if target.exists():
-                    raise SheetnilaiError("berkas-sudah-ada", {"path": target}) from None
-                os.replace(tmp, target)
-            else:
-                tmp.unlink()
-    except OSError as exc:
-        raise SheetnilaiError(
-            "berkas-tidak-tertulis", {"path": target, "detail": os_reason(exc)}
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with staged(overwrite) as group:
+        yield group.path(target)
 
 
 def write_atomic(target: Path, writer: Callable[[Path], None], overwrite: bool = False) -> None:

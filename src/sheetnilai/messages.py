@@ -642,7 +642,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "target-bukan-angka": Entry(
         G,
-        'Target IKI "{iki}" berisi "{value}", bukan angka.',
+        '{field} IKI "{iki}" berisi "{value}", bukan angka.',
         "Isi target dengan angka saja (satuannya di kolom Satuan), atau pindahkan ke kolom "
         "Target kualitatif.",
     ),
@@ -725,6 +725,14 @@ CATALOGUE: dict[str, Entry] = {
         "Minta unit mengirim workbook tahun {expected}, atau jalankan konsolidasi dengan "
         "--tahun {found} bila tahun itu yang dimaksud.",
     ),
+    "tahun-tidak-terbaca": Entry(
+        G,
+        'Tahun yang tersimpan di workbook ini ("{found}") bukan tahun yang sah; workbook dinilai '
+        "untuk tahun konsolidasi {expected} tanpa dapat dipastikan.",
+        "Jangan mengubah lembar tersembunyi workbook. Pastikan ini workbook tahun {expected}; "
+        "bila ragu, buat ulang workbook unit dengan `sheetnilai templat buat` dan salin "
+        "isiannya.",
+    ),
     "tahun-berbeda-nama-berkas": Entry(
         P,
         "Nama berkas menyebut tahun {name_year}, tetapi workbook ini dibuat untuk tahun {found}.",
@@ -744,9 +752,16 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "isian-berisi-galat": Entry(
         G,
-        'Sel isian IKI "{iki}" menampilkan galat {value}, bukan angka, sehingga capaian tidak '
-        "dapat dihitung.",
-        "Hapus isi sel lalu ketik angkanya langsung (bukan rumus), mis. 93 atau 88,5.",
+        "Sel isian {what} menampilkan galat {value}, bukan nilai yang dapat dipakai.",
+        "Hapus isi sel lalu ketik nilainya langsung, bukan rumus (mis. 93 atau 88,5, atau "
+        "pilih dari daftar pilihan).",
+    ),
+    "isian-rumus-tanpa-nilai": Entry(
+        G,
+        "Sel isian {what} berisi rumus yang hasilnya tidak tersimpan di berkas (berkas disimpan "
+        "oleh program yang tidak menghitung rumus), sehingga isinya tidak dapat dibaca.",
+        "Ketik nilainya langsung tanpa rumus, atau buka dan simpan ulang berkas di Excel atau "
+        "LibreOffice.",
     ),
     "bulan-kosong": Entry(
         G,

@@ -21,7 +21,6 @@ from sheetnilai.rules.nip import check_nip
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
 from sheetnilai.sources.unit import Cell, Row, SkpSheet, UnitBook
-from sheetnilai.workbook import formulas as f
 from sheetnilai.workbook import model
 from sheetnilai.workbook.layout import IDENTITY_LABELS, RECAP_SHEET
 
@@ -116,6 +115,7 @@ class UnitResult:
     # scored, are reported at their sheet, and are listed as "belum masuk" with the reason.
     unscored: list[tuple[str, str, str]] = field(default_factory=list)
     year: int | None = None
+    year_text: str = ""  # as stored, when `year` could not be read from it
     claimed_unit: str = ""  # the unit name stored in the workbook (`unit` may be corrected)
     listed_titles: frozenset[str] = frozenset()  # the SKP sheets the workbook was made with
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
@@ -170,6 +170,7 @@ def check_unit(
         problems=list(book.problems),
         gids=dict(book.gids),
         year=book.year,
+        year_text=book.year_text,
         claimed_unit=book.unit,
         listed_titles=frozenset(entry.title for entry in book.listed),
     )
@@ -443,32 +444,26 @@ def _check_hasil_kerja(
             first, count = rhk_rows[rhk_no]
             rhk_rows[rhk_no] = (first, count + 1)
         iki_count += 1
-        # An input cell that shows an error (#DIV/0! of a formula typed into it, #NUM! of a
-        # number beyond a spreadsheet's range) is that, not "empty".
-        for cell in (target, atas, real):
-            if cell.error is not None:
-                sink.add("isian-berisi-galat", cell.ref, iki=iki, value=cell.error)
+        reported = {
+            c.ref for c in (target, atas, real) if _unreadable_input(c, f'IKI "{iki}"', sink)
+        }
         numeric_target = not (target.blank and atas.blank)
-        if not numeric_target and not kual and target.error is None and atas.error is None:
+        if not numeric_target and not kual and not reported & {target.ref, atas.ref}:
             sink.add("iki-tanpa-target", target.ref, iki=iki)
-        elif (
-            numeric_target
-            and (expected == f.TXT_BUKAN_ANGKA)
-            and not real.blank
-            and (
-                not model.is_number(target.value)
-                or (not atas.blank and not model.is_number(atas.value))
-            )
-        ):
-            sink.add("target-bukan-angka", target.ref, iki=iki, value=target.text)
-        if numeric_target and model.is_number(target.value):
-            if real.blank and real.error is None:
+        elif numeric_target:
+            # Name the very cell that holds text: the target or its upper bound.
+            for cell, label in ((target, "Target"), (atas, "Target batas atas")):
+                if not cell.blank and not model.is_number(cell.value):
+                    sink.add("target-bukan-angka", cell.ref, iki=iki, value=cell.text, field=label)
+        target_ok = model.is_number(target.value) and (atas.blank or model.is_number(atas.value))
+        if numeric_target and target_ok:
+            if real.blank and real.ref not in reported:
                 sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
-            elif expected == f.TXT_BUKAN_ANGKA:
+            elif not real.blank and not model.is_number(real.value):
                 sink.add("realisasi-bukan-angka", real.ref, iki=iki, value=real.text)
             elif isinstance(expected, str) and expected:
                 sink.add("capaian-tidak-dapat-dihitung", cap_cell.ref, iki=iki, reason=expected)
-        elif kual and real.blank and real.error is None:
+        elif kual and real.blank and real.ref not in reported:
             sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
         if not real.blank:
             if row.get(k_bukti).blank:
@@ -521,6 +516,20 @@ def _check_hasil_kerja(
         peg.mean_capaian = sum(numbers, Fraction(0)) / len(numbers)
         peg.min_capaian = min(numbers)
     return capaian_values
+
+
+def _unreadable_input(cell: Cell, what: str, sink: _Sink) -> bool:
+    """An input cell whose content cannot be read as typed: it shows an error (#DIV/0! of a
+    formula typed into it, #NUM! of a number beyond a spreadsheet's range), or holds a
+    formula whose result the saving program never stored. Reported as that, not as "empty".
+    """
+    if cell.error is not None:
+        sink.add("isian-berisi-galat", cell.ref, what=what, value=cell.error)
+        return True
+    if cell.formula is not None and cell.blank:
+        sink.add("isian-rumus-tanpa-nilai", cell.ref, what=what)
+        return True
+    return False
 
 
 def _check_plausibility(
@@ -613,6 +622,8 @@ def _check_perilaku(sheet: SkpSheet, period: str, sink: _Sink) -> None:
 
 
 def _rating(cell: Cell, sink: _Sink, which: str) -> Rating | None:
+    if _unreadable_input(cell, f"rating {which}", sink):
+        return None
     if cell.blank:
         sink.add("rating-kosong", cell.ref, which=which)
         return None
@@ -680,7 +691,9 @@ def _check_angka_kredit(
             sink.add("jenjang-kosong", jenjang.ref)
         return
     bulan_ok = False
-    if bulan.blank:
+    if _unreadable_input(bulan, "jumlah bulan penilaian", sink):
+        pass
+    elif bulan.blank:
         sink.add("bulan-kosong", bulan.ref)
     elif not model.is_number(bulan.value):
         # The template cannot compute with text, so neither does the score book.

@@ -189,6 +189,7 @@ class UnitBook:
     problems: list[Problem] = field(default_factory=list)
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
     policy_text: str = ""  # the policy (TOML) the workbook was generated with; "" if unknown
+    year_text: str = ""  # the year as stored, to name it when it cannot be read
     listed: list[Listed] = field(default_factory=list)  # the SKP sheets it was made with
     damaged: list[DamagedSheet] = field(default_factory=list)
 
@@ -277,7 +278,8 @@ def extract(book: RawBook, name: str) -> UnitBook:
         )
     unit.unit = str(_meta(book, "SN_UNIT") or "").strip()
     year = _meta(book, "SN_TAHUN")
-    unit.year = int(year) if isinstance(year, int | float) else None
+    unit.year = parse_year(year)
+    unit.year_text = "" if year is None else Cell(year, "").text
     unit.scheme = str(_meta(book, "SN_SKEMA") or "")
     unit.periods = tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p)
     unit.policy_text = str(_meta(book, "SN_KEBIJAKAN") or "")
@@ -297,6 +299,20 @@ def extract(book: RawBook, name: str) -> UnitBook:
     _extract_recap(book, unit)
     unit.gids = _gids(book)
     return unit
+
+
+def parse_year(value: object) -> int | None:
+    """The year stored in a workbook's metadata: a whole number (or its digits as text)
+    from 1900 to 2999; anything else is unreadable (None), never rounded into a year."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 1900 <= value <= 2999:
+        return value
+    return None
 
 
 def _listed(book: RawBook) -> list[Listed]:
@@ -436,9 +452,9 @@ def peek(path: Path) -> Peek | None:
         return None
     if str(_meta(book, "SN_FORMAT") or "") != TEMPLATE_FORMAT:
         return None
-    year = _meta(book, "SN_TAHUN")
+    year = parse_year(_meta(book, "SN_TAHUN"))
     return Peek(
         unit=str(_meta(book, "SN_UNIT") or "").strip(),
-        year=int(year) if isinstance(year, int | float) else None,
+        year=year,
         periods=tuple(p for p in str(_meta(book, "SN_PERIODE") or "").split(",") if p),
     )

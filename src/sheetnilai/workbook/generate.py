@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -91,6 +92,7 @@ def generate_unit_workbooks(
                 {"count": len(existing), "path": existing[0], "folder": outdir},
             )
     outdir.mkdir(parents=True, exist_ok=True)
+    new = {t for t in targets if not t.exists()}  # what an interrupted run takes back
     work = [(spec, target, overwrite) for spec, target in zip(specs, targets, strict=True)]
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     results: list[Generated] = []
@@ -101,15 +103,24 @@ def generate_unit_workbooks(
     else:
         pool = process_pool(jobs)
         paths = pool.map(_write_one, work, chunksize=max(1, len(work) // (jobs * 8)))
+    finished = False
     try:
         for spec, path in zip(specs, paths, strict=True):
             done = Generated(spec.unit, path, len(spec.sheets))
             results.append(done)
             if progress:
                 progress(done)
+        finished = True
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown(cancel_futures=True)  # waits for the workbooks being written
+        if not finished:
+            # Stopped half-way (Ctrl-C, a failure): the workbooks this run added are taken
+            # back, so the same command can simply be run again. Replaced ones (--timpa)
+            # are each whole, old or new.
+            for target in new:
+                with contextlib.suppress(OSError):
+                    target.unlink()
     return results
 
 
