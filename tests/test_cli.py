@@ -123,3 +123,14 @@ def test_real_subprocess_entry_point() -> None:
     )
     assert proc.returncode == EXIT_DATA_ERRORS
     assert "terdiri atas 17 digit" in proc.stdout and proc.stderr == ""
+
+
+def test_demo_never_deletes_a_file_it_did_not_make(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    assert run("demo", "--folder", str(folder))[0] == 0
+    mine = folder / "unit" / "workbook-saya.xlsx"
+    mine.write_bytes(b"punya saya")
+    code, out, err = run("demo", "--folder", str(folder))
+    assert code == 1
+    assert "bukan buatan demo (mis. workbook-saya.xlsx)" in err
+    assert mine.read_bytes() == b"punya saya"

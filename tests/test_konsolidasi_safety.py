@@ -314,7 +314,11 @@ def test_a_run_stopped_half_way_leaves_nothing_to_clean_up(
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--periode", "TW5"], 'Periode "TW5" tidak dikenal. Periode yang sah: TW1, TW2'),
+        # The periods named are those of the workbooks found (quarterly here).
+        (
+            ["--periode", "TW5"],
+            'Periode "TW5" tidak dikenal. Periode yang sah: TW1, TW2, TW3, TW4, TAHUNAN.',
+        ),
         (["--periode", "triwulan1"], 'Periode "triwulan1" tidak dikenal.'),
         (
             ["--periode", "S1"],
@@ -584,3 +588,35 @@ def test_templat_buat_stopped_half_way_takes_its_workbooks_back(
         assert made == [], made
         code, _, _ = run("templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", out)
         assert code == 0
+
+
+def test_option_mistakes_are_named(folder: Path, tmp_path: Path) -> None:
+    """A unit misspelt in --predikat-organisasi is a galat naming the known units, not
+    ignored; a wrong --predikat-instansi names that option."""
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run(
+        "konsolidasi",
+        folder,
+        "--periode",
+        "TW1",
+        "--keluaran",
+        book,
+        "--predikat-organisasi",
+        f"{KESEHATAN}x=Istimewa",
+        "--senyap",
+    )
+    assert code == EXIT_DATA_ERRORS, err
+    wb = openpyxl.load_workbook(book)
+    (row,) = [r for r in rows(wb, "Masalah", "Tingkat") if r["Kode"] == "opsi-unit-tidak-ada"]
+    assert f'"{KESEHATAN}x"' in row["Pesan"] and KESEHATAN in row["Saran"]
+    code, _, err = run(
+        "konsolidasi",
+        folder,
+        "--periode",
+        "TW1",
+        "--keluaran",
+        tmp_path / "b2",
+        "--predikat-instansi",
+        "Baik sekali",
+    )
+    assert code == 1 and err.startswith('Galat: Nilai --predikat-instansi "Baik sekali"'), err

@@ -671,3 +671,20 @@ def test_no_stray_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> N
     out, err = capfd.readouterr()
     assert out == err == ""
     assert sorted(os.listdir(tmp_path)) == ["buku.xlsx", "pegawai.parquet"]
+
+
+def test_a_text_longer_than_a_cell_is_cut_with_a_note(tmp_path: Path) -> None:
+    """Excel holds 32,767 characters per cell; a longer umpan balik is cut with a note that
+    says how much is missing, never silently; the data files keep it whole."""
+    long = "umpan balik panjang. " * 2000  # 42,000 characters
+    table = Table("Data", pd.DataFrame({"Teks": [long, "pendek"]}))
+    write_scorebook(tmp_path / "buku.xlsx", [table])
+    ws = openpyxl.load_workbook(tmp_path / "buku.xlsx")["Data"]
+    shown = ws["A2"].value
+    assert 32_700 < len(shown) <= 32_767
+    kept = shown.index(" … [terpotong: ")
+    assert shown[:kept] == long[:kept]
+    assert f"[terpotong: {len(long) - kept} karakter tidak muat di satu sel;" in shown
+    assert ws["A3"].value == "pendek"
+    (csv,) = write_data(tmp_path / "data", [table])
+    assert pd.read_csv(csv, encoding="utf-8-sig")["Teks"][0] == long

@@ -272,11 +272,29 @@ def _org_options(values: tuple[str, ...]) -> tuple[dict[str, OrgPredikat], OrgPr
     return by_unit, default
 
 
-def _period_option(values: tuple[str, ...]) -> str:
-    """One known period key; a mistake in the command is refused before any work."""
+def _agency_option(value: str | None) -> OrgPredikat | None:
+    if value is None:
+        return None
+    try:
+        return parse_org_predikat(value.strip())
+    except RuleError as exc:
+        raise SheetnilaiError(
+            "opsi-predikat-instansi", {"value": value, "detail": exc.message}
+        ) from None
+
+
+def _period_option(values: tuple[str, ...], in_workbooks: list[str] | None = None) -> str:
+    """One known period key; a mistake in the command is refused before any work, naming
+    the periods the workbooks found hold (`in_workbooks`), else every period there is."""
     from sheetnilai.periods import period_key
 
-    given = list(dict.fromkeys(period_key(v) for v in values))
+    try:
+        given = list(dict.fromkeys(period_key(v) for v in values))
+    except SheetnilaiError as exc:
+        if exc.message_id != "periode-tidak-dikenal" or not in_workbooks:
+            raise
+        valid = {"period": exc.params["period"], "valid": ", ".join(in_workbooks)}
+        raise SheetnilaiError("periode-tidak-dikenal", valid) from None
     if len(given) > 1:
         raise SheetnilaiError("periode-ganda", {"periods": ", ".join(given)})
     return given[0]
@@ -313,7 +331,7 @@ def _check_outputs(
             raise SheetnilaiError("keluaran-bukan-berkas-biasa", {"path": target})
 
 
-def _prescan(files: list[Any], period: str) -> tuple[list[int], list[str]]:
+def _prescan(files: list[Any]) -> tuple[list[int], list[str]]:
     """Years and periods the workbooks found say they hold (a quick look at each)."""
     from sheetnilai.sources.unit import peek
 
@@ -326,10 +344,6 @@ def _prescan(files: list[Any], period: str) -> tuple[list[int], list[str]]:
         if info.year is not None:
             years.append(info.year)
         found.update(dict.fromkeys(info.periods))
-    if found and period not in found:
-        raise SheetnilaiError(
-            "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(found)}
-        )
     return years, list(found)
 
 
@@ -469,11 +483,12 @@ def konsolidasi(
         ):
             if given:
                 raise SheetnilaiError("opsi-hanya-drive", {"option": option})
-    period = _period_option(periode)
     policy = _policy(policy_path)
     found = None
     year = tahun
-    if sumber is not None:
+    if sumber is None:
+        period = _period_option(periode)
+    else:
         if sumber.is_dir() and not os.access(sumber, os.R_OK | os.X_OK):
             raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
         found = discover(sumber)
@@ -482,7 +497,12 @@ def konsolidasi(
         ]
         if not spreadsheets:
             raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
-        years, _ = _prescan(found.to_read, period)
+        years, held = _prescan(found.to_read)
+        period = _period_option(periode, held)
+        if held and period not in held:
+            raise SheetnilaiError(
+                "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
+            )
         year = tahun or _run_year(years)
     inputs = [f.path for f in found.files] if found is not None else []
     if drive_id is not None:
@@ -513,7 +533,7 @@ def konsolidasi(
     if roster_path is not None:
         roster = read_roster(roster_path, policy)
     by_unit, default = _org_options(org)
-    agency = _org_options((predikat_instansi,))[1] if predikat_instansi else None
+    agency = _agency_option(predikat_instansi)
     show = not senyap
     bar = None
     if show and sys.stderr.isatty() and found is not None:

@@ -246,7 +246,7 @@ def require_period(result: Consolidation) -> None:
         found = dict.fromkeys(p for u in result.units for p in u.periods)
         raise SheetnilaiError(
             "periode-tidak-ada-di-workbook",
-            {"period": result.period, "valid": ", ".join(found)},
+            {"period": result.period, "valid": ", ".join(found) or "(tidak terbaca)"},
         )
 
 
@@ -596,12 +596,23 @@ def _distribution(
     default: OrgPredikat | None,
     agency: OrgPredikat | None,
 ) -> None:
-    wanted = {k.casefold(): v for k, v in by_unit.items()}
+    wanted = {_norm(k): v for k, v in by_unit.items()}
+    counted = {_norm(u.unit) for u in result.units}
+    for named, given in by_unit.items():
+        if _norm(named) not in counted:
+            # A misspelt unit in the option would otherwise be ignored without a word.
+            known = ", ".join(sorted(u.unit for u in result.units)) or "(tidak ada)"
+            result.problems.append(
+                Problem.make(
+                    "opsi-unit-tidak-ada",
+                    params={"unit": named, "predikat": given.label, "known": known},
+                )
+            )
     policy = result.policy.distribusi
     for unit in result.units:
         if unit.period_missing:
             continue
-        org = wanted.get(unit.unit.casefold()) or unit.org_predikat or default
+        org = wanted.get(_norm(unit.unit)) or unit.org_predikat or default
         counts = count_predikat(p.predikat for p in unit.pegawai if p.predikat is not None)
         if org is None and unit.org_unreadable:
             result.distribution[unit.name] = (None, None)  # already reported as unknown text

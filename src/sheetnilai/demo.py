@@ -18,6 +18,7 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheetnilai.consolidate import Consolidation, consolidate
+from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.report import charts, tables
 from sheetnilai.roster import JenisJabatan, Roster, read_roster, sample_roster_path
@@ -26,7 +27,7 @@ from sheetnilai.rules.labels import OrgPredikat, Rating
 from sheetnilai.rules.policy import Policy
 from sheetnilai.scorebook import write_scorebook
 from sheetnilai.workbook.build import RecapLayout
-from sheetnilai.workbook.generate import generate_unit_workbooks
+from sheetnilai.workbook.generate import file_names, generate_unit_workbooks
 from sheetnilai.workbook.layout import IKI_PER_RHK, NILAI_COL, RECAP_SHEET, SkpLayout
 
 YEAR = 2026
@@ -215,18 +216,34 @@ def fill_sample(folder: Path, roster: Roster, rnd: random.Random) -> None:
         wb.save(path)
 
 
+LATE_UNIT = "Kecamatan Sukamaju Utara.xlsx"
+LOCK_FILE = "~$Dinas Sosial.xlsx"
+OLD_FILE = "arsip SKP 2023.xls"
+
+
 def run_demo(folder: Path, policy: Policy, jobs: int | None = None) -> DemoResult:
-    """Regenerate the demo folder (it belongs to the demo) and run the whole job in it."""
+    """Regenerate the demo folder and run the whole job in it.
+
+    The demo rebuilds its `unit/` folder on every run, but only when that folder holds
+    nothing but what the demo itself writes: a file of the user's there is never deleted.
+    """
     units = folder / "unit"
-    if units.exists():
-        shutil.rmtree(units)
     roster = read_roster(sample_roster_path(), policy)
+    if units.exists():
+        ours = set(file_names(list(roster.units()))) | {LOCK_FILE, OLD_FILE}
+        foreign = sorted(p.name for p in units.iterdir() if p.name not in ours or p.is_dir())
+        if foreign:
+            raise SheetnilaiError(
+                "demo-folder-berisi-lain",
+                {"folder": units, "count": len(foreign), "names": ", ".join(foreign[:3])},
+            )
+        shutil.rmtree(units)
     generate_unit_workbooks(roster, YEAR, Scheme.TRIWULAN, units, policy, jobs=jobs)
     fill_sample(units, roster, random.Random(YEAR))
     # What arrives in a real shared folder: one unit late, a file still open, an old .xls.
-    (units / "Kecamatan Sukamaju Utara.xlsx").unlink()
-    (units / "~$Dinas Sosial.xlsx").write_bytes(b"\x00" * 165)
-    (units / "arsip SKP 2023.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    (units / LATE_UNIT).unlink()
+    (units / LOCK_FILE).write_bytes(b"\x00" * 165)
+    (units / OLD_FILE).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     result = consolidate(units, PERIOD, policy, roster, jobs=jobs)
     target = folder / f"buku-nilai-{PERIOD}-{YEAR}.xlsx"
     write_scorebook(target, tables(result), charts(result), overwrite=True)

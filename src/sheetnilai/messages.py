@@ -832,6 +832,12 @@ CATALOGUE: dict[str, Entry] = {
         "ditulis.",
         "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
     ),
+    "demo-folder-berisi-lain": Entry(
+        G,
+        'Folder "{folder}" berisi {count} berkas yang bukan buatan demo (mis. {names}); demo '
+        "membuat ulang folder itu, jadi tidak dijalankan agar berkas Anda tidak terhapus.",
+        "Pilih folder lain dengan --folder, atau pindahkan berkas itu lebih dulu.",
+    ),
     "lite-sudah-ada": Entry(
         G,
         'Berkas xlwings Lite sudah ada di folder "{folder}": {names}; tidak ada yang ditulis.',
@@ -924,6 +930,17 @@ CATALOGUE: dict[str, Entry] = {
         G,
         'Nilai --predikat-organisasi "{value}" tidak dapat dipakai: {detail}',
         "Tulis 'Baik' untuk semua unit atau 'Nama Unit=Baik' untuk satu unit.",
+    ),
+    "opsi-predikat-instansi": Entry(
+        G,
+        'Nilai --predikat-instansi "{value}" tidak dapat dipakai: {detail}',
+        "Tulis predikat organisasi instansi, mis. --predikat-instansi Baik.",
+    ),
+    "opsi-unit-tidak-ada": Entry(
+        G,
+        '--predikat-organisasi menyebut unit "{unit}", tetapi tidak ada workbook unit itu yang '
+        "dihitung, sehingga predikat {predikat} tidak dipakai.",
+        "Periksa ejaan nama unit (sama dengan nama unit di workbook atau daftar pegawai): {known}.",
     ),
     "templat-tanpa-pegawai": Entry(
         G,

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sheetnilai.config import policy_from_text
 from sheetnilai.consolidate import Consolidation, InputFile, consolidate, require_period
-from sheetnilai.errors import display_name
+from sheetnilai.errors import SheetnilaiError, display_name
 from sheetnilai.periods import period_key
 from sheetnilai.report import masalah_table
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
 from sheetnilai.sources.raw import ReadError, read_book
-from sheetnilai.sources.unit import NotReadable, extract
+from sheetnilai.sources.unit import NotReadable, extract, peek
 from sheetnilai.workbook.layout import META_SHEET, quote_sheet
 
 MASALAH_SHEET = "Masalah"
@@ -68,7 +68,14 @@ def check_workbook(
         policy, source = workbook_policy(path), "tersimpan di workbook"
     if policy is None:
         policy, source = fallback
-    key = period_key(period)
+    try:
+        key = period_key(period)
+    except SheetnilaiError:
+        held = peek(path)  # name the periods this workbook holds, not every one there is
+        if held is None or not held.periods:
+            raise
+        valid = {"period": period, "valid": ", ".join(held.periods)}
+        raise SheetnilaiError("periode-tidak-dikenal", valid) from None
     files = [InputFile(path, display_name(name or path.name), path.stat().st_size)]
     result = consolidate(path, key, policy, files=files, jobs=1)
     require_period(result)

@@ -176,10 +176,26 @@ def _text(v: object) -> str:
     return str(v)
 
 
+CELL_MAX = 32_767  # characters in one Excel cell; XlsxWriter would cut the rest silently
+
+
 def _clean(s: str) -> str:
     # A line break pasted from Windows ("\r\n") would be stored as "_x000D_" + "\n", which
     # several readers show literally; Excel itself only uses "\n" inside a cell.
-    return s.replace("\r\n", "\n").replace("\r", "\n") if "\r" in s else s
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return s if len(s) <= CELL_MAX else _cut(s)
+
+
+CUT_NOTE = " … [terpotong: {n} karakter tidak muat di satu sel; teks utuh ada di tabel --data]"
+
+
+def _cut(s: str) -> str:
+    """A text longer than a cell holds, cut with a note that says so (the data files keep
+    it whole)."""
+    longest = len(CUT_NOTE.format(n="9" * len(str(len(s)))))
+    kept = CELL_MAX - longest
+    return s[:kept] + CUT_NOTE.format(n=len(s) - kept)
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -411,7 +427,7 @@ def _write_text(ws: Worksheet, c: int, first: int, values: list[Any], f: _Format
     text, wrap, limit = f.text, f.text_wrap, MAX_WIDTH
     for r, v in enumerate(values, first):
         if v.__class__ is str:
-            if "\r" in v:
+            if "\r" in v or len(v) > CELL_MAX:
                 v = _clean(v)
             write(r, c, v, wrap if len(v) > limit else text)
         elif not _missing(v):

@@ -177,7 +177,9 @@ def check_unit(
     unit_sink = _Sink(book, None, result.problems)
     if period not in book.periods:
         unit_sink.add(
-            "periode-tidak-ada-di-templat", period=period, available=", ".join(book.periods)
+            "periode-tidak-ada-di-templat",
+            period=period,
+            available=", ".join(book.periods) or "(tidak terbaca: penanda periode workbook rusak)",
         )
         result.period_missing = True
         return result
