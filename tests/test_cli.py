@@ -130,7 +130,7 @@ def test_demo_never_deletes_a_file_it_did_not_make(tmp_path: Path) -> None:
     assert run("demo", "--folder", str(folder))[0] == 0
     mine = folder / "unit" / "workbook-saya.xlsx"
     mine.write_bytes(b"punya saya")
-    code, out, err = run("demo", "--folder", str(folder))
+    code, _, err = run("demo", "--folder", str(folder))
     assert code == 1
     assert "bukan buatan demo (mis. workbook-saya.xlsx)" in err
     assert mine.read_bytes() == b"punya saya"
