@@ -95,6 +95,21 @@ REAL = f"realisasi@{PERIOD}"
                      id="ratio-299"),
         # A lower-is-better IKI far below target is flagged too: the scales differ.
         pytest.param("0.02", 4, 4, None, (False, False), Kind.TERLALU_KECIL, 2, id="turun"),
+        # A percent IKI with a whole-percent target (95): a realisasi far above it is a
+        # magnitude, not "the target is a fraction (9500%)"; far below it, when ×100 does
+        # not reach the target's band either, a magnitude too.
+        pytest.param("93000", 95, 95, "%", (False, False), Kind.TERLALU_BESAR, 93,
+                     id="pct-iki-000"),
+        pytest.param("9790", 95, 95, "%", (False, True), Kind.TERLALU_BESAR, "97.9",
+                     id="pct-iki-decimal-lost"),
+        pytest.param("0.0001", 95, 95, "%", (True, False), Kind.TERLALU_KECIL, 100,
+                     id="pct-iki-tiny"),
+        pytest.param("500", 5, 5, "%", (False, False), None, None, id="whole-target-5"),
+        # A fraction target is at most 2 (200%): 1,5 is one, 2,5 is not.
+        pytest.param("150", "1.5", "1.5", "%", (False, False), Kind.PERSEN_TARGET_PECAHAN, "1.5",
+                     id="fraction-target-150pct"),
+        pytest.param("250", "2.5", "2.5", "%", (False, False), None, None,
+                     id="target-2.5-no-fraction"),
     ],
 )  # fmt: skip
 def test_check_numbers_golden(

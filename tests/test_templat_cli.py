@@ -201,6 +201,7 @@ RISKY_UNITS = [
     (".~lock.Kantor Camat#", "199001052015032001", "198512302010012005"),
     ("Dinas Sosial", "199206182019031006", "197911092005012007"),
     (". Dinas Sosial", "198204102006042003", "199103152019031002"),
+    ("~$", "197001012000031001", "199502022020122002"),  # and ".." above: both "unit-kerja"
 ]
 
 
@@ -254,7 +255,9 @@ def test_every_workbook_templat_buat_writes_is_consolidated(tmp_path: Path) -> N
     assert all(r["Lembar SKP"] == "2" for r in units.values())
     with (data / "masalah.csv").open(encoding="utf-8-sig", newline="") as fh:
         codes = {r["Kode"] for r in csv.DictReader(fh)}
-    assert not codes & {"berkas-kunci-dilewati", "unit-belum-masuk", "unit-tidak-di-daftar"}
+    # Nor does a file name two odd units share ("unit-kerja") point to either of them.
+    assert not codes & {"berkas-kunci-dilewati", "unit-belum-masuk", "unit-tidak-di-daftar",
+                        "unit-berbeda-nama-berkas", "unit-berbeda"}  # fmt: skip
 
 
 def _fictional_nip(i: int) -> str:

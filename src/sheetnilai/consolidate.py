@@ -339,10 +339,12 @@ def _check_unit_names(
     """Decide each workbook's unit from evidence, not from its hidden name alone."""
     by_nip = roster.by_nip() if roster else {}
     roster_units = {_norm(u): u for u in roster.units()} if roster else {}
-    known = {_norm(safe_file_stem(u)): u for u in roster_units.values()}
-    for _, unit in read:
-        if unit.claimed_unit:
-            known.setdefault(_norm(safe_file_stem(unit.claimed_unit)), unit.claimed_unit)
+    stems: dict[str, set[str]] = defaultdict(set)
+    for name in [*roster_units.values(), *(u.claimed_unit for _, u in read if u.claimed_unit)]:
+        stems[_norm(safe_file_stem(name))].add(_norm(name))
+    # A file stem two units share ("unit-kerja" for odd names) points to neither.
+    spelled = {_norm(n): n for n in [*(u.claimed_unit for _, u in read), *roster_units.values()]}
+    known = {stem: spelled[next(iter(units))] for stem, units in stems.items() if len(units) == 1}
     for _, unit in read:
         decided, basis = _evidence(unit, by_nip)
         if decided is not None and _norm(decided) != _norm(unit.claimed_unit):

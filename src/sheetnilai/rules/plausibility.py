@@ -18,7 +18,10 @@ never changes a score: capaian is always computed from what the cell holds.
   means between target ÷ `persen_kali` and target × `persen_kali` (policy, default 2; for a
   range target, from the lower bound ÷ to the upper bound ×). A fraction: typed below the
   near band, and ×100 not above it. A whole percentage against a fraction target: typed
-  above the band, and ÷100 not below it. So with satuan "%" a realisasi 0,93 against target
+  above the band, and ÷100 in it, with a target of at most `FRACTION_TARGET_MAX` (2, that is
+  200%: a larger target is no fraction). Rescaled values must land in the band, not only
+  cross it: 0,0001 against 95 is a magnitude finding, not a percent one. So with satuan "%"
+  a realisasi 0,93 against target
   95 is flagged (93), but 0,5 against target 5 (an error rate of 0,5%: 50 would overshoot
   the band up to 10) is not.
 - **Besaran.** The realisasi is more than `kali_target` (policy, default 100) times the
@@ -51,6 +54,9 @@ from sheetnilai.rules.numbers import round_half_up
 from sheetnilai.rules.policy import DEFAULT_POLICY, PlausibilitasPolicy
 
 PRE_ROUND = 9
+# A percentage target written as a fraction is at most this (200%); a larger target is a
+# whole percentage, so a realisasi far above it is a magnitude finding, not a percent one.
+FRACTION_TARGET_MAX = 2
 # A date before this year in a target or realisasi cell is a number with a date format.
 NUMBER_AS_DATE_BEFORE = 1950
 # A satuan naming a percentage without a "%" sign begins with one of these, in any case
@@ -135,13 +141,16 @@ def check_numbers(
     if (
         (satuan_percent or realisasi_percent)
         and _r9(realisasi * near) < low  # below the near band as typed
-        and _r9(realisasi * 100) <= top  # and ×100 does not overshoot it
+        and _r9(realisasi * 100) <= top  # and ×100 lands in it: neither over
+        and _r9(realisasi * 100 * near) >= low  # nor under (else it is a magnitude)
     ):
         return Finding(Kind.PERSEN_PECAHAN, Field.REALISASI, realisasi, realisasi * 100, shift=2)
     if (
         (satuan_percent or target_percent)
+        and high <= FRACTION_TARGET_MAX  # a target on the fraction scale at all
         and realisasi > top  # above the near band as typed
-        and _r9(realisasi / 100 * near) >= low  # and ÷100 does not undershoot it
+        and _r9(realisasi / 100) <= top  # and ÷100 lands in it: neither over
+        and _r9(realisasi / 100 * near) >= low  # nor under
     ):
         likely = realisasi / 100
         return Finding(Kind.PERSEN_TARGET_PECAHAN, Field.REALISASI, realisasi, likely, shift=-2)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sheetnilai.rules.labels import CURVE_ORDER, Rating
-from sheetnilai.rules.plausibility import PERCENT_WORDS
+from sheetnilai.rules.plausibility import FRACTION_TARGET_MAX, PERCENT_WORDS
 
 # Names of the Aturan sheet's cells and ranges (workbook scope).
 N_DESIMAL = "Aturan_Desimal"
@@ -108,8 +108,14 @@ def periksa(real: str, target: str, atas: str, satuan: str, capaian_cell: str) -
     top = f"ROUND(MAX({target},{atas})*{p},9)"
     # plausibility.satuan_is_percent: "%" anywhere, or starting with a PERCENT_WORDS word.
     percent = "+".join(f'COUNTIF({satuan},"{pattern}")' for pattern in PERCENT_PATTERNS)
-    whole = f"AND(ROUND({real}*{p},9)<{target},ROUND({real}*100,9)<={top})"
-    fraction = f"AND({real}>{top},ROUND({real}/100*{p},9)>={target})"
+    whole = (
+        f"AND(ROUND({real}*{p},9)<{target},ROUND({real}*100,9)<={top},"
+        f"ROUND({real}*100*{p},9)>={target})"
+    )
+    fraction = (
+        f"AND(MAX({target},{atas})<={FRACTION_TARGET_MAX},{real}>{top},"
+        f"ROUND({real}/100,9)<={top},ROUND({real}/100*{p},9)>={target})"
+    )
     return (
         f'=IF(OR(NOT(ISNUMBER({capaian_cell})),NOT({real}>0)),"",'
         f"IF(AND({percent}>0,{whole}),{_q(HINT_PERSEN)}&{_number_text(f'{real}*100')},"
