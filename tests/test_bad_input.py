@@ -1247,6 +1247,29 @@ def sheet_copied(s: Src) -> Expect:
     )
 
 
+def sheet_copied_by_cells(s: Src) -> Expect:
+    """An SKP sheet copied without its names (cells only): it is not read, and a warning
+    says so with the NIP it holds; the pegawai is counted once, at the real sheet."""
+    title = s.sheet(KECAMATAN, 1)
+    with edit(s.path(KECAMATAN)) as wb:
+        wb.copy_worksheet(wb[title]).title = "salinan"
+    return Expect(
+        [
+            Found(
+                PERINGATAN,
+                "lembar-mirip-skp",
+                s.file(KECAMATAN),
+                "salinan",
+                "",
+                s.nip(KECAMATAN, 1),
+            )
+        ],
+        OK,
+        only=True,
+        check=_counted_once(s, KECAMATAN),
+    )
+
+
 def _set_meta(path: Path, label: str, value: object) -> None:
     with edit(path) as wb:
         ws = wb[META_SHEET]
@@ -1458,7 +1481,8 @@ CASES = [
     pytest.param(unit_name_changed, id="i06a-hidden-unit-name-changed"),
     pytest.param(year_changed, id="i06b-workbook-of-another-year"),
     pytest.param(file_named_for_another_unit, id="i06c-file-named-for-another-unit"),
-    pytest.param(sheet_copied, id="i07-skp-sheet-copied"),
+    pytest.param(sheet_copied, id="i07a-skp-sheet-copied"),
+    pytest.param(sheet_copied_by_cells, id="i07b-skp-sheet-copied-without-names"),
     pytest.param(folder_debris, id="i08-folder-debris"),
 ]
 

@@ -718,6 +718,13 @@ CATALOGUE: dict[str, Entry] = {
         "Salin lembar dari kiriman sebelumnya, atau buat ulang workbook unit dengan `sheetnilai "
         "templat buat` dan salin isiannya.",
     ),
+    "lembar-mirip-skp": Entry(
+        P,
+        "Lembar ini tampak seperti lembar SKP (ada NIP di tempat NIP templat), tetapi tidak "
+        "memiliki penanda templat, sehingga tidak dinilai.",
+        "Bila ini salinan lembar SKP, isi lembar SKP asli pegawai itu di workbook unit; lembar "
+        "hasil salin-tempel sel tidak dibaca. Bila lembar ini catatan biasa, abaikan pesan ini.",
+    ),
     "tahun-berbeda": Entry(
         G,
         "Workbook ini untuk tahun {found}, sedangkan konsolidasi untuk tahun {expected}; "

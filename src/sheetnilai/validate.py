@@ -238,6 +238,12 @@ def _check_sheet_list(book: UnitBook, period: str, result: UnitResult) -> set[st
                 nama=entry.nama or None,
             )
         )
+    for title, nip, nama in book.lookalikes:
+        result.problems.append(
+            Problem.make(
+                "lembar-mirip-skp", file=book.name, sheet=title, nip=nip, nama=nama or None
+            )
+        )
     damaged = [(d.title, d.nip, d.nama, list(d.missing)) for d in book.damaged]
     by_title = {s.title: s for s in book.sheets}
     broken = _period_damage(book, period)

@@ -192,6 +192,9 @@ class UnitBook:
     year_text: str = ""  # the year as stored, to name it when it cannot be read
     listed: list[Listed] = field(default_factory=list)  # the SKP sheets it was made with
     damaged: list[DamagedSheet] = field(default_factory=list)
+    # Sheets without any of our names that still hold a NIP where the template puts it (an
+    # SKP sheet copied by its cells into a new sheet): (title, nip, nama). Not read; noted.
+    lookalikes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def is_template(self) -> bool:
@@ -290,6 +293,9 @@ def extract(book: RawBook, name: str) -> UnitBook:
         local = book.local_names.get(title, {})
         ours = [n for n in local if n.startswith("SN_")]
         if not ours and title not in listed_titles:
+            lookalike = _lookalike(sheet)
+            if lookalike is not None:
+                unit.lookalikes.append(lookalike)
             continue  # a sheet of the user's own (notes, a chart): not an SKP sheet
         damage = _damage(book, sheet, local)
         if damage:
@@ -367,6 +373,13 @@ def _damaged(
     digits = compact(nip)
     nip = digits if len(digits) == 18 and digits.isdigit() else nip
     return DamagedSheet(sheet.name, nip, nama, tuple(missing))
+
+
+def _lookalike(sheet: RawSheet) -> tuple[str, str, str] | None:
+    nip = compact(_cell(sheet, *_TEMPLATE_IDENTITY["peg_nip"]).text)
+    if len(nip) != 18 or not nip.isdigit():
+        return None
+    return sheet.name, nip, _cell(sheet, *_TEMPLATE_IDENTITY["peg_nama"]).text
 
 
 # Identity cells do not move with the periods; any scheme gives the template's positions.
