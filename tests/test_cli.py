@@ -110,7 +110,14 @@ def test_demo_runs_the_whole_job_on_the_sample(tmp_path: Path) -> None:
     planted |= {"nip-angka", "rhk-tanpa-iki", "bukti-dukung-kosong", "unit-belum-masuk"}
     planted |= {"format-xls-lama", "berkas-kunci-dilewati", "distribusi-melebihi-batas"}
     assert planted <= codes
-    # Running it again rebuilds the demo folder instead of refusing.
+    # Running it again rebuilds the demo folder instead of refusing, but never deletes a file
+    # it did not make.
+    mine = folder / "unit" / "workbook-saya.xlsx"
+    mine.write_bytes(b"punya saya")
+    code, _, err = run("demo", "--folder", str(folder))
+    assert code == 1 and "bukan buatan demo (mis. workbook-saya.xlsx)" in err
+    assert mine.read_bytes() == b"punya saya"
+    mine.unlink()
     assert run("demo", "--folder", str(folder))[0] == 0
 
 
@@ -123,14 +130,3 @@ def test_real_subprocess_entry_point() -> None:
     )
     assert proc.returncode == EXIT_DATA_ERRORS
     assert "terdiri atas 17 digit" in proc.stdout and proc.stderr == ""
-
-
-def test_demo_never_deletes_a_file_it_did_not_make(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
-    assert run("demo", "--folder", str(folder))[0] == 0
-    mine = folder / "unit" / "workbook-saya.xlsx"
-    mine.write_bytes(b"punya saya")
-    code, _, err = run("demo", "--folder", str(folder))
-    assert code == 1
-    assert "bukan buatan demo (mis. workbook-saya.xlsx)" in err
-    assert mine.read_bytes() == b"punya saya"
