@@ -120,6 +120,19 @@ def _decade(ratio: Fraction) -> int:
     return k
 
 
+def _clearly_near(realisasi: Fraction, low: Fraction, high: Fraction, near: Fraction) -> bool:
+    """Whether the realisasi lies well inside the near band [low ÷ near, high × near], where
+    no check below can fire (every one needs it outside the band: kali_target ≥ 10 ≥
+    persen_kali). A quick float look that only ever says "clearly inside", with a margin a
+    million times wider than float error and the 9-decimal rounding, so it never decides a
+    case at a threshold; the exact checks decide everything else. Most IKI rows end here."""
+    try:
+        r, lo, hi, n = float(realisasi), float(low), float(high), float(near)
+    except OverflowError:
+        return False
+    return lo / n * (1 + 1e-6) < r < hi * n * (1 - 1e-6)
+
+
 def check_numbers(
     realisasi: Fraction,
     low: Fraction,
@@ -136,6 +149,8 @@ def check_numbers(
     a spreadsheet formula, so the template passes False).
     """
     near = policy.persen_kali
+    if _clearly_near(realisasi, low, high, near):
+        return None
     top = _r9(high * near)  # the largest value near the target
     satuan_percent = satuan_is_percent(satuan)
     if (
