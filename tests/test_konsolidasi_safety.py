@@ -30,11 +30,26 @@ KESEHATAN, KECAMATAN = UNITS[2], UNITS[3]
 EXE = [sys.executable, "-m", "sheetnilai"]
 
 
+def _command(*args: object) -> list[str]:
+    """`sheetnilai ARGS…` as a real process runs it."""
+    return [*EXE, *(str(a) for a in args)]
+
+
+def _konsolidasi(source: Path, *args: object) -> list[str]:
+    """`sheetnilai konsolidasi SOURCE --periode TW1 ARGS…` as a real process runs it."""
+    return _command("konsolidasi", source, "--periode", "TW1", *args)
+
+
 def run(*args: object) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, [str(a) for a in args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def tw1(source: Path, *args: object) -> tuple[int, str, str]:
+    """`sheetnilai konsolidasi SOURCE --periode TW1 ARGS…` through CliRunner."""
+    return run("konsolidasi", source, "--periode", "TW1", *args)
 
 
 @pytest.fixture
@@ -56,24 +71,9 @@ def test_non_utf8_names_in_terminal_score_book_csv_and_parquet(
     for fmt in ("csv", "parquet"):
         book, data = tmp_path / f"buku-{fmt}.xlsx", tmp_path / f"data-{fmt}"
         # A real process with a real UTF-8 terminal encoding, not CliRunner's buffers.
+        options = ("--roster", corpus.roster, "--keluaran", book, "--data", data)
         done = subprocess.run(
-            [
-                *EXE,
-                "konsolidasi",
-                str(folder),
-                "--periode",
-                "TW1",
-                "--roster",
-                str(corpus.roster),
-                "--keluaran",
-                str(book),
-                "--data",
-                str(data),
-                "--format-data",
-                fmt,
-                "--jobs",
-                "1",
-            ],
+            _konsolidasi(folder, *options, "--format-data", fmt, "--jobs", "1"),
             capture_output=True,
             env={**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""},
         )
@@ -106,26 +106,19 @@ def test_score_book_may_not_replace_an_input(folder: Path, corpus: Corpus, tmp_p
     os.link(unit, hard)
     options = ("--roster", roster, "--kebijakan", policy, "--timpa")
     for target in (hard, roster, policy):
-        code, out, err = run(
-            "konsolidasi", folder, "--periode", "TW1", "--keluaran", target, *options
-        )
+        code, out, err = tw1(folder, "--keluaran", target, *options)
         assert code == 1, (target, out, err)
         assert err.startswith(f'Galat: Berkas keluaran "{target}" adalah salah satu masukan')
     for target in (unit, link, folder / "." / unit.name, folder / "baru.xlsx"):
-        code, out, err = run(
-            "konsolidasi", folder, "--periode", "TW1", "--keluaran", target, "--timpa"
-        )
+        code, out, err = tw1(folder, "--keluaran", target, "--timpa")
         assert code == 1, (target, out, err)
         assert "berada di dalam folder sumber" in err, err
     # --data whose table file would be the roster (pegawai.csv in the roster's folder).
     tabel = tmp_path / "tabel"
     tabel.mkdir()
     shutil.copy(corpus.roster, tabel / "pegawai.csv")
-    code, _, err = run(
-        "konsolidasi",
+    code, _, err = tw1(
         folder,
-        "--periode",
-        "TW1",
         "--keluaran",
         tmp_path / "b.xlsx",
         "--roster",
@@ -135,9 +128,7 @@ def test_score_book_may_not_replace_an_input(folder: Path, corpus: Corpus, tmp_p
         "--timpa",
     )
     assert code == 1 and "adalah salah satu masukan" in err, err
-    code, _, err = run(
-        "konsolidasi", folder, "--periode", "TW1", "--keluaran", "/dev/null", "--timpa"
-    )
+    code, _, err = tw1(folder, "--keluaran", "/dev/null", "--timpa")
     assert code == 1 and "bukan berkas biasa" in err, err
     assert Path("/dev/null").is_char_device()
     after = {**hashes(folder), **hashes(tmp_path)}
@@ -148,23 +139,13 @@ def test_data_tables_may_not_go_into_the_source(folder: Path, tmp_path: Path) ->
     before = hashes(folder)
     book = tmp_path / "buku.xlsx"
     for data in (folder, folder / "tabel"):
-        code, _, err = run(
-            "konsolidasi", folder, "--periode", "TW1", "--keluaran", book, "--data", data, "--timpa"
-        )
+        code, _, err = tw1(folder, "--keluaran", book, "--data", data, "--timpa")
         assert code == 1 and "berada di dalam folder sumber" in err, err
-    code, _, err = run(
-        "konsolidasi",
-        folder,
-        "--periode",
-        "TW1",
-        "--keluaran",
-        book,
-        "--data",
-        folder / f"{KESEHATAN}.xlsx",
-        "--timpa",
+    code, _, err = tw1(
+        folder, "--keluaran", book, "--data", folder / f"{KESEHATAN}.xlsx", "--timpa"
     )
     assert code == 1 and "adalah berkas, bukan folder" in err, err
-    code, _, err = run("konsolidasi", folder, "--periode", "TW1", "--keluaran", tmp_path)
+    code, _, err = tw1(folder, "--keluaran", tmp_path)
     assert code == 2 and "adalah folder" in err, err  # refused by the option itself
     assert not book.exists()
     assert hashes(folder) == before
@@ -208,16 +189,7 @@ def test_unreadable_subfolder_is_a_galat_and_the_rest_is_scored(
     done = subprocess.run(
         [
             *_without_root_powers(),
-            *EXE,
-            "konsolidasi",
-            str(source),
-            "--periode",
-            "TW1",
-            "--roster",
-            str(corpus.roster),
-            "--keluaran",
-            str(book),
-            "--senyap",
+            *_konsolidasi(source, "--roster", corpus.roster, "--keluaran", book, "--senyap"),
         ],
         capture_output=True,
         text=True,
@@ -250,15 +222,7 @@ def test_stale_temporary_file_of_a_killed_run_is_removed(folder: Path, tmp_path:
     host = "".join(ch for ch in socket.gethostname() if ch.isalnum())[:32]
     stale = out / f"{TEMP_PREFIX}{_dead_pid()}.{host}.0a1b2c.buku-nilai-TW1-2026.xlsx"
     stale.write_bytes(b"PK\x03\x04 half a score book")
-    code, _, err = run(
-        "konsolidasi",
-        folder,
-        "--periode",
-        "TW1",
-        "--keluaran",
-        out / "buku-nilai-TW1-2026.xlsx",
-        "--senyap",
-    )
+    code, _, err = tw1(folder, "--keluaran", out / "buku-nilai-TW1-2026.xlsx", "--senyap")
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == ["buku-nilai-TW1-2026.xlsx"]
 
@@ -276,20 +240,9 @@ def test_a_run_stopped_half_way_leaves_nothing_to_clean_up(
     out.mkdir()
     book = out / "buku.xlsx"
     proc = subprocess.Popen(
-        [
-            *EXE,
-            "konsolidasi",
-            str(source),
-            "--periode",
-            "TW1",
-            "--keluaran",
-            str(book),
-            "--data",
-            str(out / "tabel"),
-            "--jobs",
-            "2",
-            "--senyap",
-        ],
+        _konsolidasi(
+            source, "--keluaran", book, "--data", out / "tabel", "--jobs", "2", "--senyap"
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -342,16 +295,8 @@ def test_command_mistakes_are_refused_before_the_work(
 
 
 def test_the_same_period_twice_is_one_period(folder: Path, tmp_path: Path) -> None:
-    code, _, err = run(
-        "konsolidasi",
-        folder,
-        "--periode",
-        "TW1",
-        "--periode",
-        " tw1",
-        "--keluaran",
-        tmp_path / "buku.xlsx",
-        "--senyap",
+    code, _, err = tw1(
+        folder, "--periode", " tw1", "--keluaran", tmp_path / "buku.xlsx", "--senyap"
     )
     assert code == 0, err
 
@@ -359,10 +304,10 @@ def test_the_same_period_twice_is_one_period(folder: Path, tmp_path: Path) -> No
 def test_empty_source_folder(tmp_path: Path) -> None:
     empty = tmp_path / "kosong"
     empty.mkdir()
-    code, _, err = run("konsolidasi", empty, "--periode", "TW1")
+    code, _, err = tw1(empty)
     assert code == 1 and "tidak berisi workbook (.xlsx, .xlsm, .ods); ada 0 berkas lain" in err
     (empty / "surat.pdf").write_bytes(b"%PDF")
-    code, _, err = run("konsolidasi", empty, "--periode", "TW1")
+    code, _, err = tw1(empty)
     assert code == 1 and "ada 1 berkas lain" in err
 
 
@@ -374,9 +319,7 @@ def test_units_not_sent_are_visible_everywhere(
 ) -> None:
     (folder / f"{KECAMATAN}.xlsx").unlink()
     book = tmp_path / "buku.xlsx"
-    code, out, err = run(
-        "konsolidasi", folder, "--periode", "TW1", "--roster", corpus.roster, "--keluaran", book
-    )
+    code, out, err = tw1(folder, "--roster", corpus.roster, "--keluaran", book)
     assert code == 0, err
     line = next(x for x in out.splitlines() if x.startswith(KECAMATAN))
     assert line.split() == [*KECAMATAN.split(), "0", "4", "Belum", "masuk"]
@@ -405,10 +348,10 @@ def test_default_score_book_name_carries_the_year(folder: Path, tmp_path: Path) 
         assert (tmp_path / "buku-nilai-TW1-2026.xlsx").exists()
         assert "Buku nilai: buku-nilai-TW1-2026.xlsx" in out
         # The same run again is refused before any work, naming the file.
-        code, _, err = run("konsolidasi", folder, "--periode", "TW1")
+        code, _, err = tw1(folder)
         assert code == 1 and 'Berkas "buku-nilai-TW1-2026.xlsx" sudah ada' in err
         # Next year's run does not collide; this year's workbooks are not next year's.
-        code, _, err = run("konsolidasi", folder, "--periode", "TW1", "--tahun", "2027")
+        code, _, err = tw1(folder, "--tahun", "2027")
         assert code == EXIT_DATA_ERRORS, err
         wb = openpyxl.load_workbook(tmp_path / "buku-nilai-TW1-2027.xlsx")
         codes = {r["Kode"] for r in rows(wb, "Masalah", "Tingkat")}
@@ -430,7 +373,7 @@ def test_without_roster_a_damaged_sheet_still_names_its_pegawai(
     sheet = corpus.where[nip][1]
     _delete_local_name(folder / f"{KESEHATAN}.xlsx", sheet, "SN_HK")
     book = tmp_path / "buku.xlsx"
-    code, _, err = run("konsolidasi", folder, "--periode", "TW1", "--keluaran", book, "--senyap")
+    code, _, err = tw1(folder, "--keluaran", book, "--senyap")
     assert code == EXIT_DATA_ERRORS, err
     wb = openpyxl.load_workbook(book)
     (row,) = [r for r in rows(wb, "Masalah", "Tingkat") if r["Kode"] == "lembar-skp-rusak"]
@@ -445,7 +388,7 @@ def test_without_roster_the_sheets_tell_the_unit(folder: Path, tmp_path: Path) -
 
     _set_meta(folder / f"{KESEHATAN}.xlsx", "unit", UNITS[1])
     book = tmp_path / "buku.xlsx"
-    code, _, err = run("konsolidasi", folder, "--periode", "TW1", "--keluaran", book, "--senyap")
+    code, _, err = tw1(folder, "--keluaran", book, "--senyap")
     assert code == EXIT_DATA_ERRORS, err
     wb = openpyxl.load_workbook(book)
     (row,) = [r for r in rows(wb, "Masalah", "Tingkat") if r["Kode"] == "unit-berbeda"]
@@ -472,9 +415,7 @@ def test_a_defect_set_off_by_one_workbook_does_not_stop_the_run(
 
     monkeypatch.setattr(consolidation, "check_unit", defective)
     book = tmp_path / "buku.xlsx"
-    code, _, err = run(
-        "konsolidasi", folder, "--periode", "TW1", "--keluaran", book, "--jobs", "1", "--senyap"
-    )
+    code, _, err = tw1(folder, "--keluaran", book, "--jobs", "1", "--senyap")
     assert code == EXIT_DATA_ERRORS, err
     wb = openpyxl.load_workbook(book)
     (row,) = rows(wb, "Masalah", "Tingkat")
@@ -512,18 +453,9 @@ def test_ctrl_c_mid_run_is_one_indonesian_line(big_source: Path, tmp_path: Path)
     "Dibatalkan." and no worker's English traceback."""
     for delay in (0.6, 1.2, 1.8):
         proc = subprocess.Popen(
-            [
-                *EXE,
-                "konsolidasi",
-                str(big_source),
-                "--periode",
-                "TW1",
-                "--keluaran",
-                str(tmp_path / f"buku-{delay}.xlsx"),
-                "--jobs",
-                "2",
-                "--senyap",
-            ],
+            _konsolidasi(
+                big_source, "--keluaran", tmp_path / f"buku-{delay}.xlsx", "--jobs", "2", "--senyap"
+            ),
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
@@ -539,18 +471,7 @@ def test_ctrl_c_mid_run_is_one_indonesian_line(big_source: Path, tmp_path: Path)
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_workers_die_with_a_killed_run(big_source: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [
-            *EXE,
-            "konsolidasi",
-            str(big_source),
-            "--periode",
-            "TW1",
-            "--keluaran",
-            str(tmp_path / "buku.xlsx"),
-            "--jobs",
-            "2",
-            "--senyap",
-        ],
+        _konsolidasi(big_source, "--keluaran", tmp_path / "buku.xlsx", "--jobs", "2", "--senyap"),
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
@@ -573,7 +494,7 @@ def test_templat_buat_stopped_half_way_takes_its_workbooks_back(
     simply runs again), and no temporary file."""
     out = tmp_path / "unit"
     proc = subprocess.Popen(
-        [*EXE, "templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", str(out)],
+        _command("templat", "buat", "--contoh", "--tahun", "2026", "--keluaran", out),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -594,29 +515,12 @@ def test_option_mistakes_are_named(folder: Path, tmp_path: Path) -> None:
     """A unit misspelt in --predikat-organisasi is a galat naming the known units, not
     ignored; a wrong --predikat-instansi names that option."""
     book = tmp_path / "buku.xlsx"
-    code, _, err = run(
-        "konsolidasi",
-        folder,
-        "--periode",
-        "TW1",
-        "--keluaran",
-        book,
-        "--predikat-organisasi",
-        f"{KESEHATAN}x=Istimewa",
-        "--senyap",
+    code, _, err = tw1(
+        folder, "--keluaran", book, "--predikat-organisasi", f"{KESEHATAN}x=Istimewa", "--senyap"
     )
     assert code == EXIT_DATA_ERRORS, err
     wb = openpyxl.load_workbook(book)
     (row,) = [r for r in rows(wb, "Masalah", "Tingkat") if r["Kode"] == "opsi-unit-tidak-ada"]
     assert f'"{KESEHATAN}x"' in row["Pesan"] and KESEHATAN in row["Saran"]
-    code, _, err = run(
-        "konsolidasi",
-        folder,
-        "--periode",
-        "TW1",
-        "--keluaran",
-        tmp_path / "b2",
-        "--predikat-instansi",
-        "Baik sekali",
-    )
+    code, _, err = tw1(folder, "--keluaran", tmp_path / "b2", "--predikat-instansi", "Baik sekali")
     assert code == 1 and err.startswith('Galat: Nilai --predikat-instansi "Baik sekali"'), err
