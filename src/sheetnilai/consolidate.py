@@ -383,13 +383,13 @@ def _evidence(unit: UnitResult, by_nip: Mapping[str, Pegawai]) -> tuple[str | No
     if known:
         top, n = in_roster.most_common(1)[0]
         if 2 * n > known:
-            return top, f"menurut daftar pegawai, {n} dari {known} pegawainya di unit itu"
+            return top, f'menurut daftar pegawai {n} dari {known} pegawainya berada di unit "{top}"'
     shown = Counter(" ".join(p.shown_unit.split()) for p in unit.pegawai if p.shown_unit.strip())
     total = sum(shown.values())
     if total:
         top, n = shown.most_common(1)[0]
         if 2 * n > total and _norm(top) != _norm(unit.claimed_unit):
-            return top, f"isian Unit kerja di {n} dari {total} lembar SKP-nya"
+            return top, f'isian Unit kerja di {n} dari {total} lembar SKP-nya adalah "{top}"'
     return None, ""
 
 

@@ -747,8 +747,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "unit-berbeda": Entry(
         G,
-        'Workbook ini menyebut dirinya unit "{found}", tetapi {basis} "{expected}". Dihitung '
-        'sebagai unit "{expected}".',
+        'Workbook ini menyebut dirinya unit "{found}", tetapi {basis}. Dihitung sebagai unit '
+        '"{expected}".',
         "Jangan mengubah nama unit yang tersimpan di workbook. Bila unitnya memang berganti "
         "nama, buat ulang workbook dari daftar pegawai terbaru dan salin isiannya.",
     ),
