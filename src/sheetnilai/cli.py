@@ -300,60 +300,6 @@ def _period_option(values: tuple[str, ...], in_workbooks: list[str] | None = Non
     return given[0]
 
 
-def _check_outputs(
-    targets: list[Path], data_dir: Path | None, source: Path | None, inputs: list[Path]
-) -> None:
-    """What a run writes may never land on anything it reads (a unit workbook, the roster,
-    the policy file), nor inside the source folder, nor on something that is not a plain
-    file (a device, a pipe), with or without --timpa."""
-
-    def same(a: Path, b: Path) -> bool:
-        try:
-            return os.path.samefile(a, b)
-        except OSError:
-            return a.resolve() == b.resolve()
-
-    folder = source.resolve() if source is not None and source.is_dir() else None
-    if data_dir is not None:
-        if data_dir.exists() and not data_dir.is_dir():
-            raise SheetnilaiError("data-bukan-folder", {"path": data_dir})
-        inside = data_dir.resolve()
-        if folder is not None and (inside == folder or folder in inside.parents):
-            raise SheetnilaiError("data-di-sumber", {"path": data_dir, "source": source})
-    for target in targets:
-        if folder is not None and folder in target.resolve().parents:
-            raise SheetnilaiError("keluaran-di-sumber", {"path": target, "source": source})
-        if not target.exists():
-            continue
-        if any(same(target, p) for p in inputs if p.exists()):
-            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
-        if not target.is_file():
-            raise SheetnilaiError("keluaran-bukan-berkas-biasa", {"path": target})
-
-
-def _prescan(files: list[Any]) -> tuple[list[int], list[str]]:
-    """Years and periods the workbooks found say they hold (a quick look at each)."""
-    from sheetnilai.sources.unit import peek
-
-    years: list[int] = []
-    found: dict[str, None] = {}
-    for f in files:
-        info = peek(f.path)
-        if info is None:
-            continue
-        if info.year is not None:
-            years.append(info.year)
-        found.update(dict.fromkeys(info.periods))
-    return years, list(found)
-
-
-def _run_year(years: list[int]) -> int | None:
-    from collections import Counter
-
-    counts = Counter(years)
-    return max(counts, key=lambda y: (counts[y], y)) if counts else None
-
-
 @cli.command("konsolidasi")
 @click.argument("sumber", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -466,8 +412,16 @@ def konsolidasi(
     Setiap nilai dihitung ulang dari isian, setiap masalah dicatat dengan berkas, lembar, dan
     selnya. Workbook unit tidak pernah diubah.
     """
-    from sheetnilai.consolidate import InputFile, consolidate, discover, require_period, sha256
-    from sheetnilai.files import staged
+    from sheetnilai.consolidate import (
+        InputFile,
+        consolidate,
+        discover,
+        prescan,
+        require_period,
+        run_year,
+        sha256,
+    )
+    from sheetnilai.files import check_outputs, staged
     from sheetnilai.report import SHEETS, charts, tables
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
@@ -497,13 +451,13 @@ def konsolidasi(
         ]
         if not spreadsheets:
             raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
-        years, held = _prescan(found.to_read)
+        years, held = prescan(found.to_read)
         period = _period_option(periode, held)
         if held and period not in held:
             raise SheetnilaiError(
                 "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
             )
-        year = tahun or _run_year(years)
+        year = tahun or run_year(years)
     inputs = [f.path for f in found.files] if found is not None else []
     if drive_id is not None:
         archive = arsip or Path("arsip-drive")
@@ -521,7 +475,7 @@ def konsolidasi(
 
     # The roster and the policy file (given, or the sheetnilai.toml the run picks up) too.
     inputs += [p for p in (roster_path, policy_path or Path(DEFAULT_NAME)) if p is not None]
-    _check_outputs([target, *data_targets], data_dir, sumber, inputs)
+    check_outputs([target, *data_targets], data_dir, sumber, inputs)
     if target.exists() and not timpa and (keluaran is not None or year is not None):
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     if data_dir is not None and not timpa:
@@ -590,7 +544,7 @@ def konsolidasi(
         require_period(result)
         if keluaran is None:
             target = _default_target(period, result.year)
-            _check_outputs([target], None, None, [*inputs, *(f.path for f in result.files)])
+            check_outputs([target], None, None, [*inputs, *(f.path for f in result.files)])
     else:
         assert sumber is not None and found is not None
         result = consolidate(sumber, progress=progress, found=found, year=year, **options)

@@ -43,7 +43,7 @@ from sheetnilai.sources.folder import (
     discover,
 )
 from sheetnilai.sources.raw import ReadError, read_book
-from sheetnilai.sources.unit import NotReadable, extract
+from sheetnilai.sources.unit import NotReadable, extract, peek
 from sheetnilai.validate import PegawaiResult, UnitResult, check_unit
 from sheetnilai.workbook.layout import RECAP_SHEET
 
@@ -56,7 +56,9 @@ __all__ = [
     "InputFile",
     "consolidate",
     "discover",
+    "prescan",
     "require_period",
+    "run_year",
     "sha256",
 ]
 
@@ -263,11 +265,8 @@ def _check_year(
 ) -> list[tuple[int, UnitResult]]:
     """Keep the workbooks of the run's year; a workbook of another year is a galat and is
     not scored (last year's workbook must not stand in for this year's)."""
-    years = Counter(u.year for _, u in read if u.year is not None)
-    if year is None and years:
-        # The year most workbooks carry; on a tie the later year (last year's leftovers
-        # are the likelier mistake).
-        year = max(years, key=lambda y: (years[y], y))
+    if year is None:
+        year = run_year([u.year for _, u in read if u.year is not None])
     result.year = year
     kept = []
     for i, unit in read:
@@ -302,6 +301,28 @@ def _check_year(
             )
         kept.append((i, unit))
     return kept
+
+
+def run_year(years: list[int]) -> int | None:
+    """The year of a run not given one: the year most workbooks carry; on a tie the later
+    year (last year's leftovers are the likelier mistake)."""
+    counts = Counter(years)
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
+
+
+def prescan(files: list[InputFile]) -> tuple[list[int], list[str]]:
+    """The years and periods the workbooks say they hold, from a quick look at each one's
+    metadata (sources.unit.peek): enough to refuse a wrong --periode before the run."""
+    years: list[int] = []
+    found: dict[str, None] = {}
+    for f in files:
+        info = peek(f.path)
+        if info is None:
+            continue
+        if info.year is not None:
+            years.append(info.year)
+        found.update(dict.fromkeys(info.periods))
+    return years, list(found)
 
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")

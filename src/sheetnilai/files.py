@@ -220,3 +220,34 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     except UnicodeDecodeError:
         reason = "isinya bukan teks UTF-8"
     raise SheetnilaiError("berkas-tidak-terbaca", {"path": path, "detail": reason})
+
+
+def check_outputs(
+    targets: list[Path], data_dir: Path | None, source: Path | None, inputs: list[Path]
+) -> None:
+    """What a run writes may never land on anything it reads (a unit workbook, the roster,
+    the policy file), nor inside the source folder, nor on something that is not a plain
+    file (a device, a pipe), with or without --timpa."""
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return a.resolve() == b.resolve()
+
+    folder = source.resolve() if source is not None and source.is_dir() else None
+    if data_dir is not None:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise SheetnilaiError("data-bukan-folder", {"path": data_dir})
+        inside = data_dir.resolve()
+        if folder is not None and (inside == folder or folder in inside.parents):
+            raise SheetnilaiError("data-di-sumber", {"path": data_dir, "source": source})
+    for target in targets:
+        if folder is not None and folder in target.resolve().parents:
+            raise SheetnilaiError("keluaran-di-sumber", {"path": target, "source": source})
+        if not target.exists():
+            continue
+        if any(same(target, p) for p in inputs if p.exists()):
+            raise SheetnilaiError("keluaran-adalah-masukan", {"path": target})
+        if not target.is_file():
+            raise SheetnilaiError("keluaran-bukan-berkas-biasa", {"path": target})
