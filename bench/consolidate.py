@@ -7,6 +7,8 @@ Then measures, in one run, best of `--ulang` (2) warm runs each:
 
 - ours: `consolidate(folder, "TW1", DEFAULT_POLICY, roster, jobs=--jobs)`, in a fresh child
   interpreter so its peak memory (parent and largest worker) is its own;
+- ours, every period: `consolidate_periods` over TW1-TW4 and TAHUNAN in one run (one read per
+  workbook), against the single-period run and against five single-period runs;
 - naive: what a hand-written script does, openpyxl full mode over every cell of every sheet,
   one process (`--tanpa-naif` skips it: it takes minutes);
 - floor: python-calamine reading every cell of every sheet with no processing, one process
@@ -40,7 +42,7 @@ from python_calamine import CalamineWorkbook
 from templates import synthetic_roster
 
 from sheetnilai import __version__
-from sheetnilai.consolidate import consolidate, discover, sha256
+from sheetnilai.consolidate import consolidate, consolidate_periods, discover, sha256
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import Arah
@@ -66,7 +68,7 @@ PERIOD = "TW1"
 FILLED = ("TW1", "TW2", "TW3", "TW4")
 RHK = 5
 IKI = 2
-FILL_VERSION = 1  # bump when the filled content changes, so cached folders are rebuilt
+FILL_VERSION = 2  # bump when the filled content changes, so cached folders are rebuilt
 MIB = 1024 * 1024
 # Mostly "Sesuai", some "Di Atas", a few "Di Bawah": a plausible curve.
 RATING_CYCLE = (Rating.SESUAI,) * 6 + (Rating.DI_ATAS,) * 3 + (Rating.DI_BAWAH,)
@@ -262,15 +264,22 @@ def maxrss_mib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
-def measure_ours(folder: Path, pegawai: int, units: int, jobs: int, repeat: int) -> None:
-    """Child-interpreter side: time consolidate() and print one JSON line."""
+def measure_ours(
+    folder: Path, pegawai: int, units: int, jobs: int, repeat: int, every: bool = False
+) -> None:
+    """Child-interpreter side: time consolidate() (or, with `every`, consolidate_periods over
+    every period) and print one JSON line."""
     roster = synthetic_roster(pegawai, units)
     times = []
     result = None
+    all_periods = [p.key for p in periods(SCHEME)]
     for _ in range(repeat):
         result = None  # the previous result is not kept alive during the next run
         start = time.perf_counter()
-        result = consolidate(folder, PERIOD, DEFAULT_POLICY, roster, jobs=jobs)
+        if every:
+            result = consolidate_periods(folder, all_periods, DEFAULT_POLICY, roster, jobs=jobs)[0]
+        else:
+            result = consolidate(folder, PERIOD, DEFAULT_POLICY, roster, jobs=jobs)
         times.append(time.perf_counter() - start)
     assert result is not None
     problems: dict[str, int] = {}
@@ -290,7 +299,7 @@ def measure_ours(folder: Path, pegawai: int, units: int, jobs: int, repeat: int)
     print(json.dumps(report))
 
 
-def run_ours(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+def run_ours(folder: Path, args: argparse.Namespace, every: bool = False) -> dict[str, Any]:
     cmd = [
         sys.executable,
         __file__,
@@ -304,10 +313,37 @@ def run_ours(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         str(args.ulang),
         "--_kami",
         str(folder),
+        *(["--_semua"] if every else []),
     ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     data: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return data
+
+
+def measure_update(folder: Path, args: argparse.Namespace, single: float) -> None:
+    """`templat perbarui` of the whole agency into a scratch folder: every workbook rebuilt,
+    read back and compared input by input (the updater's own check), `--jobs` processes."""
+    import datetime as dt
+    import tempfile
+
+    from sheetnilai.workbook.update import update_workbooks
+
+    paths = [(p, p.name) for p in workbooks(folder)]
+    with tempfile.TemporaryDirectory(prefix="sheetnilai-perbarui-") as tmp:
+        start = time.perf_counter()
+        outcomes = update_workbooks(
+            paths, None, None, dt.date(YEAR, 5, 15), Path(tmp) / "out", jobs=args.jobs
+        )
+        wall = time.perf_counter() - start
+    refused = [o for o in outcomes if o.problem is not None]
+    carried = sum(o.carried for o in outcomes)
+    print(
+        f"perbarui templat perbarui, {len(paths)} workbooks, jobs={args.jobs}: {wall:.1f} s "
+        f"({wall / len(paths) * 1000:.0f} ms/workbook, {wall / single:.1f}x the "
+        f"single-period consolidation); {carried} inputs carried and re-read, "
+        f"{len(refused)} workbooks refused, 0 inputs lost"
+        + ("" if not refused else f" (first refusal: {refused[0].problem.code})")  # type: ignore[union-attr]
+    )
 
 
 def main() -> None:
@@ -318,9 +354,10 @@ def main() -> None:
     ap.add_argument("--ulang", type=int, default=2, help="timed runs per measurement (best)")
     ap.add_argument("--tanpa-naif", action="store_true", help="skip the openpyxl baseline")
     ap.add_argument("--_kami", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--_semua", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._kami is not None:
-        measure_ours(args._kami, args.pegawai, args.unit, args.jobs, args.ulang)
+        measure_ours(args._kami, args.pegawai, args.unit, args.jobs, args.ulang, args._semua)
         return
 
     folder, generated = agency(args.pegawai, args.unit, args.jobs)
@@ -358,6 +395,16 @@ def main() -> None:
         f"{'met' if bound < 1024 else 'MISSED'})"
     )
 
+    every = run_ours(folder, args, every=True)
+    n_periods = len(periods(SCHEME))
+    print(
+        f"ours   consolidate_periods, all {n_periods} periods (TW1-TW4, TAHUNAN) in one run: "
+        f"{every['wall']:.2f} s -> {every['wall'] / wall:.2f}x one single-period run (target "
+        f"<= 1.3x: {'met' if every['wall'] <= 1.3 * wall else 'MISSED'}); {n_periods} "
+        f"single-period runs: {n_periods * wall:.2f} s ({n_periods * wall / every['wall']:.1f}x "
+        "the one run)"
+    )
+
     floor1 = best_of(lambda: floor(paths, 1), args.ulang)
     floor_j = best_of(lambda: floor(paths, args.jobs), args.ulang)
     print(f"floor  calamine, every cell, 1 process: {floor1:.2f} s")
@@ -393,6 +440,7 @@ def main() -> None:
         f"before the run, 1 process: {look / len(paths) * 1000:.1f} ms/file, "
         f"{look / wall:.0%} of the consolidation)"
     )
+    measure_update(folder, args, wall)
     ideal = total / args.jobs
     print(
         f"  ideal split over {args.jobs} processes: {ideal:.2f} s; ours took {wall:.2f} s "

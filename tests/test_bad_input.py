@@ -853,7 +853,8 @@ def formula_injection(s: Src) -> Expect:
     with edit(s.path(SEKRETARIAT)) as wb:
         ws = wb[s.sheet(SEKRETARIAT, 2)]
         put(ws, hk_ref("rhk", IKI_PER_RHK), "Tersusunnya laporan")
-        put(ws, hk_ref("rhk_atasan", IKI_PER_RHK), "Meningkatnya akuntabilitas")
+        boss = s.corpus.people[s.corpus.people[nip].penilai]
+        put(ws, hk_ref("rhk_atasan", IKI_PER_RHK), f"Terlaksananya program kerja {boss.unit}")
         for i, p in enumerate(PREFIXES, 2):
             put(ws, hk_ref("iki", i), f"Kualitas laporan {p}")
             put(ws, hk_ref("target_kualitatif", i), "Diterima tanpa revisi")

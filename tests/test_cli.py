@@ -110,6 +110,11 @@ def test_demo_runs_the_whole_job_on_the_sample(tmp_path: Path) -> None:
     planted |= {"nip-angka", "rhk-tanpa-iki", "bukti-dukung-kosong", "unit-belum-masuk"}
     planted |= {"format-xls-lama", "berkas-kunci-dilewati", "distribusi-melebihi-batas"}
     assert planted <= codes
+    # `templat perbarui` carries every typed cell of the filled demo workbooks across.
+    from tests.test_perbarui import round_trip
+
+    outcomes = round_trip(folder / "unit", tmp_path / "diperbarui")
+    assert len(outcomes) == 11 and all(o.problem is None for o in outcomes)
     # Running it again rebuilds the demo folder instead of refusing, but never deletes a file
     # it did not make.
     mine = folder / "unit" / "workbook-saya.xlsx"

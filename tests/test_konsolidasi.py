@@ -71,7 +71,7 @@ def fill(path: Path, realisasi_text: dict[str, str] | None = None) -> None:
         iki, hasil, perilaku = FILL[nip]
         row = layout.hk_first_row + 1
         ws.cell(row, col["rhk"], "RHK uji")
-        ws.cell(row, col["rhk_atasan"], "RHK atasan uji")
+        ws.cell(row, col["rhk_atasan"], "RHK uji")  # the Kepala Dinas' own RHK (cascading)
         for k, (target, real, arah) in enumerate(iki):
             ws.cell(row + k, col["iki"], f"IKI uji {k + 1}")
             ws.cell(row + k, col["target"], target)

@@ -279,8 +279,12 @@ def test_a_run_stopped_half_way_leaves_nothing_to_clean_up(
             "workbook yang ditemukan: TW1, TW2, TW3, TW4, TAHUNAN.",
         ),
         (
-            ["--periode", "TW1", "--periode", "TW2"],
-            "--periode disebut lebih dari sekali (TW1, TW2)",
+            ["--periode", "TW1", "--periode", "S1"],
+            "Tidak ada workbook di sumber yang memuat periode S1.",
+        ),
+        (
+            ["--periode", "semua", "--periode", "TW2"],
+            "--periode semua tidak dapat digabung dengan periode lain.",
         ),
     ],
 )

@@ -156,7 +156,7 @@ def test_kosong_writes_the_blank_template_and_refuses_to_overwrite(tmp_path: Pat
     target = tmp_path / "templat.xlsx"
     assert run("templat", "kosong", str(target), "--skema", "semester")[0] == 0
     wb = openpyxl.load_workbook(target)
-    assert [c.value for c in wb["01 Pegawai"][21]][11] == "realisasi@S1"
+    assert [c.value for c in wb["01 Pegawai"][21]][13] == "realisasi@S1"
     code, _, err = run("templat", "kosong", str(target))
     assert code == 1 and "sudah ada dan tidak ditimpa" in err
 

@@ -236,6 +236,107 @@ def templat_kosong(berkas: Path, skema: str, timpa: bool) -> None:
     click.echo(f"Templat kosong ditulis: {berkas}")
 
 
+@templat.command("perbarui")
+@click.argument("sumber", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Daftar pegawai terbaru: pegawai baru mendapat lembar SKP, yang keluar ditandai tidak "
+    "aktif, pejabat penilai diperbarui. Tanpa opsi ini hanya templatnya yang diperbarui.",
+)
+@click.option(
+    "--tanggal",
+    metavar="DD/MM/YYYY",
+    help="Tanggal perubahan daftar pegawai (mutasi, CPNS baru, pensiun). Bawaan: hari ini.",
+)
+@click.option(
+    "--keluaran",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder hasil (workbook lama tidak diubah). Bawaan: workbook-diperbarui.",
+)
+@click.option(
+    "--timpa",
+    is_flag=True,
+    help="Perbarui di tempat; salinan workbook lama disimpan di folder .cadangan-sheetnilai "
+    "di sampingnya.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Jumlah proses paralel. Bawaan: jumlah inti."
+)
+@POLICY_OPTION
+def templat_perbarui(
+    sumber: Path,
+    roster_path: Path | None,
+    tanggal: str | None,
+    keluaran: Path | None,
+    timpa: bool,
+    jobs: int | None,
+    policy_path: Path | None,
+) -> None:
+    """Perbarui workbook unit di SUMBER (folder atau satu berkas) tanpa kehilangan isian.
+
+    Setiap workbook dibuat ulang dengan templat versi terbaru dan (dengan --roster) daftar
+    pegawai terbaru; setiap isian dipindahkan menurut NIP dan barisnya, lalu workbook baru
+    dibaca ulang dan harus memuat setiap isian lama sebelum menggantikannya.
+    """
+    import datetime as dt
+
+    from sheetnilai.activity import DateUnreadable, parse_date
+    from sheetnilai.files import check_outputs
+    from sheetnilai.roster import read_roster
+    from sheetnilai.rules.policy import Policy
+    from sheetnilai.sources.folder import discover
+    from sheetnilai.workbook.update import Outcome, update_workbooks
+
+    if timpa and keluaran is not None:
+        raise SheetnilaiError("perbarui-timpa-atau-keluaran")
+    try:
+        day = parse_date(tanggal) if tanggal else dt.date.today()
+    except DateUnreadable:
+        day = None
+    if day is None:
+        raise SheetnilaiError("tanggal-tidak-sah", {"value": tanggal})
+    policy = _policy(policy_path) if policy_path is not None else None
+    roster = read_roster(roster_path, policy or Policy()) if roster_path else None
+    found = discover(sumber)
+    base = sumber if sumber.is_dir() else sumber.parent
+    todo = [(f.path, f.name) for f in found.to_read]
+    if not todo:
+        raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
+    outdir = None if timpa else (keluaran or Path("workbook-diperbarui"))
+    if outdir is not None:
+        check_outputs([outdir / name for _, name in todo], None, base, [p for p, _ in todo])
+        for _, name in todo:
+            for suffix in (".xlsx", ".xlsm"):
+                if (outdir / name).with_suffix(suffix).exists():
+                    raise SheetnilaiError("berkas-sudah-ada", {"path": outdir / name})
+    where = "di tempat" if outdir is None else f"ke {display_name(str(outdir))}/"
+    click.echo(f"Memperbarui {len(todo)} workbook {where} (tanggal perubahan {day:%d/%m/%Y}) …")
+
+    def progress(out: Outcome) -> None:
+        if out.problem is not None:
+            click.echo(f"  {out.name}: {out.problem.severity.value}: {out.problem.message}")
+            return
+        assert out.target is not None
+        shown = display_name(str(out.target))
+        click.echo(f"  {out.name} → {shown}: {out.carried} isian dipindahkan")
+        for change in out.changes:
+            click.echo(f"      {change}")
+
+    outcomes = update_workbooks(todo, roster, policy, day, outdir, progress, jobs)
+    done = [o for o in outcomes if o.problem is None]
+    click.echo(
+        f"Selesai: {len(done)} workbook diperbarui, {len(outcomes) - len(done)} tidak; "
+        f"{sum(o.carried for o in done)} isian dipindahkan dan diperiksa ulang, 0 hilang."
+    )
+    if outdir is None and done:
+        click.echo("Salinan workbook lama: folder .cadangan-sheetnilai di samping setiap workbook.")
+    if len(done) < len(outcomes) or (roster is not None and has_errors(roster.problems)):
+        sys.exit(EXIT_DATA_ERRORS)
+
+
 # --- kebijakan -----------------------------------------------------------------------------
 
 
@@ -283,21 +384,34 @@ def _agency_option(value: str | None) -> OrgPredikat | None:
         ) from None
 
 
-def _period_option(values: tuple[str, ...], in_workbooks: list[str] | None = None) -> str:
-    """One known period key; a mistake in the command is refused before any work, naming
-    the periods the workbooks found hold (`in_workbooks`), else every period there is."""
+ALL_PERIODS = "semua"
+
+
+def _period_options(
+    values: tuple[str, ...], in_workbooks: list[str] | None = None
+) -> list[str] | None:
+    """The known period keys of --periode (repeated, or "semua": every period the workbooks
+    hold, None when they are not known yet); a mistake in the command is refused before any
+    work, naming the periods the workbooks found hold (`in_workbooks`), else every period."""
     from sheetnilai.periods import period_key
 
+    if any(v.strip().casefold() == ALL_PERIODS for v in values):
+        if len(values) > 1:
+            raise SheetnilaiError("periode-semua-ganda")
+        return list(in_workbooks) if in_workbooks is not None else None
     try:
-        given = list(dict.fromkeys(period_key(v) for v in values))
+        return list(dict.fromkeys(period_key(v) for v in values))
     except SheetnilaiError as exc:
         if exc.message_id != "periode-tidak-dikenal" or not in_workbooks:
             raise
         valid = {"period": exc.params["period"], "valid": ", ".join(in_workbooks)}
         raise SheetnilaiError("periode-tidak-dikenal", valid) from None
-    if len(given) > 1:
-        raise SheetnilaiError("periode-ganda", {"periods": ", ".join(given)})
-    return given[0]
+
+
+def _run_label(values: tuple[str, ...], periods: list[str] | None) -> str:
+    if periods is None or any(v.strip().casefold() == ALL_PERIODS for v in values):
+        return ALL_PERIODS
+    return "-".join(periods)
 
 
 @cli.command("konsolidasi")
@@ -333,7 +447,8 @@ def _period_option(values: tuple[str, ...], in_workbooks: list[str] | None = Non
     multiple=True,
     metavar="PERIODE",
     help="Periode yang dikonsolidasi: TW1…TW4, S1, S2, JAN…DES, atau TAHUNAN (sesuai skema "
-    "workbook).",
+    "workbook). Boleh diulang (--periode TW1 --periode TW2), atau 'semua' untuk setiap periode "
+    "workbook; setiap workbook tetap dibaca sekali.",
 )
 @click.option(
     "--tahun",
@@ -414,7 +529,7 @@ def konsolidasi(
     """
     from sheetnilai.consolidate import (
         InputFile,
-        consolidate,
+        consolidate_periods,
         discover,
         prescan,
         require_period,
@@ -422,7 +537,7 @@ def konsolidasi(
         sha256,
     )
     from sheetnilai.files import check_outputs, staged
-    from sheetnilai.report import SHEETS, charts, tables
+    from sheetnilai.report import MULTI_SHEETS, SHEETS, charts, charts_many, tables, tables_many
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
     from sheetnilai.sources.folder import OLD_SUFFIXES, WORKBOOK_SUFFIXES
@@ -441,7 +556,7 @@ def konsolidasi(
     found = None
     year = tahun
     if sumber is None:
-        period = _period_option(periode)
+        periods = _period_options(periode)
     else:
         if sumber.is_dir() and not os.access(sumber, os.R_OK | os.X_OK):
             raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
@@ -452,12 +567,17 @@ def konsolidasi(
         if not spreadsheets:
             raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
         years, held = prescan(found.to_read)
-        period = _period_option(periode, held)
-        if held and period not in held:
-            raise SheetnilaiError(
-                "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
-            )
+        periods = _period_options(periode, held)
+        for period in periods or ():
+            if held and period not in held:
+                raise SheetnilaiError(
+                    "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
+                )
+        if not periods:
+            raise SheetnilaiError("periode-semua-tanpa-workbook")
         year = tahun or run_year(years)
+    label = _run_label(periode, periods)
+    many = periods is None or len(periods) > 1
     inputs = [f.path for f in found.files] if found is not None else []
     if drive_id is not None:
         archive = arsip or Path("arsip-drive")
@@ -467,9 +587,10 @@ def konsolidasi(
                 root = archive.resolve()
                 if given.resolve() == root or root in given.resolve().parents:
                     raise SheetnilaiError("keluaran-di-arsip", {"path": given, "archive": archive})
-    target = keluaran or _default_target(period, year)
+    target = keluaran or _default_target(label, year)
+    sheets = MULTI_SHEETS if many else SHEETS
     data_targets = (
-        [data_dir / data_file_name(sheet, format_data) for sheet in SHEETS] if data_dir else []
+        [data_dir / data_file_name(sheet, format_data) for sheet in sheets] if data_dir else []
     )
     from sheetnilai.config import DEFAULT_NAME
 
@@ -479,7 +600,7 @@ def konsolidasi(
     if target.exists() and not timpa and (keluaran is not None or year is not None):
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     if data_dir is not None and not timpa:
-        for sheet in SHEETS:
+        for sheet in sheets:
             existing = data_dir / data_file_name(sheet, format_data)
             if existing.exists():
                 raise SheetnilaiError("berkas-sudah-ada", {"path": existing})
@@ -502,7 +623,7 @@ def konsolidasi(
             click.echo(f"  {info.name}: {info.status}", err=True)
 
     options: dict[str, Any] = {
-        "period": period,
+        "periods": periods,
         "policy": policy,
         "roster": roster,
         "org_predikat": by_unit,
@@ -514,7 +635,7 @@ def konsolidasi(
     if drive_id is not None:
         from sheetnilai.cli_gsheet import STOP_NOTICE
         from sheetnilai.google import auth, http, runner
-        from sheetnilai.google.collect import Fetched, consolidate_drive, upload_scorebook
+        from sheetnilai.google.collect import Fetched, consolidate_drive_periods, upload_scorebook
 
         scopes = auth.READ_SCOPES + (auth.UPLOAD_SCOPES if unggah else ())
         account = auth.credentials(scopes, kredensial)
@@ -528,7 +649,7 @@ def konsolidasi(
 
         try:
             with runner.second_ctrl_c_exits(STOP_NOTICE):
-                result, collection = consolidate_drive(
+                results, collection = consolidate_drive_periods(
                     client, drive_id, archive, fetched=fetched, year=tahun, **options
                 )
         except KeyboardInterrupt:
@@ -541,29 +662,47 @@ def konsolidasi(
                 f"{failed} gagal. Arsip: {collection.archive}/",
                 err=True,
             )
-        require_period(result)
+        for result in results:
+            require_period(result)
         if keluaran is None:
-            target = _default_target(period, result.year)
-            check_outputs([target], None, None, [*inputs, *(f.path for f in result.files)])
+            target = _default_target(label, results[0].year)
+            check_outputs([target], None, None, [*inputs, *(f.path for f in results[0].files)])
     else:
-        assert sumber is not None and found is not None
-        result = consolidate(sumber, progress=progress, found=found, year=year, **options)
-        require_period(result)
+        assert sumber is not None and found is not None and periods
+        results = consolidate_periods(sumber, progress=progress, found=found, year=year, **options)
+        for result in results:
+            require_period(result)
     if bar is not None:
         bar.render_finish()
     if roster is not None and roster_path is not None:
-        result.roster_sha256 = sha256(roster_path)
+        digest = sha256(roster_path)
+        for result in results:
+            result.roster_sha256 = digest
+    if len(results) == 1:
+        book_tables, book_charts = tables(results[0]), charts(results[0])
+    else:
+        book_tables, book_charts = tables_many(results), charts_many(results)
     # The score book and its data tables appear together or not at all.
     with staged(overwrite=timpa) as outputs:
-        write_scorebook(target, tables(result), charts(result), overwrite=timpa, stage=outputs)
+        write_scorebook(target, book_tables, book_charts, overwrite=timpa, stage=outputs)
         if data_dir is not None:
-            write_data(data_dir, tables(result), format_data, overwrite=timpa, stage=outputs)
+            write_data(data_dir, book_tables, format_data, overwrite=timpa, stage=outputs)
     if unggah and drive_id is not None:
-        stamp = result.started.strftime("%Y-%m-%d %H.%M")
-        uploaded = upload_scorebook(client, drive_id, target, f"Buku nilai {period} ({stamp})")
-    errors = result.count(Severity.GALAT)
+        stamp = results[0].started.strftime("%Y-%m-%d %H.%M")
+        uploaded = upload_scorebook(client, drive_id, target, f"Buku nilai {label} ({stamp})")
+    errors = sum(result.count(Severity.GALAT) for result in results)
     if show:
-        _print_summary(result)
+        # Several periods: the unit table of the last one, a summary line for each.
+        for k, result in enumerate(results):
+            last = k == len(results) - 1
+            _print_summary(result, with_table=last, heading=last and len(results) > 1)
+        if len(results) > 1:
+            from sheetnilai.trends import early_warnings
+
+            click.echo(
+                f"\nPeringatan dini ({', '.join(r.period for r in results)}): "
+                f"{len(early_warnings(results))}; lihat lembar Peringatan Dini dan Tren."
+            )
         click.echo(f"Buku nilai: {display_name(str(target))}")
         if uploaded is not None:
             click.echo(f"Buku nilai di Google Drive: {uploaded.link}")
@@ -580,7 +719,7 @@ def _default_target(period: str, year: int | None) -> Path:
 PREDIKAT_HEADERS = ("Sgt Kurang", "Kurang", "Butuh Perb.", "Baik", "Sgt Baik")
 
 
-def _print_summary(result: object) -> None:
+def _print_summary(result: object, with_table: bool = True, heading: bool = False) -> None:
     from sheetnilai.consolidate import Consolidation
     from sheetnilai.rules.labels import CURVE_ORDER
 
@@ -600,14 +739,17 @@ def _print_summary(result: object) -> None:
     for unit, count in sorted(result.missing_units.items()):
         rows.append([unit, 0, count, *([""] * len(CURVE_ORDER)), "", "Belum masuk"])
     headers = ["Unit kerja", "Pegawai", *(["Di daftar"] if roster else []), *PREDIKAT_HEADERS]
-    click.echo(
-        table(
-            [*headers, "Galat", "Distribusi"],
-            rows,
-            right=set(range(1, len(headers) + 1)),
-            widths={0: 36},
+    if heading:
+        click.echo(f"\nPeriode {result.period}:")
+    if with_table:
+        click.echo(
+            table(
+                [*headers, "Galat", "Distribusi"],
+                rows,
+                right=set(range(1, len(headers) + 1)),
+                widths={0: 36},
+            )
         )
-    )
     against = ""
     if result.roster_count is not None:
         missing = sum(result.missing_units.values())
@@ -616,8 +758,9 @@ def _print_summary(result: object) -> None:
             f"{missing} pegawai belum masuk)"
         )
     year = f" tahun {result.year}" if result.year else ""
+    gap = "\n" if with_table else ""
     click.echo(
-        f"\nPeriode {result.period}{year}: {len(result.files)} berkas, "
+        f"{gap}Periode {result.period}{year}: {len(result.files)} berkas, "
         f"{len(result.units)} workbook dihitung, {len(result.pegawai)} pegawai{against}; "
         f"{result.count(Severity.GALAT)} galat, {result.count(Severity.PERINGATAN)} "
         f"peringatan, {result.count(Severity.CATATAN)} catatan; {len(result.belum_masuk)} belum "

@@ -23,11 +23,12 @@ import hashlib
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from sheetnilai.cascade import check_cascade
 from sheetnilai.errors import display_name, os_reason
 from sheetnilai.pool import process_pool
 from sheetnilai.problems import Problem, Severity
@@ -55,6 +56,7 @@ __all__ = [
     "Discovery",
     "InputFile",
     "consolidate",
+    "consolidate_periods",
     "discover",
     "prescan",
     "require_period",
@@ -120,12 +122,17 @@ def sha256(path: Path) -> str:
 class _Job:
     path: Path
     name: str
-    period: str
+    periods: tuple[str, ...]
     policy: Policy
     roster: Mapping[str, Pegawai] | None
 
 
-def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
+# What one worker returns for one file: its SHA-256, one UnitResult per period of the run
+# (None when the file could not be read), and the problems of reading it.
+_Output = tuple[str, list[UnitResult] | None, list[Problem]]
+
+
+def _process(job: _Job) -> _Output:
     """Read, extract and check one file; never raises, whatever the file holds.
 
     A defect of our own that a file sets off becomes a galat on that file, so one strange
@@ -140,7 +147,7 @@ def _process(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
         return "", None, [problem]
 
 
-def _read_and_check(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
+def _read_and_check(job: _Job) -> _Output:
     digest = ""
     try:
         digest = sha256(job.path)
@@ -160,10 +167,11 @@ def _read_and_check(job: _Job) -> tuple[str, UnitResult | None, list[Problem]]:
     except NotReadable as exc:
         return digest, None, [exc.problem]
     unit.sha256 = digest
-    return digest, check_unit(unit, job.period, job.policy, job.roster), []
+    # The reading is what costs (bench/consolidate.py): every period is checked from it.
+    return digest, [check_unit(unit, p, job.policy, job.roster) for p in job.periods], []
 
 
-def _status(unit: UnitResult | None, problems: list[Problem]) -> str:
+def _status(unit: object | None, problems: list[Problem]) -> str:
     if unit is not None:
         return "dibaca"
     if problems and problems[0].code == "buku-nilai-dilewati":
@@ -191,17 +199,53 @@ def consolidate(
 
     `year` is the appraisal year of the run; None takes the year most workbooks carry.
     """
-    result = Consolidation(str(source), period, policy, dt.datetime.now().astimezone())
+    (result,) = consolidate_periods(
+        source,
+        (period,),
+        policy,
+        roster,
+        org_predikat,
+        org_default,
+        agency_predikat,
+        jobs,
+        progress,
+        files,
+        year,
+        found,
+    )
+    return result
+
+
+def consolidate_periods(
+    source: Path | str,
+    periods: Sequence[str],
+    policy: Policy,
+    roster: Roster | None = None,
+    org_predikat: Mapping[str, OrgPredikat] | None = None,
+    org_default: OrgPredikat | None = None,
+    agency_predikat: OrgPredikat | None = None,
+    jobs: int | None = None,
+    progress: Callable[[InputFile], None] | None = None,
+    files: list[InputFile] | None = None,
+    year: int | None = None,
+    found: Discovery | None = None,
+) -> list[Consolidation]:
+    """`consolidate` for several periods from one read of every workbook: one Consolidation
+    per period, each exactly what a single-period run gives."""
+    started = dt.datetime.now().astimezone()
+    results = [Consolidation(str(source), p, policy, started) for p in periods]
+    shared: list[Problem] = []
+    folders: list[tuple[str, str]] = []
     if files is None:
         found = found or discover(Path(source))
         files = found.files
-        result.problems.extend(found.problems)
-        result.folders = list(found.folders)
+        shared.extend(found.problems)
+        folders = list(found.folders)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
-    jobs_list = [_Job(f.path, f.name, period, policy, by_nip) for f in todo]
+    jobs_list = [_Job(f.path, f.name, tuple(periods), policy, by_nip) for f in todo]
     workers = jobs or min(len(jobs_list), os.cpu_count() or 1) or 1
-    outputs: Iterator[tuple[str, UnitResult | None, list[Problem]]]
+    outputs: Iterator[_Output]
     pool: ProcessPoolExecutor | None = None
     if workers <= 1 or len(jobs_list) <= 1:
         outputs = map(_process, jobs_list)
@@ -210,33 +254,37 @@ def consolidate(
         outputs = pool.map(_process, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8)))
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
-    read: list[tuple[int, UnitResult]] = []
+    read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
     try:
-        for f, (digest, unit, problems) in zip(todo, outputs, strict=True):
+        for f, (digest, per_period, problems) in zip(todo, outputs, strict=True):
             info = InputFile(
-                f.path, f.name, f.size, digest, _status(unit, problems), f.link, f.modified
+                f.path, f.name, f.size, digest, _status(per_period, problems), f.link, f.modified
             )
             done[index[id(f)]] = info
-            result.problems.extend(problems)
-            if unit is not None:
-                read.append((index[id(f)], unit))
+            shared.extend(problems)
+            for k, unit in enumerate(per_period or ()):
+                read[k].append((index[id(f)], unit))
             if progress:
                 progress(info)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    result.files = [done[i] for i in range(len(files))]
-    units = _check_year(result, read, year)
-    units = _check_unit_names(result, units, roster)
-    result.units = _one_per_unit(result, units)
-    _one_per_nip(result, roster)
-    _cross_checks(result, roster)
-    _distribution(result, org_predikat or {}, org_default, agency_predikat)
-    if roster is not None:
-        result.roster_source = display_name(roster.source)
-        result.roster_count = len(roster.pegawai)
-        result.roster_units = {u: len(m) for u, m in roster.units().items()}
-    return result
+    for result, period_read in zip(results, read, strict=True):
+        result.problems.extend(shared)
+        result.folders = list(folders)
+        result.files = [done[i] for i in range(len(files))]
+        units = _check_year(result, period_read, year)
+        units = _check_unit_names(result, units, roster)
+        result.units = _one_per_unit(result, units)
+        _one_per_nip(result, roster)
+        check_cascade(result)
+        _cross_checks(result, roster)
+        _distribution(result, org_predikat or {}, org_default, agency_predikat)
+        if roster is not None:
+            result.roster_source = display_name(roster.source)
+            result.roster_count = len(roster.pegawai)
+            result.roster_units = {u: len(m) for u, m in roster.units().items()}
+    return results
 
 
 def require_period(result: Consolidation) -> None:
@@ -565,9 +613,12 @@ def _cross_checks(result: Consolidation, roster: Roster | None) -> None:
             if sent.period_missing:
                 continue  # reported once for the file; nothing was read for this period
             unscored = {n: why for n, _, why in sent.unscored if n}
+            # Not yet (or no longer) in this unit on the period's last day: accounted for by
+            # the sheet's catatan (sheetnilai.activity), not "belum masuk".
+            inactive = {n for n, _, _ in sent.inactive}
             unscored_names = {_norm(nama): why for _, nama, why in sent.unscored if nama}
             for p in members:
-                if p.nip in assessed:
+                if p.nip in assessed or p.nip in inactive:
                     continue
                 why = unscored.get(p.nip) or unscored_names.get(_norm(p.nama))
                 if why is not None:

@@ -24,7 +24,7 @@ from sheetnilai.report import charts, tables
 from sheetnilai.roster import JenisJabatan, Roster, read_roster, sample_roster_path
 from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import OrgPredikat, Rating
-from sheetnilai.rules.policy import Policy
+from sheetnilai.rules.policy import Policy, Sifat
 from sheetnilai.scorebook import write_scorebook
 from sheetnilai.workbook.build import RecapLayout
 from sheetnilai.workbook.generate import file_names, generate_unit_workbooks
@@ -94,6 +94,9 @@ UMUM: list[Example] = [
     ),
 ]
 
+# Rencana aksi: period targets of a kumulatif IKI (TW1–TW4) where the plan is not even.
+RENCANA_AKSI = {"Jumlah kegiatan penyuluhan": (4, 8, 8, 4)}
+
 A, S, B = Rating.DI_ATAS.label, Rating.SESUAI.label, Rating.DI_BAWAH.label
 
 
@@ -112,16 +115,28 @@ def _examples(unit: str) -> list[Example]:
     return UMUM
 
 
+def _examples_of(nip: str, unit: str) -> list[Example]:
+    """The RHK a pegawai plans: drawn from their NIP, so a staff member's sheet can name
+    the RHK their pejabat penilai planned (cascading) without filling that sheet first."""
+    pool = _examples(unit)
+    return random.Random(nip).sample(pool, k=min(3, len(pool)))
+
+
 def _fill_sheet(
-    ws: Worksheet, layout: SkpLayout, unit: str, rnd: random.Random, jpt: bool, profile: str
+    ws: Worksheet,
+    layout: SkpLayout,
+    examples: list[Example],
+    rnd: random.Random,
+    jpt: bool,
+    profile: str,
+    rhk_atasan: str,
 ) -> None:
     col = {k: i + 1 for i, k in enumerate(layout.hk_keys)}
-    examples = rnd.sample(_examples(unit), k=min(3, len(_examples(unit))))
     row = layout.hk_first_row + 1
     for n, (rhk, iki, target, satuan, arah) in enumerate(examples):
         ws.cell(row, col["jenis"], "Utama" if n < 2 else "Tambahan")
         if not jpt:
-            ws.cell(row, col["rhk_atasan"], f"Mendukung: {rhk.lower()}")
+            ws.cell(row, col["rhk_atasan"], rhk_atasan)
         ws.cell(row, col["rhk"], rhk)
         aspek = "Penerima Layanan" if jpt else rnd.choice(["Kuantitas", "Kualitas", "Waktu"])
         ws.cell(row, col["aspek"], aspek)
@@ -129,12 +144,28 @@ def _fill_sheet(
         ws.cell(row, col["target"], target)
         ws.cell(row, col["satuan"], satuan)
         ws.cell(row, col["arah"], arah.value)
-        for p in layout.periods:
+        # Counts add up over the year (kumulatif); rates, averages and scores do not (tetap).
+        kumulatif = iki.startswith("Jumlah")
+        ws.cell(row, col["sifat"], (Sifat.KUMULATIF if kumulatif else Sifat.TETAP).value)
+        plan = RENCANA_AKSI.get(iki)
+        for i, p in enumerate(layout.periods):
             # Performance profiles give the atasan something to rate.
             base = {"unggul": 1.06, "baik": 1.0, "kurang": 0.82}[profile]
             factor = base + rnd.uniform(-0.04, 0.04)
-            value = target * (factor if arah is Arah.NAIK else 2 - factor)
-            ws.cell(row, col[f"realisasi@{p.key}"], round(max(value, 0), 1 if satuan == "%" else 0))
+            planned: float | None = target
+            if kumulatif and p.is_annual:
+                # Left blank: the annual realisasi of a kumulatif IKI is the sum of its periods.
+                planned = None
+            elif kumulatif and plan is not None:
+                planned = plan[i]
+                ws.cell(row, col[f"target_periode@{p.key}"], planned)
+            elif kumulatif:
+                planned = target * p.months / 12
+            if planned is not None:
+                value = planned * (factor if arah is Arah.NAIK else 2 - factor)
+                ws.cell(
+                    row, col[f"realisasi@{p.key}"], round(max(value, 0), 1 if satuan == "%" else 0)
+                )
             ws.cell(
                 row, col[f"bukti@{p.key}"], f"https://drive.sukamajukab.go.id/bukti/{p.key}/{row}"
             )
@@ -205,7 +236,13 @@ def fill_sample(folder: Path, roster: Roster, rnd: random.Random) -> None:
                 profile = "unggul"
             elif not everyone_baik and k % 7 == 3:
                 profile = "kurang"
-            _fill_sheet(ws, layout, path.stem, rnd, jpt, profile)
+            nip = str(ws.cell(r + 1, c + 1).value)
+            boss = by_nip.get(person.penilai_nip or "") if person else None
+            # The penilai's first RHK; a penilai outside the roster (the kepala daerah) has
+            # none here, so the unit's own first goal stands in.
+            above = _examples_of(boss.nip, boss.unit) if boss else _examples(path.stem)
+            examples = _examples_of(nip, path.stem)
+            _fill_sheet(ws, layout, examples, rnd, jpt, profile, above[0][0])
         recap = RecapLayout(len(layout.periods), len(titles))
         for i in range(len(layout.periods)):
             wb[RECAP_SHEET].cell(recap.org_row + 1, recap.dist_col(i) + 1, OrgPredikat.BAIK.label)

@@ -57,6 +57,13 @@ CATALOGUE: dict[str, Entry] = {
         'Arah IKI "{value}" tidak dikenal.',
         "Pilih salah satu: {allowed}.",
     ),
+    "sifat-tidak-dikenal": Entry(
+        G,
+        'Sifat IKI "{iki}" berisi "{value}", yang tidak dikenal; capaian periode tidak dihitung.',
+        "Pilih Kumulatif (jumlah yang bertambah sepanjang tahun: laporan, dokumen, orang "
+        "dilayani) atau Tetap (angka yang diukur tiap periode: persen, hari, skor); kosongkan "
+        "untuk memakai kebijakan capaian_periodik.sifat_kosong.",
+    ),
     "capaian-kualitatif": Entry(
         C,
         "Target kualitatif: capaian tidak dihitung sebagai angka.",
@@ -646,6 +653,88 @@ CATALOGUE: dict[str, Entry] = {
         "Isi target dengan angka saja (satuannya di kolom Satuan), atau pindahkan ke kolom "
         "Target kualitatif.",
     ),
+    "target-periode-bukan-angka": Entry(
+        G,
+        'Target periode {period} IKI "{iki}" berisi "{value}", bukan angka.',
+        "Isi target rencana aksi periode ini dengan angka saja, atau kosongkan agar capaian "
+        "dibandingkan dengan target tahunan (pro-rata untuk IKI kumulatif).",
+    ),
+    "realisasi-tahunan-beda-jumlah": Entry(
+        P,
+        'Realisasi tahunan IKI kumulatif "{iki}" diisi {value}, tetapi jumlah realisasi '
+        "periode-periodenya {total}; capaian tahunan memakai {value}.",
+        "Periksa kembali: kosongkan sel ini agar jumlah periode yang dipakai, atau perbaiki "
+        "realisasi periode yang salah. Bila IKI ini bukan hitungan yang bertambah, ubah sifatnya "
+        "menjadi Tetap.",
+    ),
+    "versi-templat-lama": Entry(
+        P,
+        "Workbook dibuat dengan templat versi {found}; versi sekarang {expected} menambah sifat "
+        "IKI dan target per periode (rencana aksi). Workbook tetap dibaca, semua IKI dianggap "
+        "bersifat {sifat}.",
+        "Perbarui workbook tanpa kehilangan isian: `sheetnilai templat perbarui`.",
+    ),
+    "pegawai-tidak-aktif-periode": Entry(
+        C,
+        "Lembar ini tidak dihitung untuk periode {period}: pada {end} pegawai tidak berada di "
+        "unit ini (aktif sejak {since}, tidak aktif sejak {until}).",
+        "Tidak perlu tindakan bila benar (mutasi, pensiun, CPNS baru); pegawai dinilai di unit "
+        "tempatnya pada akhir periode. Bila salah, perbaiki tanggal di identitas pegawai.",
+    ),
+    "tanggal-aktif-tidak-sah": Entry(
+        G,
+        'Tanggal aktif pegawai berisi "{value}", bukan tanggal; lembar dihitung untuk setiap '
+        "periode.",
+        "Tulis tanggal sebagai dd/mm/yyyy (mis. 15/05/2026), atau kosongkan.",
+    ),
+    "perbarui-baris-iki-lebih": Entry(
+        G,
+        'Lembar "{sheet}" memuat isian di bawah baris IKI ke-{rows}; templat baru hanya memuat '
+        "{rows} baris, jadi workbook ini tidak diperbarui (tidak ada yang diubah).",
+        "Pindahkan IKI tambahan ke baris kosong di atasnya, atau biarkan workbook ini memakai "
+        "templat lamanya.",
+    ),
+    "perbarui-lembar-rusak": Entry(
+        G,
+        "Ada lembar SKP yang dihapus atau rusak, jadi workbook ini tidak diperbarui (tidak ada "
+        "yang diubah).",
+        "Jalankan `sheetnilai periksa` untuk melihat lembar mana, pulihkan lembarnya dari "
+        "salinan sebelumnya, lalu jalankan templat perbarui lagi.",
+    ),
+    "perbarui-tahun-tidak-terbaca": Entry(
+        G,
+        "Tahun penilaian workbook tidak terbaca, jadi workbook ini tidak diperbarui.",
+        "Buat ulang workbook dengan `sheetnilai templat buat --tahun …` dan salin isiannya.",
+    ),
+    "perbarui-skema-tidak-dikenal": Entry(
+        G,
+        'Skema periode workbook ("{scheme}") tidak dikenal, jadi workbook ini tidak diperbarui.',
+        "Buat ulang workbook dengan `sheetnilai templat buat --skema …` dan salin isiannya.",
+    ),
+    "perbarui-unit-tidak-di-daftar": Entry(
+        G,
+        'Unit kerja "{unit}" tidak ada di daftar pegawai, jadi workbook ini tidak diperbarui.',
+        "Periksa nama unit di daftar pegawai (harus sama dengan nama unit workbook), atau "
+        "jalankan tanpa --roster untuk hanya memperbarui templatnya.",
+    ),
+    "perbarui-isian-hilang": Entry(
+        G,
+        "Pemeriksaan setelah pembaruan menemukan {count} isian yang tidak sama ({cells}); "
+        "workbook ini tidak diperbarui (tidak ada yang diubah).",
+        "Laporkan masalah ini kepada pengelola sheetnilai beserta workbook-nya.",
+    ),
+    "perbarui-gagal": Entry(
+        G,
+        "Workbook ini tidak dapat diperbarui: {detail}",
+        "Perbaiki sebabnya, lalu jalankan templat perbarui lagi; workbook lama tidak diubah.",
+    ),
+    "rhk-atasan-tidak-ada": Entry(
+        P,
+        'RHK atasan yang diintervensi "{rhk_atasan}" tidak ada di SKP pejabat penilai '
+        '({penilai}, {count} RHK); yang paling mirip: "{closest}".',
+        "Salin RHK atasan persis seperti tertulis di SKP pejabat penilai (di workbook yang sama "
+        "pilih dari daftar), atau minta pejabat penilai menambahkan RHK itu.",
+    ),
     "realisasi-kosong": Entry(
         G,
         'Realisasi IKI "{iki}" untuk periode {period} belum diisi.',
@@ -873,11 +962,26 @@ CATALOGUE: dict[str, Entry] = {
         'Periode "{period}" tidak dikenal.',
         "Periode yang sah: {valid}. Contoh: --periode TW1.",
     ),
-    "periode-ganda": Entry(
+    "perbarui-timpa-atau-keluaran": Entry(
         G,
-        "--periode disebut lebih dari sekali ({periods}); konsolidasi dijalankan untuk satu "
-        "periode.",
-        "Jalankan satu perintah per periode, mis. --periode TW1, lalu --periode TW2.",
+        "--timpa (perbarui di tempat) tidak dapat digabung dengan --keluaran.",
+        "Pakai --keluaran FOLDER untuk workbook baru di folder lain, atau --timpa saja.",
+    ),
+    "tanggal-tidak-sah": Entry(
+        G,
+        'Tanggal "{value}" tidak dikenali.',
+        "Tulis tanggal sebagai dd/mm/yyyy, mis. --tanggal 15/05/2026.",
+    ),
+    "periode-semua-ganda": Entry(
+        G,
+        "--periode semua tidak dapat digabung dengan periode lain.",
+        "Pakai --periode semua saja, atau sebutkan periodenya satu per satu (--periode TW1 "
+        "--periode TW2).",
+    ),
+    "periode-semua-tanpa-workbook": Entry(
+        G,
+        "--periode semua: tidak ada workbook unit yang terbaca periodenya.",
+        "Periksa folder sumber, atau sebutkan periodenya (mis. --periode TW1).",
     ),
     "periode-tidak-ada-di-workbook": Entry(
         G,

@@ -5,6 +5,7 @@ The annual evaluation is stored like a period, the last one of every scheme.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,6 +51,24 @@ def periods(scheme: Scheme) -> tuple[Period, ...]:
 def all_period_keys() -> tuple[str, ...]:
     """Every period key any scheme knows, in a readable order (TW…, S…, months, TAHUNAN)."""
     return tuple(dict.fromkeys(p.key for scheme in Scheme for p in periods(scheme)))
+
+
+def period_objects(keys: tuple[str, ...]) -> tuple[Period, ...]:
+    """The periods a workbook lists by key (its SN_PERIODE), in its order."""
+    known = {p.key: p for scheme in Scheme for p in periods(scheme)}
+    return tuple(known[k] for k in keys if k in known)
+
+
+def period_end(year: int, keys: tuple[str, ...], key: str) -> dt.date:
+    """The last day of period `key` of a workbook's scheme (`keys`, its SN_PERIODE)."""
+    scheme = period_objects(keys)
+    months = 12
+    if key != ANNUAL.key:
+        parts = [p for p in scheme if not p.is_annual]
+        index = [p.key for p in parts].index(key)
+        months = sum(p.months for p in parts[: index + 1])
+    following = dt.date(year + months // 12, months % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def period_key(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import pandas as pd
@@ -26,6 +26,13 @@ PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
 
 def _num(value: Fraction | None, digits: int = 2) -> float | None:
     return None if value is None else float(round_half_up(value, digits))
+
+
+def _basis_num(value: object) -> float | None:
+    """A dinilai value (a number, or "" / a reason the capaian cell then shows)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        return None
+    return _num(Fraction(value), 4)
 
 
 def _label(value: object) -> str:
@@ -108,6 +115,9 @@ def pegawai_table(c: Consolidation) -> Table:
 
 
 def hasil_kerja_table(c: Consolidation) -> Table:
+    from sheetnilai.cascade import chains
+
+    chain = chains(c)
     cols = [
         "NIP",
         "Nama",
@@ -117,6 +127,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Jenis RHK",
         "RHK",
         "RHK atasan yang diintervensi",
+        "Rantai RHK sampai pimpinan unit",
         "Aspek/Perspektif",
         "IKI",
         "Target",
@@ -124,7 +135,11 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Satuan",
         "Arah",
         "Target kualitatif",
+        "Sifat",
+        "Target periode",
         "Realisasi",
+        "Realisasi dinilai",
+        "Target dinilai",
         "Capaian (%)",
         "Keterangan capaian",
         "Nilai capaian (8/2021)",
@@ -145,6 +160,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
             "Jenis RHK": i.jenis,
             "RHK": i.rhk,
             "RHK atasan yang diintervensi": i.rhk_atasan,
+            "Rantai RHK sampai pimpinan unit": chain.get((i.nip, i.rhk), ""),
             "Aspek/Perspektif": i.aspek,
             "IKI": i.iki,
             "Target": _cell_text(i.target),
@@ -152,7 +168,11 @@ def hasil_kerja_table(c: Consolidation) -> Table:
             "Satuan": i.satuan,
             "Arah": i.arah,
             "Target kualitatif": i.target_kualitatif,
+            "Sifat": i.sifat,
+            "Target periode": _cell_text(i.target_periode),
             "Realisasi": _cell_text(i.realisasi),
+            "Realisasi dinilai": _basis_num(i.realisasi_dinilai),
+            "Target dinilai": _basis_num(i.target_dinilai),
             "Capaian (%)": _num(i.capaian),
             "Keterangan capaian": i.capaian_text,
             "Nilai capaian (8/2021)": _num(i.nilai),
@@ -175,6 +195,9 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Target": K.TEXT,
         "Target batas atas": K.TEXT,
         "Realisasi": K.TEXT,
+        "Target periode": K.TEXT,
+        "Realisasi dinilai": K.NUMBER,
+        "Target dinilai": K.NUMBER,
     }
     return Table(
         "Hasil Kerja", _frame(rows, cols), kinds, title=f"Hasil kerja per IKI — periode {c.period}"
@@ -453,4 +476,147 @@ def charts(c: Consolidation) -> list[Chart]:
             x_title="Unit kerja",
             y_title="Persen pegawai",
         ),
+    ]
+
+
+# --- several periods in one run ---------------------------------------------------------------
+
+TREN_SHEETS = ("Tren", "Tren Unit", "Peringatan Dini")
+MULTI_SHEETS = (*SHEETS, *TREN_SHEETS)
+
+
+def run_label(results: Sequence[Consolidation]) -> str:
+    """The periods of a run as a file name and a title show them: "TW1-TW2"."""
+    return "-".join(c.period for c in results)
+
+
+def tables_many(results: Sequence[Consolidation]) -> list[Table]:
+    """The score book of a run over several periods: every single-period table, one after
+    another with a Periode column (rows of each period exactly as its own run gives them),
+    then the trends and early warnings."""
+    from sheetnilai.trends import in_scheme_order
+
+    runs = in_scheme_order(results)
+    label = ", ".join(c.period for c in runs)
+    per = [tables(c) for c in runs]
+    out = []
+    for k, sheet in enumerate(SHEETS):
+        first = per[0][k]
+        if sheet == "Metadata":
+            frame = first.frame.copy()
+            frame.loc[frame["Butir"] == "Periode", "Nilai"] = label
+            out.append(Table(sheet, frame, first.kinds, first.title))
+            continue
+        frames = []
+        for c, t in zip(runs, per, strict=True):
+            frame = t[k].frame
+            if "Periode" not in frame.columns:
+                frame = frame.copy()
+                frame.insert(0, "Periode", c.period)
+            frames.append(frame)
+        title = first.title or ""
+        title = title.replace(f"periode {runs[0].period}", f"periode {label}")
+        out.append(Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title))
+    out += [tren_table(runs), tren_unit_table(runs), peringatan_dini_table(runs)]
+    return out
+
+
+def tren_table(runs: Sequence[Consolidation]) -> Table:
+    """Per pegawai: predikat and mean capaian for every period of the run, side by side."""
+    cols = ["NIP", "Nama", "Unit Kerja"]
+    for c in runs:
+        cols += [f"Predikat {c.period}", f"Rata-rata capaian {c.period} (%)"]
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for c in runs:
+        for p in c.pegawai:
+            key = (p.nip or p.sheet, p.unit)
+            row = rows.setdefault(key, {"NIP": p.nip, "Nama": p.nama, "Unit Kerja": p.unit})
+            row[f"Predikat {c.period}"] = _label(p.predikat)
+            row[f"Rata-rata capaian {c.period} (%)"] = _num(p.mean_capaian)
+    ordered = sorted(rows.values(), key=lambda r: (str(r["Unit Kerja"]), str(r["Nama"])))
+    kinds = {"NIP": K.NIP, **{col: K.PERCENT for col in cols if col.endswith("(%)")}}
+    return Table("Tren", _frame(ordered, cols), kinds, title="Tren per pegawai")
+
+
+def tren_unit_table(runs: Sequence[Consolidation]) -> Table:
+    """Per unit and period: mean capaian, the predikat counts and the distribution status;
+    the rows of one unit are together, in period order, for its line chart."""
+    cols = ["Unit Kerja", "Periode", "Pegawai", "Rata-rata capaian (%)", *PREDIKAT_COLUMNS,
+            "Status distribusi"]  # fmt: skip
+    rows = []
+    units = sorted({u.unit for c in runs for u in c.units})
+    for unit in units:
+        for c in runs:
+            here = [u for u in c.units if u.unit == unit]
+            pegawai = [p for u in here for p in u.pegawai]
+            means = [p.mean_capaian for p in pegawai if p.mean_capaian is not None]
+            counts = Counter(p.predikat for p in pegawai if p.predikat is not None)
+            dist = next(
+                (d for u in here for _, d in [c.distribution.get(u.name, (None, None))] if d),
+                None,
+            )
+            rows.append(
+                {
+                    "Unit Kerja": unit,
+                    "Periode": c.period,
+                    "Pegawai": len(pegawai),
+                    "Rata-rata capaian (%)": _num(sum(means, Fraction(0)) / len(means))
+                    if means
+                    else None,
+                    **{p.label: counts.get(p, 0) for p in CURVE_ORDER},
+                    "Status distribusi": dist.status if dist else "",
+                }
+            )
+    kinds = {"Rata-rata capaian (%)": K.PERCENT, "Pegawai": K.INTEGER}
+    return Table("Tren Unit", _frame(rows, cols), kinds, title="Tren per unit kerja")
+
+
+def peringatan_dini_table(runs: Sequence[Consolidation]) -> Table:
+    from sheetnilai.trends import early_warnings
+
+    cols = ["Jenis", "Periode", "Unit Kerja", "NIP", "Nama", "Berkas", "Lembar", "Sel",
+            "Keterangan", "Yang perlu dilakukan"]  # fmt: skip
+    rows = (
+        {
+            "Jenis": w.kind,
+            "Periode": w.period,
+            "Unit Kerja": w.unit,
+            "NIP": w.nip,
+            "Nama": w.nama,
+            "Berkas": w.file,
+            "Lembar": w.sheet,
+            "Sel": w.cell,
+            "Keterangan": w.detail,
+            "Yang perlu dilakukan": w.action,
+        }
+        for w in early_warnings(runs)
+    )
+    return Table(
+        "Peringatan Dini",
+        _frame(rows, cols),
+        {"NIP": K.NIP},
+        title="Peringatan dini: yang perlu ditindaklanjuti sebelum periode berikutnya",
+    )
+
+
+def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
+    """A line chart of mean capaian per unit over the periods of the run."""
+    from sheetnilai.trends import in_scheme_order
+
+    runs = in_scheme_order(results)
+    n = len(runs)
+    units = sorted({u.unit for c in runs for u in c.units})
+    return [
+        Chart(
+            "Tren Unit",
+            "Tren Unit",
+            "line",
+            f"{unit}: rata-rata capaian",
+            "Periode",
+            ["Rata-rata capaian (%)"],
+            rows=(k * n, k * n + n - 1),
+            x_title="Periode",
+            y_title="Capaian (%)",
+        )
+        for k, unit in enumerate(units)
     ]

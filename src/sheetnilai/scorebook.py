@@ -97,6 +97,7 @@ CHART_TYPES: Mapping[str, dict[str, str]] = {
     "bar": {"type": "bar"},
     "column_stacked": {"type": "column", "subtype": "stacked"},
     "bar_percent_stacked": {"type": "bar", "subtype": "percent_stacked"},
+    "line": {"type": "line"},
 }
 CHART_MAX_ROWS = 1000  # more bars than this cannot be read, and Excel slows down drawing them
 CHART_HEIGHT_ROWS = 18  # XlsxWriter's default chart (288 px) plus a gap, in default rows

@@ -12,17 +12,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from sheetnilai.activity import DateUnreadable, format_date, is_active, parse_date
+from sheetnilai.periods import period_end, period_objects
 from sheetnilai.problems import Problem
 from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import nilai_capaian
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating, parse_org_predikat, parse_rating
 from sheetnilai.rules.nip import check_nip
+from sheetnilai.rules.periodik import annual_sum_differs
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
 from sheetnilai.sources.unit import Cell, Row, SkpSheet, UnitBook
 from sheetnilai.workbook import model
-from sheetnilai.workbook.layout import IDENTITY_LABELS, RECAP_SHEET
+from sheetnilai.workbook.layout import (
+    ACTIVE_KEYS,
+    DINILAI_FIELDS,
+    IDENTITY_LABELS,
+    META_SHEET,
+    RECAP_SHEET,
+    TEMPLATE_VERSION,
+)
+
+_DINILAI_LABEL = {
+    "realisasi_dinilai": "Realisasi dinilai",
+    "target_dinilai": "Target dinilai",
+    "atas_dinilai": "Batas atas dinilai",
+}
 
 PLAN_CONTENT = (
     "jenis",
@@ -34,6 +50,7 @@ PLAN_CONTENT = (
     "target_atas",
     "satuan",
     "target_kualitatif",
+    "sifat",
 )
 CALCULATED = {"capaian"}  # per period, in the hasil kerja block
 NILAI_CALCULATED = ("saran", "predikat", "angka_kredit")
@@ -58,7 +75,7 @@ class IkiResult:
     satuan: str
     arah: str
     target_kualitatif: str
-    realisasi: object
+    realisasi: object  # as typed in the period's cell
     capaian: Fraction | None
     capaian_text: str  # the model's reason when there is no number ("target 0", …)
     nilai: Fraction | None
@@ -66,6 +83,12 @@ class IkiResult:
     bukti: str
     umpan_balik: str
     cell: str
+    sifat: str = ""
+    rhk_atasan_cell: str = ""  # where the intervened RHK of the penilai is named
+    target_periode: object = None
+    # What the capaian compared (rules/periodik.py): realisasi so far, pro-rata target, …
+    realisasi_dinilai: object = None
+    target_dinilai: object = None
 
 
 @dataclass(slots=True)
@@ -95,6 +118,7 @@ class PegawaiResult:
     angka_kredit: Fraction | None = None
     galat: int = 0
     peringatan: int = 0
+    predikat_cell: str = ""
 
 
 @dataclass(slots=True)
@@ -119,6 +143,9 @@ class UnitResult:
     claimed_unit: str = ""  # the unit name stored in the workbook (`unit` may be corrected)
     listed_titles: frozenset[str] = frozenset()  # the SKP sheets the workbook was made with
     gids: dict[str, int] = field(default_factory=dict)  # sheet title -> Google sheet id
+    # Pegawai whose sheet does not count for this period (not yet, or no longer, in the
+    # unit on its last day): (NIP, nama, sheet title).
+    inactive: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class _Sink:
@@ -183,6 +210,14 @@ def check_unit(
         )
         result.period_missing = True
         return result
+    if book.version is not None and book.version < TEMPLATE_VERSION:
+        unit_sink.add(
+            "versi-templat-lama",
+            sheet=META_SHEET,
+            found=book.version,
+            expected=TEMPLATE_VERSION,
+            sifat=policy.capaian_periodik.sifat_kosong.value.lower(),
+        )
     result.sheet_names = {_norm(s.nama): s.title for s in book.sheets if s.nama}
     broken = _check_sheet_list(book, period, result)
     if not book.sheets and not result.unscored:
@@ -197,9 +232,40 @@ def check_unit(
                 result.org_unreadable = True
                 unit_sink.place(exc.to_problem().at(sheet=RECAP_SHEET), org_cell.ref)
     for sheet in book.sheets:
-        if sheet.title not in broken:
+        if sheet.title not in broken and _active(book, sheet, period, result):
             _check_sheet(book, sheet, period, policy, roster, result)
     return result
+
+
+def _active(book: UnitBook, sheet: SkpSheet, period: str, result: UnitResult) -> bool:
+    """Whether the sheet counts for `period` in this unit (sheetnilai.activity). A sheet that
+    does not is accounted for with a catatan naming the date, never dropped silently."""
+    sink = _Sink(book, sheet, result.problems)
+    dates = []
+    for key in ACTIVE_KEYS:
+        cell = sheet.ident(key)
+        try:
+            dates.append(parse_date(cell.value))
+        except DateUnreadable:
+            sink.add("tanggal-aktif-tidak-sah", cell.ref, value=cell.text)
+            dates.append(None)
+    since, until = dates
+    if book.year is None or (since is None and until is None):
+        return True
+    end = period_end(book.year, book.periods, period)
+    if is_active(since, until, end):
+        return True
+    key = ACTIVE_KEYS[0] if since is not None and end < since else ACTIVE_KEYS[1]
+    sink.add(
+        "pegawai-tidak-aktif-periode",
+        sheet.ident(key).ref,
+        period=period,
+        end=format_date(end),
+        since=format_date(since) if since else "-",
+        until=format_date(until) if until else "-",
+    )
+    result.inactive.append((sheet.nip, sheet.nama, sheet.title))
+    return False
 
 
 def _period_damage(book: UnitBook, period: str) -> list[tuple[str, list[str]]]:
@@ -345,8 +411,11 @@ def _is_formula_cell(cell: Cell) -> bool:
     return cell.formula is not None
 
 
-def _check_formula(cell: Cell, expected: object, sink: _Sink, what: str) -> None:
-    """The calculated cell must still hold its formula, and a stored result must agree."""
+def _check_formula(
+    cell: Cell, expected: object, sink: _Sink, what: str, compare: bool = True
+) -> None:
+    """The calculated cell must still hold its formula, and (`compare`) a stored result must
+    agree."""
     if not cell.ref:
         return
     if not _is_formula_cell(cell):
@@ -354,6 +423,8 @@ def _check_formula(cell: Cell, expected: object, sink: _Sink, what: str) -> None
             sink.add("rumus-ditimpa", cell.ref, what=what, value=cell.text)
         else:
             sink.add("rumus-dihapus", cell.ref, what=what)
+        return
+    if not compare:
         return
     if cell.error is not None:
         sink.add(
@@ -377,6 +448,10 @@ def _check_formula(cell: Cell, expected: object, sink: _Sink, what: str) -> None
 
 
 def _same(found: object, expected: object) -> bool:
+    if isinstance(expected, bool):
+        return found is expected
+    if isinstance(expected, int | float):
+        expected = Fraction(expected)  # an input a dinilai cell passes on
     if isinstance(expected, Fraction):
         return (
             isinstance(found, int | float)
@@ -408,11 +483,16 @@ def _check_hasil_kerja(
 ) -> list[Fraction | str]:
     k_real, k_bukti = f"realisasi@{period}", f"bukti@{period}"
     k_umpan, k_cap = f"umpan_balik@{period}", f"capaian@{period}"
+    k_pt = f"target_periode@{period}"
+    scheme = period_objects(book.periods)
+    index = book.periods.index(period)
+    annual = scheme[index].is_annual
     capaian_values: list[Fraction | str] = []
-    rhk_no, rhk_text, rhk_atasan, rhk_jenis = 0, "", "", ""
+    rhk_no, rhk_text, rhk_atasan, rhk_jenis, rhk_atasan_cell = 0, "", "", "", ""
     rhk_rows: dict[int, tuple[Row, int]] = {}  # rhk number -> (first row, IKI count)
     iki_count = 0
-    content_keys = (*PLAN_CONTENT, k_real, k_cap)
+    own_inputs = (k_real,) if annual else (k_real, k_pt)
+    content_keys = (*PLAN_CONTENT, *own_inputs, k_cap)
     for row in sheet.hasil_kerja:
         if not row.has_content(content_keys):
             # An unused row: only its capaian formula must still be there.
@@ -420,11 +500,12 @@ def _check_hasil_kerja(
                 sink.add("rumus-dihapus", row.get(k_cap).ref, what=f"Capaian {period}")
             continue
         cap_cell = row.get(k_cap)
-        inputs_present = row.has_content(PLAN_CONTENT) or not row.get(k_real).blank
+        inputs_present = row.has_content((*PLAN_CONTENT, *own_inputs))
         if row.get("rhk").text:
             rhk_no += 1
             rhk_text = row.get("rhk").text
             rhk_atasan = row.get("rhk_atasan").text
+            rhk_atasan_cell = row.get("rhk_atasan").ref
             rhk_jenis = row.get("jenis").text
             rhk_rows[rhk_no] = (row, 0)
             if not is_jpt and not rhk_atasan:
@@ -433,9 +514,24 @@ def _check_hasil_kerja(
         target, atas = row.get("target"), row.get("target_atas")
         kual = row.get("target_kualitatif").text
         real = row.get(k_real)
-        expected = model.capaian_cell(
-            real.value, target.value, atas.value, row.get("arah").value, policy
+        sifat = row.get("sifat")
+        pt = Cell(None, "") if annual else row.get(k_pt)
+        dinilai = model.dinilai_cells(
+            index,
+            scheme,
+            [row.get(f"realisasi@{k}").value for k in book.periods],
+            target.value,
+            atas.value,
+            sifat.value,
+            pt.value,
+            policy,
         )
+        expected = model.capaian_cell(*dinilai, row.get("arah").value, policy, sifat=sifat.value)
+        for key, value in zip(DINILAI_FIELDS, dinilai, strict=True):
+            shown = row.get(f"{key}@{period}")
+            if shown.ref and (inputs_present or not shown.blank):
+                # Only its presence: a stale stored value shows in the capaian it feeds.
+                _check_formula(shown, value, sink, f"{_DINILAI_LABEL[key]} {period}", compare=False)
         if inputs_present or not cap_cell.blank:
             _check_formula(cap_cell, expected, sink, f"Capaian {period}")
         elif cap_cell.ref and not _is_formula_cell(cap_cell):
@@ -453,7 +549,7 @@ def _check_hasil_kerja(
             rhk_rows[rhk_no] = (first, count + 1)
         iki_count += 1
         reported = {
-            c.ref for c in (target, atas, real) if _unreadable_input(c, f'IKI "{iki}"', sink)
+            c.ref for c in (target, atas, real, pt) if _unreadable_input(c, f'IKI "{iki}"', sink)
         }
         numeric_target = not (target.blank and atas.blank)
         if not numeric_target and not kual and not reported & {target.ref, atas.ref}:
@@ -463,14 +559,38 @@ def _check_hasil_kerja(
             for cell, label in ((target, "Target"), (atas, "Target batas atas")):
                 if not cell.blank and not model.is_number(cell.value):
                     sink.add("target-bukan-angka", cell.ref, iki=iki, value=cell.text, field=label)
+        # The sifat and the period target, named at their own cells (the capaian cell then
+        # only shows why it is empty).
+        named = False
+        if not model.sifat_known(sifat.value):
+            sink.add("sifat-tidak-dikenal", sifat.ref, iki=iki, value=sifat.text)
+            named = True
+        if not pt.blank and not model.is_number(pt.value) and pt.ref not in reported:
+            sink.add("target-periode-bukan-angka", pt.ref, iki=iki, value=pt.text, period=period)
+            named = True
         target_ok = model.is_number(target.value) and (atas.blank or model.is_number(atas.value))
         if numeric_target and target_ok:
-            if real.blank and real.ref not in reported:
+            if model.is_blank(dinilai[0]) and real.blank and real.ref not in reported:
                 sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
             elif not real.blank and not model.is_number(real.value):
                 sink.add("realisasi-bukan-angka", real.ref, iki=iki, value=real.text)
-            elif isinstance(expected, str) and expected:
+            elif isinstance(expected, str) and expected and not named:
                 sink.add("capaian-tidak-dapat-dihitung", cap_cell.ref, iki=iki, reason=expected)
+        if annual and model.is_number(real.value):
+            total = annual_sum_differs(
+                model.sifat_kind(sifat.value, policy),
+                model.exact_number(real.value),
+                [model.number_or_none(row.get(f"realisasi@{k}").value) for k in book.periods],
+                policy.capaian_periodik,
+            )
+            if total is not None:
+                sink.add(
+                    "realisasi-tahunan-beda-jumlah",
+                    real.ref,
+                    iki=iki,
+                    value=real.text,
+                    total=model.hint_number(total),
+                )
         elif kual and real.blank and real.ref not in reported:
             sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
         if not real.blank:
@@ -478,7 +598,7 @@ def _check_hasil_kerja(
                 sink.add("bukti-dukung-kosong", row.get(k_bukti).ref, iki=iki)
             if row.get(k_umpan).blank:
                 sink.add("umpan-balik-kosong", row.get(k_umpan).ref, iki=iki)
-        _check_plausibility(row, target, atas, real, expected, iki, period, policy, sink)
+        _check_plausibility(row, dinilai, target, atas, real, expected, iki, period, policy, sink)
         capaian_values.append(expected)
         cap = expected if isinstance(expected, Fraction) else None
         nilai, kategori = nilai_capaian(cap, policy.capaian) if cap is not None else (None, "")
@@ -509,6 +629,11 @@ def _check_hasil_kerja(
                 bukti=row.get(k_bukti).text,
                 umpan_balik=row.get(k_umpan).text,
                 cell=real.ref,
+                sifat=sifat.text,
+                rhk_atasan_cell=rhk_atasan_cell,
+                target_periode=pt.value,
+                realisasi_dinilai=dinilai[0],
+                target_dinilai=dinilai[1],
             )
         )
     for first, count in rhk_rows.values():
@@ -542,6 +667,7 @@ def _unreadable_input(cell: Cell, what: str, sink: _Sink) -> bool:
 
 def _check_plausibility(
     row: Row,
+    dinilai: tuple[object, object, object],
     target: Cell,
     atas: Cell,
     real: Cell,
@@ -555,10 +681,13 @@ def _check_plausibility(
     naming the value the user most likely meant (rules/plausibility.py)."""
     from sheetnilai.rules.plausibility import Field
 
+    # The numbers the capaian compares (a kumulatif IKI's sum against its pro-rata target);
+    # dates and percent formats are those of the typed cells.
+    real_d, target_d, atas_d = dinilai
     findings = model.plausibility(
-        real.value,
-        target.value,
-        atas.value,
+        real_d,
+        target_d,
+        atas_d,
         row.get("arah").value,
         row.get("satuan").value,
         policy,
@@ -572,12 +701,12 @@ def _check_plausibility(
         sink.add(
             finding.kind.value,
             cells[finding.field].ref,
-            **_plausibility_params(finding, target, atas, iki, period, policy),
+            **_plausibility_params(finding, target_d, atas_d, iki, period, policy),
         )
 
 
 def _plausibility_params(
-    finding: model.Finding, target: Cell, atas: Cell, iki: str, period: str, policy: Policy
+    finding: model.Finding, target: object, atas: object, iki: str, period: str, policy: Policy
 ) -> dict[str, str]:
     from sheetnilai.rules.numbers import percent_text
     from sheetnilai.rules.plausibility import Field, Kind
@@ -595,7 +724,7 @@ def _plausibility_params(
         params["field"] = labels[finding.field]
         params["date"] = f"{finding.date:%d/%m/%Y}"
         return params
-    low, high = model.exact_number(target.value), model.exact_number(atas.value, target.value)
+    low, high = model.exact_number(target), model.exact_number(atas, target)
 
     def span(a: Fraction, b: Fraction) -> str:
         return num(a) if a == b else f"{num(a)}–{num(b)}"
@@ -678,6 +807,7 @@ def _check_nilai(
         row.get("rating_hasil").value, row.get("rating_perilaku").value
     )
     _check_formula(row.get("predikat"), shown_predikat, sink, "Predikat")
+    peg.predikat_cell = row.get("predikat").ref
     if hasil is not None and perilaku is not None:
         peg.predikat = matrix_predikat(hasil, perilaku)
     _check_angka_kredit(sheet, row, shown_predikat, policy, sink, peg)

@@ -143,6 +143,26 @@ def test_same_score_book_as_the_local_folder(units, folder, tmp_path: Path) -> N
     assert "2 diambil, 0 dari arsip" in err
 
 
+def test_every_period_from_one_fetch(units, folder, tmp_path: Path) -> None:
+    """`--periode semua` from Drive: every period of the workbooks, one export each."""
+    from sheetnilai.report import MULTI_SHEETS
+
+    fake, folder_id, ids = folder
+    code, out, err = cli_run("konsolidasi", "--drive", folder_id, "--periode", "semua",
+                             "--jobs", "1")  # fmt: skip
+    assert code == 3, err
+    book = tmp_path / "buku-nilai-semua-2026.xlsx"
+    wb = openpyxl.load_workbook(book, read_only=True)
+    assert tuple(wb.sheetnames) == MULTI_SHEETS
+    rows = list(wb["Pegawai"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")
+    at = rows[head].index("Periode")
+    assert {r[at] for r in rows[head + 1 :] if r[0]} == {"TW1", "TW2", "TW3", "TW4", "TAHUNAN"}
+    for sid in ids.values():
+        assert fake.count(file_id=sid, category="drive") == 1
+    assert "Peringatan dini (TW1, TW2, TW3, TW4, TAHUNAN)" in out
+
+
 def test_archive_resumes_and_fetches_only_what_changed(units, folder, tmp_path: Path) -> None:
     fake, folder_id, ids = folder
     args = ["konsolidasi", "--drive", folder_id, "--periode", "TW1", "--jobs", "1", "--senyap"]

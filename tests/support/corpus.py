@@ -199,7 +199,13 @@ def fill_workbook(path: Path, people: dict[str, Person], org: str = OrgPredikat.
         put(ws, hk_ref("jenis"), "Utama")
         put(ws, hk_ref("rhk"), f"Terlaksananya program kerja {p.unit}")
         if not jpt:
-            put(ws, hk_ref("rhk_atasan"), f"Meningkatnya kinerja {p.unit}")
+            # Cascaded: the RHK of the pejabat penilai (who may sit in another unit).
+            boss = people.get(p.penilai)
+            put(
+                ws,
+                hk_ref("rhk_atasan"),
+                f"Terlaksananya program kerja {boss.unit if boss else p.unit}",
+            )
         for k, (target, real, arah) in enumerate(IKI):
             put(ws, hk_ref("aspek", k), "Penerima Layanan" if jpt else "Kuantitas")
             put(ws, hk_ref("iki", k), f"IKI {k + 1} {p.nama}")
@@ -272,7 +278,7 @@ def make_corpus(root: Path) -> Corpus:
     for path in made:
         fill_workbook(path, by_nip)
     for path in extra_made:
-        fill_workbook(path, extra_by_nip)
+        fill_workbook(path, {**by_nip, **extra_by_nip})
     clean = root / "bersih"
     recalculated = soffice() is not None
     if recalculated:

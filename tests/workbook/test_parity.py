@@ -22,13 +22,18 @@ from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import OrgPredikat, Rating
 from sheetnilai.rules.policy import (
     DEFAULT_POLICY,
+    CapaianPeriodikPolicy,
     CapaianPolicy,
     DistribusiPolicy,
     DistributionRounding,
+    PeringatanDiniPolicy,
+    PeriodReading,
     PlausibilitasPolicy,
     Policy,
     SaranRatingPolicy,
+    Sifat,
     SuggestionMethod,
+    TahunanKumulatif,
 )
 from sheetnilai.workbook import model
 from sheetnilai.workbook.build import RecapLayout
@@ -96,6 +101,8 @@ def realisasi_for(target: object) -> st.SearchStrategy[object]:
     factors = [
         0,
         0.5,
+        0.9,
+        0.925,
         0.59,
         0.6,
         0.79,
@@ -138,6 +145,18 @@ GOLDEN_HINT_ROWS = [
 ]
 GOLDEN_FIRST = 45 - len(GOLDEN_HINT_ROWS)
 
+# Sifat as units leave or type it (an unknown word included), and period targets (rencana aksi)
+# that are absent most of the time, as in the field.
+SIFAT = [None, None, "Kumulatif", "Kumulatif", "Tetap", "kumulatif", "TETAP", "bulanan"]
+PERIOD_TARGETS = [None, None, None, 1, 3, 25, 0.5, 0, "dua"]
+periodik_policies = st.builds(
+    CapaianPeriodikPolicy,
+    st.sampled_from(list(Sifat)),
+    st.sampled_from(list(PeriodReading)),
+    st.sampled_from(list(PeriodReading)),
+    st.sampled_from(list(TahunanKumulatif)),
+)
+
 ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi", "Baik sekali"])
 
 
@@ -154,13 +173,17 @@ ratings = st.sampled_from([None, *(r.label for r in Rating), "sesuai ekspektasi"
     st.sampled_from([None, 0, 2]),
     st.sampled_from(list(SuggestionMethod)),
     st.sampled_from([(100, 2), (10, 1), (1000, Fraction(3, 2)), (Fraction(25, 2), 10)]),
+    periodik_policies,
+    st.sampled_from([Fraction(10), Fraction(15, 2), Fraction(0), Fraction(20)]),
 )
 def test_skp_formulas_agree_with_rules(
-    tmp_path_factory, data, desimal, metode, plausibility
+    tmp_path_factory, data, desimal, metode, plausibility, periodik, margin
 ) -> None:  # type: ignore[no-untyped-def]
     kali, dekat = plausibility
     policy = Policy(
         capaian=CapaianPolicy(desimal=desimal),
+        capaian_periodik=periodik,
+        peringatan_dini=PeringatanDiniPolicy(margin),
         saran_rating=SaranRatingPolicy(metode=metode),
         plausibilitas=PlausibilitasPolicy(Fraction(kali), Fraction(dekat)),
     )
@@ -177,6 +200,7 @@ def test_skp_formulas_agree_with_rules(
     keys = {k: i for i, k in enumerate(layout.hk_keys)}
     cases: list[tuple[str, int, int, tuple[object, ...]]] = []  # sheet, row, col, inputs
     hints: list[tuple[str, int, int, tuple[object, ...]]] = []  # the Periksa isian cells
+    bases: list[tuple[str, int, int, object]] = []  # the dinilai cells
     filled_rows = {}
     for s, title in enumerate(titles):
         ws = wb[title]
@@ -186,20 +210,32 @@ def test_skp_formulas_agree_with_rules(
         for k in range(n_rows):
             r = layout.hk_first_row + k
             target, atas, arah, satuan = data.draw(plan_rows())
+            sifat = data.draw(st.sampled_from(SIFAT))
             golden = s == 0 and k >= GOLDEN_FIRST
             if golden:
                 target, atas, arah, satuan, reals = GOLDEN_HINT_ROWS[k - GOLDEN_FIRST]
-            plan = (("target", target), ("target_atas", atas), ("arah", arah), ("satuan", satuan))
+                sifat = Sifat.TETAP.value
+            else:
+                reals = tuple(data.draw(realisasi_for(target)) for _ in layout.periods)
+            plan = (("target", target), ("target_atas", atas), ("arah", arah), ("satuan", satuan),
+                    ("sifat", sifat))  # fmt: skip
             for key, value in plan:
                 ws.cell(r + 1, keys[key] + 1, value)
-            for i, _p in enumerate(layout.periods):
-                real = reals[i] if golden else data.draw(realisasi_for(target))
-                ws.cell(r + 1, layout.period_col(i, "realisasi") + 1, real)
-                cases.append(
-                    (title, r, layout.period_col(i, "capaian"), (real, target, atas, arah))
+            for i, p in enumerate(layout.periods):
+                ws.cell(r + 1, layout.period_col(i, "realisasi") + 1, reals[i])
+                period_target = None
+                if not p.is_annual and not golden:
+                    period_target = data.draw(st.sampled_from(PERIOD_TARGETS))
+                    ws.cell(r + 1, layout.period_col(i, "target_periode") + 1, period_target)
+                dinilai = model.dinilai_cells(
+                    i, layout.periods, reals, target, atas, sifat, period_target, policy
                 )
+                for key, value in zip(("realisasi_dinilai", "target_dinilai", "atas_dinilai"),
+                                      dinilai, strict=True):  # fmt: skip
+                    bases.append((title, r, layout.period_col(i, key), value))
+                cases.append((title, r, layout.period_col(i, "capaian"), (*dinilai, arah, sifat)))
                 hints.append(
-                    (title, r, layout.period_col(i, "periksa"), (real, target, atas, arah, satuan))
+                    (title, r, layout.period_col(i, "periksa"), (*dinilai, arah, satuan, sifat))
                 )
         for i, _p in enumerate(layout.periods):
             row = layout.nilai_row(i)
@@ -226,8 +262,24 @@ def test_skp_formulas_agree_with_rules(
     assert errors == []  # junk input shows a reason, never #VALUE! or Err:…
     checked = 0
     capaian_by_period: dict[tuple[str, int], list[object]] = {}
+    # What each period's capaian compares (rules/periodik.py): the sum so far, the pro-rata or
+    # period target, the annual realisasi summed.
+    for title, r, c, value in bases:
+        actual = shown(got[title].cell(r + 1, c + 1).value)
+        where = f"{title}!{got[title].cell(r + 1, c + 1).coordinate}", periodik
+        if model.is_number(value):
+            assert isinstance(actual, int | float) and not isinstance(actual, bool), where
+            assert abs(Fraction(actual) - Fraction(value)) < Fraction(1, 10**9), (
+                where,
+                actual,
+                float(value),
+            )
+        else:
+            assert actual == value, (where, actual, value)
+        checked += 1
     for title, r, c, inputs in cases:
-        expected = model.capaian_cell(*inputs, policy=policy)
+        real_d, target_d, atas_d, arah, sifat = inputs
+        expected = model.capaian_cell(real_d, target_d, atas_d, arah, policy, sifat)
         actual = shown(got[title].cell(r + 1, c + 1).value)
         where = f"{title}!{got[title].cell(r + 1, c + 1).coordinate} inputs={inputs}"
         if isinstance(expected, Fraction):
@@ -247,13 +299,31 @@ def test_skp_formulas_agree_with_rules(
     # The live "Periksa isian" hint is the Python plausibility rule without number formats.
     flagged = 0
     for title, r, c, inputs in hints:
-        expected_hint = model.periksa_cell(*inputs, policy=policy)
+        real_d, target_d, atas_d, arah, satuan, sifat = inputs
+        expected_hint = model.periksa_cell(
+            real_d, target_d, atas_d, arah, satuan, policy=policy, sifat=sifat
+        )
         actual = shown(got[title].cell(r + 1, c + 1).value)
         assert actual == expected_hint, (f"{title}!{got[title].cell(r + 1, c + 1).coordinate}",
                                          inputs, policy.plausibilitas)  # fmt: skip
         flagged += expected_hint != ""
         checked += 1
     assert flagged >= 10  # at least the golden rows reach the rule, not only its "" branch
+
+    # The Rekap's live "IKI tertinggal" per pegawai and period (peringatan_dini).
+    recap = RecapLayout(len(layout.periods), len(titles))
+    behind = 0
+    for j, title in enumerate(titles):
+        for i, _p in enumerate(layout.periods):
+            caps = capaian_by_period.get((title, layout.period_col(i, "capaian")), [])
+            expected_behind = model.behind_cell(caps, policy)
+            got_cell = got[RECAP_SHEET].cell(
+                recap.table_first_row + j + 1, recap.period_col(i, "tertinggal") + 1
+            )
+            assert got_cell.value == expected_behind, (title, i, margin)
+            behind += expected_behind
+            checked += 1
+    assert behind > 0 or margin == 0
 
     for title, person in zip(titles, people, strict=True):
         ws_in, ws_out = src_wb[title], got[title]

@@ -20,12 +20,12 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sheetnilai.consolidate import Consolidation, InputFile, consolidate
+from sheetnilai.consolidate import Consolidation, InputFile, consolidate_periods, prescan
 from sheetnilai.files import atomic_path
 from sheetnilai.google import drive, runner
 from sheetnilai.google.http import GoogleFailure
@@ -315,11 +315,52 @@ def consolidate_drive(
     year: int | None = None,
 ) -> tuple[Consolidation, Collection]:
     """Collect the folder, then run exactly the consolidation of a local folder on it."""
+    (result,), collection = consolidate_drive_periods(
+        client,
+        folder_id,
+        archive_root,
+        (period,),
+        policy,
+        roster,
+        org_predikat,
+        org_default,
+        agency_predikat,
+        jobs,
+        fetch_jobs,
+        fetched,
+        progress,
+        year,
+    )
+    return result, collection
+
+
+def consolidate_drive_periods(
+    client: Any,
+    folder_id: str,
+    archive_root: Path,
+    periods: Sequence[str] | None,
+    policy: Policy,
+    roster: Roster | None = None,
+    org_predikat: Mapping[str, OrgPredikat] | None = None,
+    org_default: OrgPredikat | None = None,
+    agency_predikat: OrgPredikat | None = None,
+    jobs: int | None = None,
+    fetch_jobs: int = 4,
+    fetched: Callable[[Fetched], None] | None = None,
+    progress: Callable[[InputFile], None] | None = None,
+    year: int | None = None,
+) -> tuple[list[Consolidation], Collection]:
+    """`consolidate_drive` for several periods from one fetch and one read of each workbook;
+    `periods` None: every period the fetched workbooks hold."""
     collection = collect(client, folder_id, archive_root, fetch_jobs, fetched)
     source = f"Google Drive: {collection.folder.name} ({folder_id})"
-    result = consolidate(
+    files = collection.input_files()
+    if periods is None:
+        _, held = prescan([f for f in files if not f.status])
+        periods = held or ("TAHUNAN",)
+    results = consolidate_periods(
         source,
-        period,
+        periods,
         policy,
         roster,
         org_predikat,
@@ -327,15 +368,16 @@ def consolidate_drive(
         agency_predikat,
         jobs,
         progress,
-        files=collection.input_files(),
+        files=files,
         year=year,
     )
-    result.problems[:0] = collection.problems
-    known = {u.name: u.gids for u in result.units if u.gids}
-    result.problems = link_problems(client, collection, result.problems, known)
-    for unit in result.units:
-        unit.problems = link_problems(client, collection, unit.problems, known)
-    return result, collection
+    for result in results:
+        result.problems[:0] = collection.problems
+        known = {u.name: u.gids for u in result.units if u.gids}
+        result.problems = link_problems(client, collection, result.problems, known)
+        for unit in result.units:
+            unit.problems = link_problems(client, collection, unit.problems, known)
+    return results, collection
 
 
 def upload_scorebook(

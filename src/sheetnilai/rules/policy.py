@@ -69,6 +69,27 @@ class Pp30Weights(StrEnum):
         return Fraction(70, 100) if self is Pp30Weights.W70_30 else Fraction(60, 100)
 
 
+class Sifat(StrEnum):
+    """Whether an IKI's realisasi adds up over the year (domain.md §2.6); the sheet's label."""
+
+    KUMULATIF = "Kumulatif"
+    TETAP = "Tetap"
+
+
+class PeriodReading(StrEnum):
+    """A periodic figure per period, or summed from the start of the year."""
+
+    PER_PERIODE = "per-periode"
+    KUMULATIF = "kumulatif"
+
+
+class TahunanKumulatif(StrEnum):
+    """The annual realisasi of a kumulatif IKI left blank: the sum of its periods, or none."""
+
+    JUMLAH = "jumlah"
+    ISIAN = "isian"
+
+
 @dataclass(frozen=True, slots=True)
 class CapaianPolicy:
     # The 8/2021 worked example rounds 97.9% to 98% before interpolating (domain.md §3);
@@ -78,6 +99,22 @@ class CapaianPolicy:
     batas_atas: Fraction = Fraction(120)
     # [V:S10 p.363, example only] capaian exactly 100% scores 109.
     nilai_baik: Fraction = Fraction(109)
+
+
+@dataclass(frozen=True, slots=True)
+class CapaianPeriodikPolicy:
+    """Periodic capaian (rules/periodik.py): no regulation sets these [M]; domain.md §2.6."""
+
+    # An IKI whose sifat is left blank. "tetap" compares each period with the annual target,
+    # as every workbook made before sifat existed did.
+    sifat_kosong: Sifat = Sifat.TETAP
+    # Kumulatif IKI without a period target: realisasi so far against the pro-rata share of
+    # months elapsed, or the period's own realisasi against the period's share.
+    kumulatif_tanpa_target: PeriodReading = PeriodReading.KUMULATIF
+    # A period target of a kumulatif IKI: that period's own amount, or a year-to-date figure.
+    target_periode: PeriodReading = PeriodReading.PER_PERIODE
+    # The annual realisasi of a kumulatif IKI left blank: the sum of its periods, or blank.
+    realisasi_tahunan: TahunanKumulatif = TahunanKumulatif.JUMLAH
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +242,17 @@ class PlausibilitasPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class PeringatanDiniPolicy:
+    """Early warnings across periods (sheetnilai.trends); judgement calls, no regulation."""
+
+    # An IKI whose periodic capaian is more than this many points below 100% is behind.
+    selisih_target: Fraction = Fraction(10)
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
+    capaian_periodik: CapaianPeriodikPolicy = field(default_factory=CapaianPeriodikPolicy)
     saran_rating: SaranRatingPolicy = field(default_factory=SaranRatingPolicy)
     distribusi: DistribusiPolicy = field(default_factory=DistribusiPolicy)
     angka_kredit: AngkaKreditPolicy = field(default_factory=AngkaKreditPolicy)
@@ -214,6 +260,7 @@ class Policy:
     pp46: Pp46Policy = field(default_factory=Pp46Policy)
     pp30: Pp30Policy = field(default_factory=Pp30Policy)
     plausibilitas: PlausibilitasPolicy = field(default_factory=PlausibilitasPolicy)
+    peringatan_dini: PeringatanDiniPolicy = field(default_factory=PeringatanDiniPolicy)
 
 
 DEFAULT_POLICY = Policy()
@@ -281,6 +328,18 @@ def _choice(enum: type[E]) -> Callable[[object], E]:
             if value == member.value:
                 return member
         raise _Bad(", ".join(f'"{m.value}"' for m in enum))
+
+    return parse
+
+
+def _choice_lower(enum: type[E]) -> Callable[[object], E]:
+    """A choice written in lower case in the file ("tetap") for an enum of sheet labels."""
+
+    def parse(value: object) -> E:
+        for member in enum:
+            if value == member.value.lower():
+                return member
+        raise _Bad(", ".join(f'"{m.value.lower()}"' for m in enum))
 
     return parse
 
@@ -362,6 +421,12 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "batas_atas": _number(Fraction(100), Fraction(1000)),
         "nilai_baik": _number(Fraction(0), Fraction(120)),
     },
+    "capaian_periodik": {
+        "sifat_kosong": _choice_lower(Sifat),
+        "kumulatif_tanpa_target": _choice(PeriodReading),
+        "target_periode": _choice(PeriodReading),
+        "realisasi_tahunan": _choice(TahunanKumulatif),
+    },
     "saran_rating": {
         "aktif": _boolean,
         "metode": _choice(SuggestionMethod),
@@ -394,6 +459,7 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "kali_target": _number(Fraction(10), Fraction(1_000_000)),
         "persen_kali": _number(Fraction(1), Fraction(10)),
     },
+    "peringatan_dini": {"selisih_target": _number(Fraction(0), Fraction(100))},
 }
 
 
@@ -480,6 +546,8 @@ def policy_as_table(policy: Policy) -> dict[str, dict[str, object]]:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, Sifat):
+        return value.value.lower()  # as the file spells it (_choice_lower)
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, Fraction):

@@ -21,6 +21,7 @@ from sheetnilai.workbook.layout import (
     META_GID_COL,
     META_LEMBAR_ROW,
     META_SHEET,
+    READABLE_VERSIONS,
     RECAP_SHEET,
     TEMPLATE_FORMAT,
     TEMPLATE_VERSION,
@@ -270,7 +271,7 @@ def extract(book: RawBook, name: str) -> UnitBook:
         raise NotReadable(Problem.make("bukan-templat-sheetnilai", file=name))
     version = _meta(book, "SN_VERSI")
     unit.version = int(version) if isinstance(version, int | float) else None
-    if unit.version != TEMPLATE_VERSION:
+    if unit.version not in READABLE_VERSIONS:
         raise NotReadable(
             Problem.make(
                 "versi-templat-tidak-dikenal",

@@ -104,8 +104,9 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws.write(row, 1, "Kebijakan yang berlaku", st.section)
     row += 1
     ws.write_row(row, 1, ["Pengaturan", "Nilai", "Keterangan"], st.header)
-    cap, sar, dis, pla = (
+    cap, per, sar, dis, pla = (
         policy.capaian,
+        policy.capaian_periodik,
         policy.saran_rating,
         policy.distribusi,
         policy.plausibilitas,
@@ -142,6 +143,36 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
             "distribusi.pembulatan",
             dis.pembulatan.value,
             "eksak atau bulatkan-jumlah",
+        ),
+        (
+            f.N_SIFAT_KOSONG,
+            "capaian_periodik.sifat_kosong",
+            per.sifat_kosong.value.lower(),
+            "sifat IKI yang dikosongkan",
+        ),
+        (
+            f.N_KUM_TANPA_TARGET,
+            "capaian_periodik.kumulatif_tanpa_target",
+            per.kumulatif_tanpa_target.value,
+            "IKI kumulatif tanpa target periode: s.d. periode ini atau per periode",
+        ),
+        (
+            f.N_TARGET_PERIODE,
+            "capaian_periodik.target_periode",
+            per.target_periode.value,
+            "target periode IKI kumulatif: per periode atau s.d. periode ini",
+        ),
+        (
+            f.N_REAL_TAHUNAN,
+            "capaian_periodik.realisasi_tahunan",
+            per.realisasi_tahunan.value,
+            "realisasi tahunan IKI kumulatif yang kosong: jumlah periode atau kosong",
+        ),
+        (
+            f.N_SELISIH_TARGET,
+            "peringatan_dini.selisih_target",
+            _number(policy.peringatan_dini.selisih_target),
+            "IKI dengan capaian di bawah 100 − ini: tertinggal",
         ),
         (
             f.N_KALI_TARGET,

@@ -27,12 +27,13 @@ from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import CURVE_ORDER, OrgPredikat, Rating
 from sheetnilai.rules.nip import format_nip
-from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat
 from sheetnilai.workbook import formulas as f
 from sheetnilai.workbook.aturan import write_rules_sheet
 from sheetnilai.workbook.layout import (
     ASPEK,
     BERAKHLAK,
+    DINILAI_FIELDS,
     GUIDE_SHEET,
     IDENTITY_LABELS,
     IDENTITY_ROWS,
@@ -55,12 +56,13 @@ from sheetnilai.workbook.layout import (
     TEMPLATE_VERSION,
     SkpLayout,
     cell,
+    col_name,
     quote_sheet,
 )
 from sheetnilai.workbook.styles import Styles, make_styles
 
 INPUT_PLAN_KEYS = {k for k, _, _ in PLAN_COLUMNS}  # every plan column is typed by the user
-INPUT_PERIOD_FIELDS = ("realisasi", "bukti", "umpan_balik")
+INPUT_PERIOD_FIELDS = ("target_periode", "realisasi", "bukti", "umpan_balik")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,26 @@ class SheetPegawai:
     pegawai: Pegawai | None  # None: a blank sheet of the generic template
     penilai: Pegawai | None = None
     atasan_penilai: Pegawai | None = None
+    # Identity cells written exactly as given, by key ("peg_nama", "pnl_nip", …): what an
+    # updated workbook keeps of a pegawai no longer in the roster.
+    identity: Mapping[str, str] = field(default_factory=dict)
+    aktif_sejak: str = ""  # dd/mm/yyyy, set when the pegawai joined the unit mid-year
+    aktif_sampai: str = ""  # dd/mm/yyyy, set when the pegawai left the unit
+
+
+@dataclass(frozen=True)
+class Formula:
+    """An input cell that holds a formula the user typed, with the value it showed."""
+
+    text: str  # without the leading "="
+    value: object = None
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An input cell that shows an error and holds no formula (another program stored it)."""
+
+    error: str
 
 
 @dataclass(frozen=True)
@@ -82,9 +104,12 @@ class UnitWorkbook:
     policy: Policy = DEFAULT_POLICY
     blank: bool = False  # the generic template: identity cells are inputs
     xlwings: bool = False  # an .xlsm with the xlwings VBA project and the Analisis sheet
-    # Values typed into input cells, per sheet title: {(row, col): value} (0-based). Used by
-    # benchmarks and demos to produce filled workbooks without a second program.
+    # Values typed into input cells, per sheet title: {(row, col): value} (0-based): text,
+    # numbers, booleans, a Formula, or None for a cell left blank over a template default.
+    # Used by `templat perbarui`, benchmarks and demos.
     inputs: Mapping[str, Mapping[tuple[int, int], object]] = field(default_factory=dict)
+    # The Rekap's organisation predikat per period key, as typed.
+    org_predikat: Mapping[str, object] = field(default_factory=dict)
 
 
 class PlainFormulaWorksheet(Worksheet):
@@ -136,20 +161,34 @@ class PlainFormulaWorksheet(Worksheet):
                 text if master else None, cell_format, ref if master else None, index
             )
 
+    def write_error(self, row: int, col: int, error: str, cell_format: Any) -> None:
+        """A cell that holds an error value and no formula, as another program stored it
+        (an input `templat perbarui` carries across exactly)."""
+        if not self._check_dimensions(row, col):
+            self.table[row][col] = _ErrorValue(error, cell_format)
+
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        if type(cell) is not _SharedFormula:
+        kind = type(cell)
+        if kind is not _SharedFormula and kind is not _ErrorValue:
             super()._write_cell(row, col, cell)
             return
         attr = f' r="{xl_rowcol_to_cell(row, col)}"'
         if cell.format:
             attr += f' s="{cell.format._get_xf_index()}"'
-        if cell.formula is None:
+        if kind is _ErrorValue:
+            self.fh.write(f'<c{attr} t="e"><v>{self._escape_data(cell.error)}</v></c>')
+        elif cell.formula is None:
             self.fh.write(f'<c{attr}><f t="shared" si="{cell.si}"/><v></v></c>')
         else:
             text = self._escape_data(cell.formula)
             self.fh.write(
                 f'<c{attr}><f t="shared" ref="{cell.ref}" si="{cell.si}">{text}</f><v></v></c>'
             )
+
+
+class _ErrorValue(NamedTuple):
+    error: str  # "#N/A", "#NUM!", …
+    format: Any
 
 
 class _SharedFormula(NamedTuple):
@@ -235,6 +274,16 @@ GUIDE = (
         "93% atau 0,93). Bila realisasi tampak salah ketik (skala persen yang berbeda, atau "
         "ratusan kali lebih besar atau lebih kecil dari target), kolom Periksa isian menyebut "
         "angka yang mungkin dimaksud dan selnya berwarna merah.",
+    ),
+    (
+        "",
+        "Sifat IKI: Kumulatif untuk hitungan yang bertambah sepanjang tahun (laporan, dokumen, "
+        "kegiatan): isi realisasi tiap periode saja, capaian dibandingkan dengan target tahunan "
+        "× bulan yang sudah berjalan ÷ 12 (1 dari 4 laporan di TW1 = 100%), dan realisasi "
+        "tahunan boleh dikosongkan (dipakai jumlahnya). Tetap untuk angka yang diukur tiap "
+        "periode (persen, rata-rata, hari, skor): dibandingkan dengan target tahunan. Isi "
+        "Target periode (rencana aksi) bila rencananya tidak rata per periode. Kolom Realisasi "
+        "dinilai dan Target dinilai menunjukkan apa yang dibandingkan.",
     ),
     (
         "4.",
@@ -343,10 +392,13 @@ def _write_skp(
     # Columns: widths, and unlocked defaults for input columns (see module docstring).
     for col, (key, _, width) in enumerate(PLAN_COLUMNS):
         ws.set_column(col, col, width, st.input_default if key in INPUT_PLAN_KEYS else None)
-    for i, _p in enumerate(L.periods):
+    for i, p in enumerate(L.periods):
         for fld, _, width in PERIOD_FIELDS:
             col = L.period_col(i, fld)
-            ws.set_column(col, col, width, st.input_default if fld in INPUT_PERIOD_FIELDS else None)
+            typed = fld in INPUT_PERIOD_FIELDS and not (p.is_annual and fld == "target_periode")
+            # The upper bound is only a step of the capaian formula: hidden, like the key row.
+            options = {"hidden": True} if fld == "atas_dinilai" else None
+            ws.set_column(col, col, width, st.input_default if typed else None, options)
 
     # Title and identity.
     ws.set_row(L.title_row, 24)
@@ -412,7 +464,12 @@ def _write_skp(
         "jenis_jabatan": peg.jenis_jabatan.label if peg else "",
         "status": peg.status.label if peg else "",
         "jenjang": (peg.jenjang or "") if peg else "",
+        "aktif_sejak": sheet.aktif_sejak,
+        "aktif_sampai": sheet.aktif_sampai,
     }
+    for key, text in sheet.identity.items():
+        who, field_key = key.split("_", 1)
+        (extra if who == "peg" and field_key in extra else people[who])[field_key] = text
     for key, (r, c) in L.identity_cells.items():
         who, field_key = key.split("_", 1)
         label_col = L.left_label_col if who == "peg" else L.right_label_col
@@ -438,6 +495,8 @@ def _write_skp(
                         "error_message": "NIP harus 18 digit (teks).",
                     },
                 )
+        elif field_key in ("aktif_sejak", "aktif_sampai"):
+            ws.write_string(r, c, extra[field_key], st.input)
         elif field_key in extra:
             ws.write_string(r, c, extra[field_key], value_style(who))
         elif who == "peg":
@@ -455,18 +514,17 @@ def _write_skp(
             r, c, r, c, {"validate": "list", "source": list(spec.policy.angka_kredit.koefisien)}
         )
 
-    _write_hasil_kerja(wb, ws, st, spec, L, name, is_jpt)
+    boss = sheet.penilai.nip if sheet.penilai else None
+    penilai_title = next(
+        (s.title for s in spec.sheets if s.pegawai and boss and s.pegawai.nip == boss), None
+    )
+    _write_hasil_kerja(wb, ws, st, spec, L, name, is_jpt, penilai_title)
     _write_perilaku(wb, ws, st, L, name)
     _write_penilaian(wb, ws, st, L, name)
     _write_lampiran(wb, ws, st, L, name)
     _write_signatures(ws, st, L)
     for (r, c), value in spec.inputs.get(name, {}).items():
-        if isinstance(value, str):
-            ws.write_string(r, c, value, st.input)
-        elif isinstance(value, bool):
-            ws.write_boolean(r, c, value, st.input)
-        elif isinstance(value, int | float):
-            ws.write_number(r, c, value, st.input)
+        write_input(ws, r, c, value, st.input)
 
     # Print: A4 landscape, one page wide, the SKP plan as on the official form.
     ws.set_paper(9)
@@ -478,6 +536,22 @@ def _write_skp(
     ws.set_footer(f"&L{_footer_text(name)}&RHalaman &P dari &N")
     ws.freeze_panes(3, 0)
     ws.protect("", {"format_columns": True, "format_rows": True, "insert_hyperlinks": True})
+
+
+def write_input(ws: Worksheet, r: int, c: int, value: object, style: Any) -> None:
+    """One typed input cell: text stays text (also "=…"), numbers numbers."""
+    if isinstance(value, Formula):
+        ws.write_formula(r, c, "=" + value.text, style, value.value)
+    elif isinstance(value, ErrorValue) and isinstance(ws, PlainFormulaWorksheet):
+        ws.write_error(r, c, value.error, style)
+    elif isinstance(value, str):
+        ws.write_string(r, c, value, style)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, style)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value, style)
+    elif value is None:
+        ws.write_blank(r, c, None, style)
 
 
 def _footer_text(text: str) -> str:
@@ -492,6 +566,7 @@ def _write_hasil_kerja(
     L: SkpLayout,
     name: str,
     is_jpt: bool,
+    penilai_title: str | None = None,
 ) -> None:
     ws.write(L.hk_title_row, 0, "A. HASIL KERJA", st.section)
     headers = dict((k, h) for k, h, _ in PLAN_COLUMNS)
@@ -514,6 +589,8 @@ def _write_hasil_kerja(
             st.header_group,
         )
         for fld, header, _ in PERIOD_FIELDS:
+            if p.is_annual and fld == "target_periode":
+                header = "(tahunan: kolom Target)"
             ws.write(L.hk_header_row, L.period_col(i, fld), header, st.header)
     ws.set_row(L.hk_header_row, 40)
     ws.write_row(L.hk_key_row, 0, L.hk_keys, st.key)
@@ -529,22 +606,45 @@ def _write_hasil_kerja(
     atas = f"${cell(first, col['target_atas'])}"
     arah = f"${cell(first, col['arah'])}"
     satuan = f"${cell(first, col['satuan'])}"
+    sifat = f"${cell(first, col['sifat'])}"
     assert isinstance(ws, PlainFormulaWorksheet)
-    for i, _p in enumerate(L.periods):
-        real = cell(first, L.period_col(i, "realisasi"))
+    parts = [p for p in L.periods if not p.is_annual]
+    reals = [cell(first, L.period_col(i, "realisasi")) for i in range(len(L.periods))]
+    for i, p in enumerate(L.periods):
+        here = {k: cell(first, L.period_col(i, k)) for k in (*DINILAI_FIELDS, "target_periode")}
+        if p.is_annual:
+            dinilai = (
+                f.dinilai_realisasi_tahunan(sifat, reals[i], reals[: len(parts)]),
+                f.dinilai_salin(tgt),
+                f.dinilai_salin(atas),
+            )
+        else:
+            own, so_far = p.months, sum(q.months for q in parts[: i + 1])
+            months = {"months_own": own, "months_so_far": so_far}
+            pt = here["target_periode"]
+            dinilai = (
+                f.dinilai_realisasi(sifat, pt, reals[: i + 1]),
+                f.dinilai_target(sifat, pt, tgt, lower=True, **months),
+                f.dinilai_target(sifat, pt, atas, lower=False, **months),
+            )
+        for key, formula in zip(DINILAI_FIELDS, dinilai, strict=True):
+            ws.write_shared_formula(first, last, L.period_col(i, key), formula, st.formula_num)
+        real_d, tgt_d, atas_d = (here[k] for k in DINILAI_FIELDS)
         cap = L.period_col(i, "capaian")
         ws.write_shared_formula(
             first,
             last,
             cap,
-            f.capaian(real, tgt, atas, arah, exact=spec.policy.capaian.desimal is None),
+            f.capaian(
+                real_d, tgt_d, atas_d, arah, exact=spec.policy.capaian.desimal is None, sifat=sifat
+            ),
             st.formula_pct,
         )
         ws.write_shared_formula(
             first,
             last,
             L.period_col(i, "periksa"),
-            f.periksa(real, tgt, atas, satuan, cell(first, cap)),
+            f.periksa(real_d, tgt_d, atas_d, satuan, cell(first, cap)),
             st.formula_text,
         )
     ws.write(
@@ -562,10 +662,27 @@ def _write_hasil_kerja(
         return xl_range(first, col[key], last, col[key])
 
     ws.data_validation(rng("jenis"), {"validate": "list", "source": list(JENIS_RHK)})
+    if penilai_title is not None and not is_jpt:
+        # The pejabat penilai's own RHK, from their SKP sheet in this workbook (cascading,
+        # domain.md §2.4). "information": an RHK from elsewhere can still be typed.
+        letter = col_name(col["rhk"])
+        source = f"={quote_sheet(penilai_title)}!${letter}${first + 1}:${letter}${last + 1}"
+        ws.data_validation(
+            rng("rhk_atasan"),
+            {
+                "validate": "list",
+                "source": source,
+                "error_type": "information",
+                "error_title": "RHK atasan",
+                "error_message": "Pilih RHK dari SKP pejabat penilai; RHK yang tidak ada di "
+                "SKP-nya menjadi peringatan saat konsolidasi.",
+            },
+        )
     ws.data_validation(
         rng("aspek"), {"validate": "list", "source": list(PERSPEKTIF if is_jpt else ASPEK)}
     )
     ws.data_validation(rng("arah"), {"validate": "list", "source": [a.value for a in Arah]})
+    ws.data_validation(rng("sifat"), {"validate": "list", "source": [s.value for s in Sifat]})
     number_rule = {
         "validate": "decimal",
         "criteria": ">=",
@@ -594,7 +711,11 @@ def _write_hasil_kerja(
                 "dengan target kualitatif.",
             },
         )
-        inputs.append(xl_range(first, rc, last, L.period_col(i, "umpan_balik")))
+        start = rc if L.periods[i].is_annual else L.period_col(i, "target_periode")
+        inputs.append(xl_range(first, start, last, L.period_col(i, "umpan_balik")))
+        if not L.periods[i].is_annual:
+            tp = L.period_col(i, "target_periode")
+            ws.data_validation(first, tp, last, tp, number_rule)
         cap = L.period_col(i, "capaian")
         top_cap = cell(first, cap)
         ws.conditional_format(
@@ -839,13 +960,12 @@ class RecapLayout:
         return self.table_first_row + max(self.n_pegawai, 1) - 1
 
     FIXED = ("no", "nip", "nama", "jabatan", "lembar")
+    # Per period: the ratings and predikat, and how many IKI are behind their target by
+    # more than the policy's margin (peringatan_dini.selisih_target), live.
+    FIELDS = ("rating_hasil", "rating_perilaku", "predikat", "tertinggal")
 
     def period_col(self, index: int, field_name: str) -> int:
-        return (
-            len(self.FIXED)
-            + index * 3
-            + ("rating_hasil", "rating_perilaku", "predikat").index(field_name)
-        )
+        return len(self.FIXED) + index * len(self.FIELDS) + self.FIELDS.index(field_name)
 
     def dist_col(self, index: int) -> int:
         return 2 + index
@@ -886,7 +1006,7 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
     for i, period in enumerate(L.periods):
         c = R.dist_col(i)
         ws.write(R.period_row, c, period.label, st.header)
-        ws.write_blank(R.org_row, c, None, st.input)
+        write_input(ws, R.org_row, c, spec.org_predikat.get(period.key), st.input)
         ws.data_validation(R.org_row, c, R.org_row, c, {"validate": "list", "source": orgs})
         pred_col = R.period_col(i, "predikat")
         pred_range = xl_range_abs(R.table_first_row, pred_col, R.table_last_row, pred_col)
@@ -934,8 +1054,9 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
             f"{period.label}: rating hasil kerja",
             f"{period.label}: rating perilaku",
             f"{period.label}: predikat",
+            f"{period.label}: IKI tertinggal",
         ]
-        keys += [f"{k}@{period.key}" for k in ("rating_hasil", "rating_perilaku", "predikat")]
+        keys += [f"{k}@{period.key}" for k in R.FIELDS]
     ws.write_row(R.table_header_row, 0, hdr, st.header)
     ws.set_row(R.table_header_row, 42)
     ws.write_row(R.table_key_row, 0, keys, st.key)
@@ -966,15 +1087,27 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
             ):
                 src = f"{q}!{cell(nr, NILAI_COL[key], absolute=True)}"
                 ws.write_formula(r, R.period_col(i, fld), f'=IF({src}="","",{src})', st.formula, "")
+            cap = L.period_col(i, "capaian")
+            caps = f"{q}!{xl_range_abs(L.hk_first_row, cap, L.hk_last_row, cap)}"
+            ws.write_formula(r, R.period_col(i, "tertinggal"), f.behind(caps), st.formula, 0)
     wb.define_name(
         "SN_REKAP_PEGAWAI",
         "="
         + quote_sheet(RECAP_SHEET)
         + "!"
         + xl_range_abs(
-            R.table_key_row, 0, R.table_last_row, R.period_col(len(L.periods) - 1, "predikat")
+            R.table_key_row, 0, R.table_last_row, R.period_col(len(L.periods) - 1, "tertinggal")
         ),
     )
+    for i, _p in enumerate(L.periods):
+        col = R.period_col(i, "tertinggal")
+        ws.conditional_format(
+            R.table_first_row,
+            col,
+            R.table_last_row,
+            col,
+            {"type": "cell", "criteria": ">", "value": 0, "format": st.warn_fill},
+        )
 
     # The curve: counts per predikat (Sangat Kurang → Sangat Baik) for every period.
     chart = wb.add_chart({"type": "column"})

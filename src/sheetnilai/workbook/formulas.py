@@ -2,7 +2,7 @@
 
 Only functions that Excel (2010+), LibreOffice Calc 7.4 and Google Sheets compute alike
 (integrations.md §1, §7): IF/AND/OR/NOT, ISNUMBER, ROUND, MIN/MAX, AVERAGE/COUNT/COUNTIF,
-INDEX/MATCH, SUBSTITUTE and `&`. No IFS/SWITCH/CONCAT, no arrays, no INDIRECT/OFFSET.
+INDEX/MATCH, SUMPRODUCT, SUBSTITUTE and `&`. No IFS/SWITCH/CONCAT, no arrays, no INDIRECT/OFFSET.
 Thresholds are compared after ROUND(...,6) or on integers, so no binary float decides them;
 `sheetnilai.workbook.model` states in Python what every formula must show, and the tests
 recalculate the formulas in LibreOffice to prove the two agree.
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sheetnilai.rules.labels import CURVE_ORDER, Rating
 from sheetnilai.rules.plausibility import FRACTION_TARGET_MAX, PERCENT_WORDS
+from sheetnilai.rules.policy import PeriodReading, Sifat, TahunanKumulatif
 
 # Names of the Aturan sheet's cells and ranges (workbook scope).
 N_DESIMAL = "Aturan_Desimal"
@@ -35,6 +36,11 @@ N_DIST_KELOMPOK = "Aturan_DistKelompok"
 N_DIST_PEMBULATAN = "Aturan_DistPembulatan"
 N_KALI_TARGET = "Aturan_KaliTarget"
 N_PERSEN_KALI = "Aturan_PersenKali"
+N_SIFAT_KOSONG = "Aturan_SifatKosong"
+N_KUM_TANPA_TARGET = "Aturan_KumTanpaTarget"
+N_TARGET_PERIODE = "Aturan_TargetPeriode"
+N_REAL_TAHUNAN = "Aturan_RealTahunan"
+N_SELISIH_TARGET = "Aturan_SelisihTarget"
 N_NAIK = "Aturan_Naik"
 N_TURUN = "Aturan_Turun"
 N_DIST_FLAG = tuple(f"Aturan_DistF{i}" for i in range(len(CURVE_ORDER)))  # curve order
@@ -45,6 +51,7 @@ TXT_NEGATIF = "negatif"
 TXT_RENTANG = "rentang terbalik"
 TXT_ARAH = "arah tidak dikenal"
 TXT_TARGET_NOL = "target 0"
+TXT_SIFAT = "sifat tidak dikenal"
 TXT_BULAN = "bulan tidak sah"
 # How the "Periksa isian" hints begin (model.periksa_cell agrees).
 HINT_PERSEN = "persen? ketik "
@@ -65,11 +72,21 @@ def _not_number(ref: str) -> str:
     return f"OR(NOT(ISNUMBER({ref})),ISLOGICAL({ref}))"
 
 
-def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str:
+def capaian(
+    real: str, target: str, atas: str, arah: str, *, exact: bool, sifat: str | None = None
+) -> str:
     """Capaian (%) of one IKI in one period [V:S10]; cell references are given relative.
 
+    `real`, `target` and `atas` are the period's *dinilai* cells (see `dinilai_*`).
     `exact` (policy capaian.desimal = "tanpa") keeps 9 decimals instead of rounding.
+    `sifat`: the IKI's sifat cell, refused when it holds an unknown word.
     """
+    sifat_guard = (
+        ""
+        if sifat is None
+        else f'IF(AND({sifat}<>"",{sifat}<>{_q(Sifat.KUMULATIF.value)},'
+        f"{sifat}<>{_q(Sifat.TETAP.value)}),{_q(TXT_SIFAT)},"
+    )
     bound = f'IF(AND({atas}<>"",{real}>{atas}),{atas},{target})'
     ratio = f"{real}/{bound}"
     raw = f"IF({arah}={N_TURUN},2-{ratio},{ratio})*100"
@@ -83,12 +100,87 @@ def capaian(real: str, target: str, atas: str, arah: str, *, exact: bool) -> str
         f'IF(OR({real}<0,{target}<0,AND({atas}<>"",{atas}<0)),{_q(TXT_NEGATIF)},'
         f'IF(AND({atas}<>"",{atas}<{target}),{_q(TXT_RENTANG)},'
         f'IF(AND({arah}<>"",{arah}<>{N_NAIK},{arah}<>{N_TURUN}),{_q(TXT_ARAH)},'
+        f"{sifat_guard}"
         # A range only when the upper bound is above the lower (0–0 is the point target 0).
         f'IF(AND({atas}<>"",{atas}>{target},{real}>={target},{real}<={atas}),'
         f"MIN({N_BATAS_ATAS},100),"
         f"IF({bound}=0,{_q(TXT_TARGET_NOL)},"
-        f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))"
+        f"MIN({N_BATAS_ATAS},MAX(0,{shown}))))))))" + ("" if sifat is None else ")")
     )
+
+
+# --- the basis of a period's capaian (rules/periodik.py) ----------------------------------
+
+
+def _kumulatif(sifat: str) -> str:
+    """TRUE when the IKI counts as kumulatif: so labelled, or blank under that policy."""
+    kum = Sifat.KUMULATIF.value
+    return f'OR({sifat}={_q(kum)},AND({sifat}="",{N_SIFAT_KOSONG}={_q(kum.lower())}))'
+
+
+def _so_far(reals: Sequence[str]) -> str:
+    # Blank, text and TRUE/FALSE add nothing (SUM would count TRUE as 1 in LibreOffice).
+    return "(" + "+".join(f"IF({_not_number(r)},0,{r})" for r in reals) + ")"
+
+
+def _numbers(reals: Sequence[str]) -> str:
+    return "(" + "+".join(f"IF({_not_number(r)},0,1)" for r in reals) + ")"
+
+
+def dinilai_realisasi(sifat: str, period_target: str, reals: Sequence[str]) -> str:
+    """The realisasi a non-annual period's capaian compares (periodik.period_basis): the
+    period's own, or the sum so far (`reals` are this and the earlier periods' realisasi,
+    this one last). Blank stays blank; text or TRUE shows "bukan angka" (a TRUE passed on
+    would be a number to LibreOffice), for the capaian cell to refuse."""
+    own = reals[-1]
+    so_far_reading = (
+        f'IF({period_target}<>"",{N_TARGET_PERIODE}={_q(PeriodReading.KUMULATIF.value)},'
+        f"{N_KUM_TANPA_TARGET}={_q(PeriodReading.KUMULATIF.value)})"
+    )
+    return (
+        f'=IF({_not_number(own)},IF({own}="","",{_q(TXT_BUKAN_ANGKA)}),'
+        f"IF(AND({_kumulatif(sifat)},{so_far_reading}),{_so_far(reals)},{own}))"
+    )
+
+
+def dinilai_target(
+    sifat: str, period_target: str, bound: str, *, lower: bool, months_own: int, months_so_far: int
+) -> str:
+    """One bound of the target a non-annual period's capaian compares: the period target (a
+    point, so the upper bound is then blank), else for a kumulatif IKI the annual bound ×
+    months / 12, else the annual bound. `bound`: the target or the target batas atas cell."""
+    months = (
+        f"IF({N_KUM_TANPA_TARGET}={_q(PeriodReading.KUMULATIF.value)},{months_so_far},{months_own})"
+    )
+    annual = (
+        f'IF({bound}="","",IF({_not_number(bound)},{_q(TXT_BUKAN_ANGKA)},'
+        f"IF({_kumulatif(sifat)},{bound}*{months}/12,{bound})))"
+    )
+    given = (
+        f"IF({_not_number(period_target)},{_q(TXT_BUKAN_ANGKA)},{period_target})" if lower else '""'
+    )
+    return f'=IF({period_target}<>"",{given},{annual})'
+
+
+def dinilai_realisasi_tahunan(sifat: str, entered: str, reals: Sequence[str]) -> str:
+    """The annual realisasi (periodik.annual_realisasi): the entered value, or for a
+    kumulatif IKI left blank the sum of the periods that have a number."""
+    total = f'IF({_numbers(reals)}=0,"",{_so_far(reals)})'
+    return (
+        f'=IF(AND({entered}="",{_kumulatif(sifat)},'
+        f"{N_REAL_TAHUNAN}={_q(TahunanKumulatif.JUMLAH.value)}),{total},"
+        f"{_as_number(entered)})"
+    )
+
+
+def _as_number(ref: str) -> str:
+    return f'IF({ref}="","",IF({_not_number(ref)},{_q(TXT_BUKAN_ANGKA)},{ref}))'
+
+
+def dinilai_salin(source: str) -> str:
+    """An annual target bound as the capaian compares it (blank stays blank, where `=A1`
+    would show 0; text shows "bukan angka")."""
+    return f"={_as_number(source)}"
 
 
 def _number_text(x: str) -> str:
@@ -135,6 +227,14 @@ def saran(capaian_range: str) -> str:
         f'=IF(OR({N_SARAN_AKTIF}<>"ya",COUNT({capaian_range})=0),"",'
         f"IF({score}>={N_BATAS_DI_ATAS},{a},IF({score}>={N_BATAS_SESUAI},{s},{b})))"
     )
+
+
+def behind(capaian_range: str) -> str:
+    """IKI of one period whose capaian is more than the margin below 100%
+    (peringatan_dini.selisih_target): numbers only (a capaian cell holds a number, "" or a
+    reason), as `model.behind_cell` counts them. SUMPRODUCT rather than COUNTIF: a criteria
+    string would be read in the user's locale."""
+    return f"=SUMPRODUCT(ISNUMBER({capaian_range})*({capaian_range}<100-{N_SELISIH_TARGET}))"
 
 
 def predikat(hasil: str, perilaku: str) -> str:

@@ -16,9 +16,13 @@ from sheetnilai.periods import Period
 
 TEMPLATE_FORMAT = "sheetnilai-skp"
 # The version names the reading contract (defined names, key rows), not the column order:
-# readers find columns by key, so an added column (like "periksa") keeps version 1, and
+# readers find columns by key, so an added column (like "periksa") keeps the version, and
 # workbooks made before it still read (a key they lack reads as an empty cell).
-TEMPLATE_VERSION = 1
+# Version 2 added the IKI's sifat and the period targets (rencana aksi), which change what a
+# period's capaian means: a version-1 workbook still reads (as if every sifat were blank) and
+# `templat perbarui` brings it up to date.
+TEMPLATE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 META_SHEET = "_sheetnilai"
 # In the metadata sheet, the SN_LEMBAR table (sheet title, nip, nama) starts at this row with
@@ -57,17 +61,26 @@ PLAN_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("satuan", "Satuan", 10),
     ("arah", "Arah", 22),
     ("target_kualitatif", "Target kualitatif", 24),
+    ("sifat", "Sifat IKI", 12),
 )
 PLAN_KEYS = tuple(k for k, _, _ in PLAN_COLUMNS)
 PERIOD_FIELDS: tuple[tuple[str, str, float], ...] = (
+    # The rencana aksi target of the period (not used by the annual evaluation).
+    ("target_periode", "Target periode (rencana aksi)", 11),
     ("realisasi", "Realisasi", 11),
     ("bukti", "Bukti dukung (tautan)", 24),
     ("umpan_balik", "Umpan balik", 28),
+    # What the capaian compares (rules/periodik.py): formulas, shown so the atasan sees that
+    # 1 of 4 reports in TW1 is measured against 1, not 4.
+    ("realisasi_dinilai", "Realisasi dinilai (otomatis)", 11),
+    ("target_dinilai", "Target dinilai (otomatis)", 11),
+    ("atas_dinilai", "Batas atas dinilai (otomatis)", 11),
     ("capaian", "Capaian (%)", 10),
     # A live hint when the realisasi looks mistyped (formulas.periksa, rules/plausibility.py).
     ("periksa", "Periksa isian (otomatis)", 16),
 )
 PERIOD_WIDTH = len(PERIOD_FIELDS)
+DINILAI_FIELDS = ("realisasi_dinilai", "target_dinilai", "atas_dinilai")
 
 # Identity value cells: key -> (label, row offset from the identity block, side)
 IDENTITY_ROWS = ("nama", "nip", "pangkat", "jabatan", "unit")
@@ -81,7 +94,12 @@ IDENTITY_LABELS = {
     "status": "Status",
     "jenjang": "Jenjang JF",
     "pendekatan": "Pendekatan",
+    # Set by `templat perbarui` when the roster changes mid-year: the periods whose last day
+    # falls outside these dates are not this unit's to count (a mutasi is counted once).
+    "aktif_sejak": "Aktif di unit sejak",
+    "aktif_sampai": "Tidak aktif sejak",
 }
+ACTIVE_KEYS = ("peg_aktif_sejak", "peg_aktif_sampai")
 
 BERAKHLAK: tuple[tuple[str, tuple[str, str, str]], ...] = (
     # [V-code S21] SE MenPANRB 20/2021 core values, as printed in SKP forms (domain.md §2.11).
@@ -201,7 +219,15 @@ class SkpLayout:
         cells: dict[str, tuple[int, int]] = {}
         r0 = self.ident_first_row
         for i, key in enumerate(
-            (*IDENTITY_ROWS, "jenis_jabatan", "status", "jenjang", "pendekatan")
+            (
+                *IDENTITY_ROWS,
+                "jenis_jabatan",
+                "status",
+                "jenjang",
+                "pendekatan",
+                "aktif_sejak",
+                "aktif_sampai",
+            )
         ):
             cells[f"peg_{key}"] = (r0 + i, self.left_value_col)
         for i, key in enumerate(IDENTITY_ROWS):

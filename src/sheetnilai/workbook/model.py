@@ -15,14 +15,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sheetnilai.periods import Period
 from sheetnilai.rules.angka_kredit import angka_kredit
 from sheetnilai.rules.capaian import Arah, Target, capaian_persen, capaian_shown, saran_rating
 from sheetnilai.rules.distribution import active_constraints, check_distribution
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating
 from sheetnilai.rules.numbers import exact, number_text, round_half_up
+from sheetnilai.rules.periodik import (
+    annual_realisasi,
+    is_behind,
+    period_realisasi,
+    target_share,
+)
 from sheetnilai.rules.plausibility import Field, Finding, Kind, check_date, check_numbers
-from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat
 from sheetnilai.rules.predikat import predikat
 from sheetnilai.workbook import formulas as f
 
@@ -36,7 +43,8 @@ def is_blank(value: CellValue) -> bool:
 
 
 def is_number(value: CellValue) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # A Fraction is a value the model computed for a formula cell (the dinilai cells).
+    return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
 
 
 def _num(value: CellValue) -> Fraction:
@@ -53,14 +61,79 @@ def _same_text(value: CellValue, label: str) -> bool:
     return isinstance(value, str) and value.casefold() == label.casefold()
 
 
+def sifat_kind(sifat: CellValue, policy: Policy = DEFAULT_POLICY) -> Sifat:
+    """The sifat the formulas act on: "Kumulatif" (any case), or blank under a kumulatif
+    policy; anything else counts as tetap (the capaian cell then refuses an unknown word)."""
+    kum = _same_text(sifat, Sifat.KUMULATIF.value) or (
+        is_blank(sifat) and policy.capaian_periodik.sifat_kosong is Sifat.KUMULATIF
+    )
+    return Sifat.KUMULATIF if kum else Sifat.TETAP
+
+
+def sifat_known(sifat: CellValue) -> bool:
+    return is_blank(sifat) or any(_same_text(sifat, s.value) for s in Sifat)
+
+
+def number_or_none(value: CellValue) -> Fraction | None:
+    return _num(value) if is_number(value) else None
+
+
+def dinilai_cells(
+    index: int,
+    periods: Sequence[Period],
+    realisasi: Sequence[CellValue],
+    target: CellValue,
+    target_atas: CellValue,
+    sifat: CellValue,
+    target_periode: CellValue = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> tuple[CellValue, CellValue, CellValue]:
+    """The realisasi, target and target batas atas period `index`'s capaian compares (the
+    *dinilai* cells; rules/periodik.py decides). `realisasi`: every period's realisasi cell in
+    the scheme's order. Blank and text pass through for the capaian cell to refuse; an earlier
+    period's text counts as blank. Blank stays blank; text or TRUE becomes "bukan angka"."""
+    kind = sifat_kind(sifat, policy)
+    per = policy.capaian_periodik
+    parts = [p for p in periods if not p.is_annual]
+    own = realisasi[index]
+
+    def passed(value: CellValue) -> CellValue:
+        return "" if is_blank(value) else value if is_number(value) else f.TXT_BUKAN_ANGKA
+
+    if periods[index].is_annual:
+        real: CellValue = passed(own)
+        if is_blank(own):
+            known = [number_or_none(r) for r in realisasi[: len(parts)]]
+            found = annual_realisasi(kind, None, known, per)
+            real = "" if found is None else found
+        return real, passed(target), passed(target_atas)
+    given = not is_blank(target_periode)
+    if is_number(own):
+        found = period_realisasi(kind, [number_or_none(r) for r in realisasi], index, given, per)
+        real = found if found is not None else ""
+    else:
+        real = passed(own)
+    if given:
+        return real, passed(target_periode), ""
+    share = target_share(kind, [p.months for p in parts], index, per)
+
+    def scaled(bound: CellValue) -> CellValue:
+        return _num(bound) * share if is_number(bound) else passed(bound)
+
+    return real, scaled(target), scaled(target_atas)
+
+
 def capaian_cell(
     realisasi: CellValue,
     target: CellValue,
     target_atas: CellValue,
     arah: CellValue,
     policy: Policy = DEFAULT_POLICY,
+    sifat: CellValue = None,
 ) -> Fraction | str:
-    """The capaian (%) cell of one IKI in one period: a number, "" or a short reason."""
+    """The capaian (%) cell of one IKI in one period: a number, "" or a short reason.
+
+    The inputs are the period's dinilai cells (`dinilai_cells`); `sifat` the IKI's sifat."""
     if is_blank(realisasi) or (is_blank(target) and is_blank(target_atas)):
         return ""
     has_atas = not is_blank(target_atas)
@@ -82,6 +155,8 @@ def capaian_cell(
         direction = Arah.TURUN
     else:
         return f.TXT_ARAH
+    if not sifat_known(sifat):
+        return f.TXT_SIFAT
     try:
         raw = capaian_persen(real, Target(low, high), direction)
     except RuleError as exc:
@@ -157,13 +232,14 @@ def periksa_cell(
     arah: CellValue,
     satuan: CellValue,
     policy: Policy = DEFAULT_POLICY,
+    sifat: CellValue = None,
 ) -> str:
     """The "Periksa isian" cell of one IKI in one period: a short hint, or "".
 
-    The template's formula cannot see number formats, so this is `plausibility` without them
-    (and so without dates).
+    The inputs are the period's dinilai cells. The template's formula cannot see number
+    formats, so this is `plausibility` without them (and so without dates).
     """
-    capaian = capaian_cell(realisasi, target, target_atas, arah, policy)
+    capaian = capaian_cell(realisasi, target, target_atas, arah, policy, sifat)
     numbers = _plausible_numbers(realisasi, target, target_atas, capaian)
     if numbers is None:
         return ""
@@ -183,6 +259,13 @@ def saran_cell(capaian: Iterable[Fraction | str], policy: Policy = DEFAULT_POLIC
     numbers = [c for c in capaian if isinstance(c, Fraction)]
     rating = saran_rating(numbers, policy.saran_rating)
     return rating.label if rating else ""
+
+
+def behind_cell(capaian: Iterable[Fraction | str], policy: Policy = DEFAULT_POLICY) -> int:
+    """The Rekap's "IKI tertinggal" of one pegawai in one period: numeric capaian more than
+    peringatan_dini.selisih_target below 100 (the rule sheetnilai.trends applies)."""
+    rule = policy.peringatan_dini
+    return sum(1 for c in capaian if isinstance(c, Fraction) and is_behind(c, rule))
 
 
 def _rating(value: CellValue) -> Rating | None:

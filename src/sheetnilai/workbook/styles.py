@@ -34,6 +34,7 @@ class Styles:
     input_default: Any
     formula: Any
     formula_pct: Any
+    formula_num: Any
     formula_ak: Any
     formula_text: Any
     end: Any
@@ -75,6 +76,7 @@ def make_styles(wb: Workbook) -> Styles:
         input_default=fmt(locked=False, text_wrap=True),
         formula=fmt(bg_color=FORMULA_FILL, **border),
         formula_pct=fmt(bg_color=FORMULA_FILL, num_format="0.##", align="center", **border),
+        formula_num=fmt(bg_color=FORMULA_FILL, num_format="#,##0.##", align="center", **border),
         formula_ak=fmt(bg_color=FORMULA_FILL, num_format="0.00", align="center", **border),
         formula_text=fmt(bg_color=FORMULA_FILL, text_wrap=True, **border),
         end=fmt(italic=True, font_size=8, font_color="#888888", top=1),
