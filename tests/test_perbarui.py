@@ -336,6 +336,40 @@ def test_a_damaged_workbook_is_refused_and_left_as_it_was(
     assert "Selesai: 1 workbook diperbarui, 1 tidak" in stdout
 
 
+@pytest.mark.parametrize("where", ["own-sheet", "gap-row", "beside-identity"])
+def test_what_a_rebuild_cannot_carry_is_refused(
+    where: str, mid_year: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A sheet of the user's own, or a note typed outside the input blocks, would be dropped
+    by a rebuild: the workbook is refused and stays as it was."""
+    from sheetnilai.periods import Scheme, periods
+    from sheetnilai.workbook.layout import SkpLayout, cell
+
+    folder, _ = mid_year
+    path = folder / "Kecamatan Uji.xlsx"
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    wb = openpyxl.load_workbook(path)
+    skp = wb[next(t for t in wb.sheetnames if t[:2].isdigit())]
+    if where == "own-sheet":
+        wb.create_sheet("Catatan saya")["A1"] = "rapat 3 Maret"
+        expected = "lembar Catatan saya"
+    elif where == "gap-row":
+        at = cell(layout.hk_end_row + 1, 3)
+        skp[at] = "catatan di sela tabel"
+        expected = f"{skp.title}!{at}"
+    else:
+        at = cell(layout.ident_first_row, 3)
+        skp[at] = "cuti 2 minggu"
+        expected = f"{skp.title}!{at}"
+    wb.save(path)
+    before = path.read_bytes()
+    code, stdout, _ = run("templat", "perbarui", str(folder), "--timpa")
+    assert code == 3
+    refusal = f"Workbook ini memuat 1 isi di luar bagian isian templat ({expected})"
+    assert f"Kecamatan Uji.xlsx: galat: {refusal}" in stdout
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [

@@ -717,6 +717,14 @@ CATALOGUE: dict[str, Entry] = {
         "Periksa nama unit di daftar pegawai (harus sama dengan nama unit workbook), atau "
         "jalankan tanpa --roster untuk hanya memperbarui templatnya.",
     ),
+    "perbarui-di-luar-templat": Entry(
+        G,
+        "Workbook ini memuat {count} isi di luar bagian isian templat ({what}) yang tidak "
+        "dapat dipindahkan ke templat baru; workbook ini tidak diperbarui (tidak ada yang "
+        "diubah).",
+        "Pindahkan isi itu ke kolom Catatan, Umpan balik, atau Lampiran (atau ke berkas lain), "
+        "lalu jalankan templat perbarui lagi.",
+    ),
     "perbarui-isian-hilang": Entry(
         G,
         "Pemeriksaan setelah pembaruan menemukan {count} isian yang tidak sama ({cells}); "

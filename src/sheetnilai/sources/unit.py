@@ -84,14 +84,19 @@ EMPTY = Cell(None, "")
 class Row:
     """A row of a keyed block; cells are made on access (most of a block is never read)."""
 
-    __slots__ = ("_cols", "_sheet", "row")
+    __slots__ = ("_cache", "_cols", "_sheet", "row")
 
     def __init__(self, row: int, sheet: RawSheet, cols: Mapping[str, int]) -> None:
         self.row = row  # 0-based
         self._sheet = sheet
         self._cols = cols
+        # Cells already made: a run over several periods asks for the plan cells each time.
+        self._cache: dict[str, Cell] = {}
 
     def get(self, key: str) -> Cell:
+        found = self._cache.get(key)
+        if found is not None:
+            return found
         col = self._cols.get(key)
         if col is None:
             return EMPTY
@@ -99,15 +104,18 @@ class Row:
         at = (self.row, col)
         raw = sheet.cells.get(at)
         if raw is None:
-            return Cell(None, cell_ref(self.row, col))
-        return Cell(
-            raw.value,
-            cell_ref(self.row, col),
-            raw.formula,
-            raw.error,
-            sheet.dates.get(at) if sheet.dates else None,
-            at in sheet.percents,
-        )
+            made = Cell(None, cell_ref(self.row, col))
+        else:
+            made = Cell(
+                raw.value,
+                cell_ref(self.row, col),
+                raw.formula,
+                raw.error,
+                sheet.dates.get(at) if sheet.dates else None,
+                at in sheet.percents,
+            )
+        self._cache[key] = made
+        return made
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from sheetnilai.periods import Scheme, periods
 from sheetnilai.problems import Problem
 from sheetnilai.roster import JenisJabatan, Pegawai, Roster, Status, sheet_title
 from sheetnilai.rules.policy import Policy
+from sheetnilai.sources.raw import RawBook
 from sheetnilai.sources.unit import Cell, SkpSheet, UnitBook
 from sheetnilai.workbook.build import ErrorValue, Formula, SheetPegawai, UnitWorkbook
 from sheetnilai.workbook.generate import unit_specs
@@ -361,6 +362,57 @@ def plan_update(book: UnitBook, roster: Roster | None, policy: Policy, day: dt.d
     return Update(spec, changes, carried)
 
 
+# --- what a rebuild cannot carry -----------------------------------------------------------
+
+# The keyed blocks, and how many title and header rows each has above its key row.
+_BLOCKS = {"SN_HK": 3, "SN_PK": 2, "SN_NILAI": 2, "SN_LAMPIRAN": 1}
+
+
+def uncarried(raw: RawBook, book: UnitBook) -> list[str]:
+    """What a rebuild would drop, so the workbook is refused instead: sheets of the user's
+    own (notes, a chart, a copy of an SKP sheet), and text typed on an SKP sheet outside its
+    input blocks (in the gaps between them, beside the identity, below the signatures)."""
+    from sheetnilai.sources.raw import cell_ref, parse_ref
+    from sheetnilai.workbook.layout import (
+        ANALYSIS_SHEET,
+        GUIDE_SHEET,
+        META_SHEET,
+        RECAP_SHEET,
+        RULES_SHEET,
+        XLWINGS_CONF_SHEET,
+    )
+
+    ours = {GUIDE_SHEET, RECAP_SHEET, RULES_SHEET, META_SHEET, ANALYSIS_SHEET, XLWINGS_CONF_SHEET}
+    skp = {s.title for s in book.sheets}
+    out = [f"lembar {t}" for t in raw.sheets if t not in ours and t not in skp]
+    layout = SkpLayout(periods(Scheme(book.scheme)))
+    for sheet in book.sheets:
+        rows: set[int] = set(range(layout.ident_header_row))  # the title rows: template text
+        for name, above in _BLOCKS.items():
+            ref = raw.local_names.get(sheet.title, {}).get(name)
+            if ref is None:
+                continue
+            _, r1, _, r2, _ = parse_ref(ref.lstrip("="))
+            rows.update(range(r1 - above, r2 + 1))
+        identity = set(range(layout.ident_header_row, layout.hk_title_row))
+        label_or_value = {layout.left_label_col, layout.left_value_col} | set(
+            range(layout.right_label_col, layout.print_last_col + 1)
+        )
+        names = raw.local_names.get(sheet.title, {})
+        lampiran = names.get("SN_LAMPIRAN")
+        end = parse_ref(lampiran.lstrip("="))[3] if lampiran else layout.lampiran_last_row
+        signature = end + 2
+        for (r, c), cell in raw.sheets[sheet.title].cells.items():
+            if cell.formula is not None or cell.value is None or cell.value == "":
+                continue
+            if r in rows or (r in identity and c in label_or_value):
+                continue
+            if r == signature and c in (2, 6):
+                continue  # "Pegawai yang Dinilai", "Pejabat Penilai Kinerja"
+            out.append(f"{sheet.title}!{cell_ref(r, c)}")
+    return out
+
+
 # --- updating files ------------------------------------------------------------------------
 
 BACKUP_FOLDER = ".cadangan-sheetnilai"  # a dot folder: the consolidation never reads it
@@ -482,7 +534,17 @@ def _update_one(
 
     out = Outcome(name)
     try:
-        book = extract(read_book(path), name)
+        raw = read_book(path)
+        book = extract(raw, name)
+        left = uncarried(raw, book)
+        if left:
+            raise Refused(
+                Problem.make(
+                    "perbarui-di-luar-templat",
+                    params={"what": ", ".join(left[:5]), "count": len(left)},
+                    file=name,
+                )
+            )
         used = policy or (
             policy_from_text(book.policy_text, name, "workbook") if book.policy_text else Policy()
         )
