@@ -68,7 +68,7 @@ PERIOD = "TW1"
 FILLED = ("TW1", "TW2", "TW3", "TW4")
 RHK = 5
 IKI = 2
-FILL_VERSION = 2  # bump when the filled content changes, so cached folders are rebuilt
+FILL_VERSION = 3  # bump when the filled content changes, so cached folders are rebuilt
 MIB = 1024 * 1024
 # Mostly "Sesuai", some "Di Atas", a few "Di Bawah": a plausible curve.
 RATING_CYCLE = (Rating.SESUAI,) * 6 + (Rating.DI_ATAS,) * 3 + (Rating.DI_BAWAH,)
@@ -78,7 +78,13 @@ ORG_CYCLE = (OrgPredikat.BAIK, OrgPredikat.BAIK, OrgPredikat.ISTIMEWA, OrgPredik
 # --- the filled agency --------------------------------------------------------------------
 
 
-def sheet_inputs(layout: SkpLayout, peg: Pegawai, seed: int) -> dict[tuple[int, int], object]:
+def rhk_text(peg: Pegawai, i: int) -> str:
+    return f"Meningkatnya kualitas layanan bidang {i + 1} ({peg.jabatan})"
+
+
+def sheet_inputs(
+    layout: SkpLayout, peg: Pegawai, seed: int, penilai: Pegawai | None = None
+) -> dict[tuple[int, int], object]:
     """Every input cell of one SKP sheet, as the unit and the pejabat penilai would fill it."""
     out: dict[tuple[int, int], object] = {}
     col = {k: i for i, k in enumerate(layout.hk_keys)}
@@ -87,9 +93,11 @@ def sheet_inputs(layout: SkpLayout, peg: Pegawai, seed: int) -> dict[tuple[int, 
     for i in range(RHK):
         first = layout.hk_first_row + i * IKI_PER_RHK  # the row the template numbers
         out[first, col["jenis"]] = "Utama" if i < RHK - 1 else "Tambahan"
-        out[first, col["rhk"]] = f"Meningkatnya kualitas layanan bidang {i + 1} ({peg.jabatan})"
+        out[first, col["rhk"]] = rhk_text(peg, i)
         if not jpt:
-            out[first, col["rhk_atasan"]] = f"Terwujudnya sasaran strategis {i + 1} unit kerja"
+            # Cascaded: the same-numbered RHK of the pejabat penilai.
+            above = rhk_text(penilai, i) if penilai else f"Sasaran strategis {i + 1}"
+            out[first, col["rhk_atasan"]] = above
         for j in range(IKI):
             r = first + j
             naik = j == 0  # both directions on every RHK
@@ -134,7 +142,7 @@ def filled_specs(pegawai: int, units: int) -> list[tuple[build.UnitWorkbook, Org
         inputs = {}
         for sheet in spec.sheets:
             assert sheet.pegawai is not None
-            inputs[sheet.title] = sheet_inputs(layout, sheet.pegawai, seed)
+            inputs[sheet.title] = sheet_inputs(layout, sheet.pegawai, seed, sheet.penilai)
             seed += 1
         out.append((dataclasses.replace(spec, inputs=inputs), ORG_CYCLE[u % len(ORG_CYCLE)]))
     return out

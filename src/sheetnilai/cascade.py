@@ -6,7 +6,6 @@ may sit in another unit's workbook), and the chain from each RHK up to the unit 
 from __future__ import annotations
 
 import difflib
-import re
 from typing import TYPE_CHECKING
 
 from sheetnilai.problems import Problem
@@ -20,7 +19,7 @@ MAX_CHAIN = 12  # deeper than any organisation; a longer chain is a cycle
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def _rhk_by_nip(result: Consolidation) -> dict[str, dict[str, tuple[str, str]]]:
@@ -38,6 +37,7 @@ def check_cascade(result: Consolidation) -> None:
     cell, naming the closest RHK of the penilai. Only where the penilai's SKP was read."""
     rhk = _rhk_by_nip(result)
     penilai = {p.nip: p.penilai_nip for p in result.pegawai if p.nip}
+    nama = {p.nip: p.nama for p in result.pegawai if p.nip}
     seen: set[tuple[str, str, str]] = set()
     for unit in result.units:
         for iki in unit.iki:
@@ -56,7 +56,7 @@ def check_cascade(result: Consolidation) -> None:
                     "rhk-atasan-tidak-ada",
                     params={
                         "rhk_atasan": iki.rhk_atasan,
-                        "penilai": next((p.nama for p in result.pegawai if p.nip == boss), boss),
+                        "penilai": nama.get(boss, boss),
                         "closest": close[0] if close else "-",
                         "count": len(texts),
                     },

@@ -494,7 +494,7 @@ def _check_hasil_kerja(
     own_inputs = (k_real,) if annual else (k_real, k_pt)
     content_keys = (*PLAN_CONTENT, *own_inputs, k_cap)
     for row in sheet.hasil_kerja:
-        if not row.has_content(content_keys):
+        if row.empty or not row.has_content(content_keys):
             # An unused row: only its capaian formula must still be there.
             if row.formula_missing(k_cap):
                 sink.add("rumus-dihapus", row.get(k_cap).ref, what=f"Capaian {period}")

@@ -8,6 +8,7 @@ what the user typed.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -40,12 +41,14 @@ def exact(value: object, field: str) -> Fraction:
         raise RuleError("angka-kosong", field=field)
     if isinstance(value, bool):
         raise RuleError("angka-tidak-sah", field=field, value=value)
-    if isinstance(value, Fraction | int):
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise RuleError("angka-tidak-sah", field=field, value=value)
-        return Fraction(Decimal(repr(value)))
+        return _float_fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise RuleError("angka-tidak-sah", field=field, value=value)
@@ -65,6 +68,13 @@ def exact(value: object, field: str) -> Fraction:
             raise RuleError("angka-tidak-sah", field=field, value=value)
         return _bounded(dec, field, value)
     raise RuleError("angka-tidak-sah", field=field, value=value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _float_fraction(value: float) -> Fraction:
+    # The decimal a spreadsheet shows for the double (repr is the shortest that round-trips).
+    # Cached: the same targets and realisasi are read again for every period of a run.
+    return Fraction(Decimal(repr(value)))
 
 
 def _bounded(dec: Decimal, field: str, value: object) -> Fraction:
@@ -87,12 +97,13 @@ def _bounded(dec: Decimal, field: str, value: object) -> Fraction:
 
 def round_half_up(value: Fraction | int, digits: int = 0) -> Decimal:
     """Round as spreadsheets do: half away from zero, on the exact value."""
-    frac = Fraction(value)
-    scale = Fraction(10) ** digits
-    scaled = abs(frac) * scale
-    whole = math.floor(scaled + Fraction(1, 2))
-    signed = whole if frac >= 0 else -whole
-    return Decimal(signed).scaleb(-digits)
+    frac = value if isinstance(value, Fraction) else Fraction(value)
+    if digits < 0:
+        return round_half_up(frac / 10**-digits, 0).scaleb(-digits)
+    # Integer arithmetic on the exact value: floor(|n| × 10^d / den + 1/2).
+    num, den = abs(frac.numerator) * 10**digits, frac.denominator
+    whole = (2 * num + den) // (2 * den)
+    return Decimal(whole if frac >= 0 else -whole).scaleb(-digits)
 
 
 def quantize_decimal(value: Decimal, digits: int) -> Decimal:

@@ -48,6 +48,7 @@ Limits, for files that come from outside (a refusal is a `ReadError`, see `READ_
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import math
@@ -198,6 +199,7 @@ def _col_name(col: int) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def cell_ref(row: int, col: int) -> str:
     """(20, 0) -> "A21"."""
     if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):

@@ -84,7 +84,7 @@ EMPTY = Cell(None, "")
 class Row:
     """A row of a keyed block; cells are made on access (most of a block is never read)."""
 
-    __slots__ = ("_cache", "_cols", "_sheet", "row")
+    __slots__ = ("_any", "_cache", "_cols", "_sheet", "row")
 
     def __init__(self, row: int, sheet: RawSheet, cols: Mapping[str, int]) -> None:
         self.row = row  # 0-based
@@ -92,6 +92,7 @@ class Row:
         self._cols = cols
         # Cells already made: a run over several periods asks for the plan cells each time.
         self._cache: dict[str, Cell] = {}
+        self._any: bool | None = None
 
     def get(self, key: str) -> Cell:
         found = self._cache.get(key)
@@ -129,7 +130,16 @@ class Row:
         raw = self._sheet.cells.get((self.row, col))
         return raw is None or raw.formula is None
 
+    @property
+    def empty(self) -> bool:
+        """No keyed cell of the row holds anything (computed once: most rows are unused)."""
+        if self._any is None:
+            self._any = self.has_content()
+        return not self._any
+
     def has_content(self, keys: tuple[str, ...] | None = None) -> bool:
+        if keys is not None and self._any is False:
+            return False
         cells = self._sheet.cells
         for key in self._cols if keys is None else keys:
             col = self._cols.get(key)

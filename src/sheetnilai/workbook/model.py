@@ -26,6 +26,7 @@ from sheetnilai.rules.periodik import (
     annual_realisasi,
     is_behind,
     period_realisasi,
+    reads_so_far,
     target_share,
 )
 from sheetnilai.rules.plausibility import Field, Finding, Kind, check_date, check_numbers
@@ -102,19 +103,24 @@ def dinilai_cells(
 
     if periods[index].is_annual:
         real: CellValue = passed(own)
-        if is_blank(own):
+        if is_blank(own) and kind is Sifat.KUMULATIF:
             known = [number_or_none(r) for r in realisasi[: len(parts)]]
             found = annual_realisasi(kind, None, known, per)
             real = "" if found is None else found
         return real, passed(target), passed(target_atas)
     given = not is_blank(target_periode)
-    if is_number(own):
+    if not is_number(own):
+        real = passed(own)
+    elif reads_so_far(kind, given, per):
+        # Only a sum needs the other periods' cells.
         found = period_realisasi(kind, [number_or_none(r) for r in realisasi], index, given, per)
         real = found if found is not None else ""
     else:
-        real = passed(own)
+        real = own
     if given:
         return real, passed(target_periode), ""
+    if kind is Sifat.TETAP:
+        return real, passed(target), passed(target_atas)
     share = target_share(kind, [p.months for p in parts], index, per)
 
     def scaled(bound: CellValue) -> CellValue:
