@@ -251,6 +251,26 @@ def test_every_workbook_is_read_once_for_all_periods(year, monkeypatch) -> None:
     assert len(results) == 5 and [p.name for p in reads] == [UNIT]
 
 
+def test_a_period_target_without_an_iki_is_named(year, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder, _, cells = year
+    copy = tmp_path / "masuk"
+    shutil.copytree(folder, copy)
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    col = layout.hk_keys.index("target_periode@TW2") + 1
+    wb = openpyxl.load_workbook(copy / UNIT)
+    sheet = cells[AGUS, "Jumlah laporan monitoring", "TW1"].split("!")[0]
+    row = layout.hk_first_row + 10  # an empty IKI row
+    wb[sheet].cell(row + 1, col, 3)
+    wb.save(copy / UNIT)
+    result = consolidate(copy, "TW2", DEFAULT_POLICY, jobs=1)
+    found = [(p.code, p.sheet, p.cell) for p in result.all_problems if p.code == "target-tanpa-iki"]
+    # Named at the row's IKI cell, where the missing IKI belongs.
+    iki = openpyxl.utils.get_column_letter(layout.hk_keys.index("iki") + 1) + str(row + 1)
+    assert found == [("target-tanpa-iki", sheet, iki)]
+
+
 def test_period_options_are_checked_before_the_work(year, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder, _, _ = year
     book = tmp_path / "b.xlsx"

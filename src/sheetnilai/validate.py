@@ -539,7 +539,8 @@ def _check_hasil_kerja(
         if not inputs_present:
             continue
         if not iki:
-            if row.has_content(("target", "target_atas", "target_kualitatif")) or not real.blank:
+            typed = ("target", "target_atas", "target_kualitatif")
+            if row.has_content(typed) or not real.blank or not pt.blank:
                 sink.add("target-tanpa-iki", row.get("iki").ref)
             continue
         if rhk_no == 0:
