@@ -66,7 +66,7 @@ PLAN_COLUMNS: tuple[tuple[str, str, float], ...] = (
 PLAN_KEYS = tuple(k for k, _, _ in PLAN_COLUMNS)
 PERIOD_FIELDS: tuple[tuple[str, str, float], ...] = (
     # The rencana aksi target of the period (not used by the annual evaluation).
-    ("target_periode", "Target periode (rencana aksi)", 11),
+    ("target_periode", "Target periode (rencana aksi)", 14),
     ("realisasi", "Realisasi", 11),
     ("bukti", "Bukti dukung (tautan)", 24),
     ("umpan_balik", "Umpan balik", 28),
