@@ -153,12 +153,7 @@ def _read_and_check(job: _Job) -> _Output:
         digest = sha256(job.path)
         book = read_book(job.path)
     except ReadError as exc:
-        params: dict[str, object] = {
-            "alasan": exc.reason or exc.code,
-            "detail": exc.reason or exc.code,
-            "path": job.name,
-        }
-        return digest, None, [Problem.make(exc.code, params=params, file=job.name)]
+        return digest, None, [exc.to_problem(job.name)]
     except OSError as exc:
         params = {"detail": os_reason(exc), "path": job.name}
         return digest, None, [Problem.make("berkas-tidak-terbaca", params=params, file=job.name)]

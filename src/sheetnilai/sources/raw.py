@@ -64,6 +64,7 @@ from urllib.parse import unquote
 from xml.parsers import expat
 
 from sheetnilai.errors import os_reason
+from sheetnilai.problems import Problem
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -133,6 +134,13 @@ class ReadError(Exception):
         self.code = code
         self.detail = detail
         self.reason = reason
+
+    def to_problem(self, name: str) -> Problem:
+        """The galat of file `name`, with the Indonesian reason."""
+        shown = self.reason or self.code
+        return Problem.make(
+            self.code, params={"alasan": shown, "detail": shown, "path": name}, file=name
+        )
 
     def __reduce__(self) -> tuple[type[ReadError], tuple[str, str, str]]:
         # Crosses process boundaries intact (a consolidation may read files in a pool).

@@ -483,7 +483,7 @@ def update_workbooks(
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     one = functools.partial(
-        _update_pair, roster=roster, policy=policy, day=day, outdir=outdir, stamp=stamp
+        _update_one, roster=roster, policy=policy, day=day, outdir=outdir, stamp=stamp
     )
     workers = min(jobs or os.cpu_count() or 1, len(paths)) or 1
     pool = process_pool(workers) if workers > 1 else None
@@ -500,7 +500,7 @@ def update_workbooks(
     return outcomes
 
 
-def _update_pair(
+def _update_one(
     item: tuple[Path, str],
     roster: Roster | None,
     policy: Policy | None,
@@ -508,30 +508,14 @@ def _update_pair(
     outdir: Path | None,
     stamp: str,
 ) -> Outcome:
-    try:
-        return _update_one(item[0], item[1], roster, policy, day, outdir, stamp)
-    except Exception as exc:
-        # A defect of ours that one file sets off never costs the other units their update;
-        # the file itself is untouched (every write is atomic).
-        problem = Problem.make("galat-internal", params={"jenis": type(exc).__name__}, file=item[1])
-        return Outcome(item[1], problem=problem)
-
-
-def _update_one(
-    path: Path,
-    name: str,
-    roster: Roster | None,
-    policy: Policy | None,
-    day: dt.date,
-    outdir: Path | None,
-    stamp: str,
-) -> Outcome:
     from sheetnilai.config import policy_from_text
+    from sheetnilai.errors import os_reason
     from sheetnilai.files import write_atomic
     from sheetnilai.sources.raw import ReadError, read_book
     from sheetnilai.sources.unit import NotReadable, extract
     from sheetnilai.workbook.build import build_unit_workbook
 
+    path, name = item
     out = Outcome(name)
     try:
         raw = read_book(path)
@@ -579,10 +563,18 @@ def _update_one(
     except (Refused, NotReadable) as exc:
         out.problem = exc.problem
     except ReadError as exc:
-        params = {"alasan": exc.reason or exc.code, "detail": exc.reason or exc.code, "path": name}
-        out.problem = Problem.make(exc.code, params=params, file=name)
+        out.problem = exc.to_problem(name)
+    except OSError as exc:
+        params = {"detail": os_reason(exc), "path": name}
+        out.problem = Problem.make("berkas-tidak-terbaca", params=params, file=name)
     except SheetnilaiError as exc:
         out.problem = Problem.make("perbarui-gagal", params={"detail": exc.message}, file=name)
+    except Exception as exc:
+        # A defect of ours that one file sets off never costs the other units their update;
+        # the file itself is untouched (every write is atomic).
+        out.problem = Problem.make(
+            "galat-internal", params={"jenis": type(exc).__name__}, file=name
+        )
     if out.problem is not None and out.backup is not None:
         out.backup.unlink(missing_ok=True)  # the original was never replaced
         out.backup = None
