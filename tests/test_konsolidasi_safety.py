@@ -410,14 +410,14 @@ def test_a_defect_set_off_by_one_workbook_does_not_stop_the_run(
     gets a galat; every other unit is still scored."""
     import sheetnilai.consolidate as consolidation
 
-    real = consolidation.check_unit
+    real = consolidation.check_unit_periods
 
     def defective(unit, *args, **kwargs):  # type: ignore[no-untyped-def]
         if unit.unit == KESEHATAN:
             raise ZeroDivisionError("a defect")
         return real(unit, *args, **kwargs)
 
-    monkeypatch.setattr(consolidation, "check_unit", defective)
+    monkeypatch.setattr(consolidation, "check_unit_periods", defective)
     book = tmp_path / "buku.xlsx"
     code, _, err = tw1(folder, "--keluaran", book, "--jobs", "1", "--senyap")
     assert code == EXIT_DATA_ERRORS, err

@@ -1,7 +1,8 @@
 """HR's one command: read every unit workbook, check it, recompute it, and gather the results.
 
 Per file (in parallel worker processes): read the raw cells, extract the unit by its names,
-check and recompute it for the period (`validate.check_unit`). Across files (here):
+check and recompute it for each period of the run (`validate.check_unit_periods`). Across
+files (here):
 
 - the year: every workbook must be of the run's year (given, or the one most workbooks
   carry); a workbook of another year is a galat and is not scored;
@@ -30,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from sheetnilai.cascade import check_cascade
 from sheetnilai.errors import display_name, os_reason
-from sheetnilai.pool import process_pool
+from sheetnilai.pool import gc_paused, process_pool
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Pegawai, Roster, safe_file_stem
 from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
@@ -45,7 +46,7 @@ from sheetnilai.sources.folder import (
 )
 from sheetnilai.sources.raw import ReadError, read_book
 from sheetnilai.sources.unit import NotReadable, extract, peek
-from sheetnilai.validate import PegawaiResult, UnitResult, check_unit
+from sheetnilai.validate import PegawaiResult, UnitResult, check_unit_periods
 from sheetnilai.workbook.layout import RECAP_SHEET
 
 __all__ = [
@@ -139,7 +140,8 @@ def _process(job: _Job) -> _Output:
     workbook never costs the other units their score book.
     """
     try:
-        return _read_and_check(job)
+        with gc_paused():
+            return _read_and_check(job)
     except Exception as exc:
         problem = Problem.make(
             "galat-internal", params={"jenis": type(exc).__name__}, file=job.name
@@ -163,7 +165,7 @@ def _read_and_check(job: _Job) -> _Output:
         return digest, None, [exc.problem]
     unit.sha256 = digest
     # The reading is what costs (bench/consolidate.py): every period is checked from it.
-    return digest, [check_unit(unit, p, job.policy, job.roster) for p in job.periods], []
+    return digest, check_unit_periods(unit, job.periods, job.policy, job.roster), []
 
 
 def _status(unit: object | None, problems: list[Problem]) -> str:
@@ -250,20 +252,27 @@ def consolidate_periods(
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
-    try:
-        for f, (digest, per_period, problems) in zip(todo, outputs, strict=True):
-            info = InputFile(
-                f.path, f.name, f.size, digest, _status(per_period, problems), f.link, f.modified
-            )
-            done[index[id(f)]] = info
-            shared.extend(problems)
-            for k, unit in enumerate(per_period or ()):
-                read[k].append((index[id(f)], unit))
-            if progress:
-                progress(info)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    with gc_paused():  # tens of thousands of result rows arrive and all stay
+        try:
+            for f, (digest, per_period, problems) in zip(todo, outputs, strict=True):
+                info = InputFile(
+                    f.path,
+                    f.name,
+                    f.size,
+                    digest,
+                    _status(per_period, problems),
+                    f.link,
+                    f.modified,
+                )
+                done[index[id(f)]] = info
+                shared.extend(problems)
+                for k, unit in enumerate(per_period or ()):
+                    read[k].append((index[id(f)], unit))
+                if progress:
+                    progress(info)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     for result, period_read in zip(results, read, strict=True):
         result.problems.extend(shared)
         result.folders = list(folders)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sheetnilai.errors import display_name
 from sheetnilai.messages import CATALOGUE, render, render_advice
+from sheetnilai.pickling import reduce_by_fields
 
 
 class Severity(StrEnum):
@@ -33,6 +34,8 @@ _RANK = {Severity.GALAT: 0, Severity.PERINGATAN: 1, Severity.CATATAN: 2}
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    __reduce__ = reduce_by_fields
+
     code: str
     severity: Severity
     params: Mapping[str, str] = field(default_factory=dict)

@@ -8,12 +8,13 @@ sheet, cell, NIP and nama.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from sheetnilai.activity import DateUnreadable, format_date, is_active, parse_date
 from sheetnilai.periods import period_end, period_objects
+from sheetnilai.pickling import reduce_by_fields
 from sheetnilai.problems import Problem
 from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import nilai_capaian
@@ -23,7 +24,7 @@ from sheetnilai.rules.nip import check_nip
 from sheetnilai.rules.periodik import annual_sum_differs
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
-from sheetnilai.sources.unit import Cell, Row, SkpSheet, UnitBook
+from sheetnilai.sources.unit import EMPTY, Cell, Row, SkpSheet, UnitBook
 from sheetnilai.workbook import model
 from sheetnilai.workbook.layout import (
     ACTIVE_KEYS,
@@ -58,6 +59,8 @@ NILAI_CALCULATED = ("saran", "predikat", "angka_kredit")
 
 @dataclass(slots=True)
 class IkiResult:
+    __reduce__ = reduce_by_fields
+
     unit: str
     file: str
     sheet: str
@@ -93,6 +96,8 @@ class IkiResult:
 
 @dataclass(slots=True)
 class PegawaiResult:
+    __reduce__ = reduce_by_fields
+
     unit: str
     file: str
     sheet: str
@@ -153,32 +158,36 @@ class _Sink:
 
     def __init__(self, book: UnitBook, sheet: SkpSheet | None, out: list[Problem]) -> None:
         self.book, self.sheet, self.out = book, sheet, out
+        self.title = sheet.title if sheet else None
+        self.nip = (sheet.nip or None) if sheet else None
+        self.nama = (sheet.nama or None) if sheet else None
 
     def add(
         self, code: str, cell: str | None = None, sheet: str | None = None, **params: object
     ) -> Problem:
-        s = self.sheet
         p = Problem.make(
             code,
             params=params,
             file=self.book.name,
-            sheet=sheet or (s.title if s else None),
+            sheet=sheet or self.title,
             cell=cell or None,
-            nip=(s.nip or None) if s else None,
-            nama=(s.nama or None) if s else None,
+            nip=self.nip,
+            nama=self.nama,
         )
         self.out.append(p)
         return p
 
+    def into(self, out: list[Problem]) -> _Sink:
+        """The same place, collecting into `out`."""
+        other = _Sink.__new__(_Sink)
+        other.book, other.sheet, other.out = self.book, self.sheet, out
+        other.title, other.nip, other.nama = self.title, self.nip, self.nama
+        return other
+
     def place(self, problem: Problem, cell: str) -> None:
-        s = self.sheet
         self.out.append(
             problem.at(
-                file=self.book.name,
-                sheet=s.title if s else None,
-                cell=cell,
-                nip=(s.nip or None) if s else None,
-                nama=(s.nama or None) if s else None,
+                file=self.book.name, sheet=self.title, cell=cell, nip=self.nip, nama=self.nama
             )
         )
 
@@ -188,6 +197,28 @@ def check_unit(
     period: str,
     policy: Policy,
     roster: Mapping[str, Pegawai] | None = None,
+) -> UnitResult:
+    return _check_unit(book, period, policy, roster, {})
+
+
+def check_unit_periods(
+    book: UnitBook,
+    periods: Sequence[str],
+    policy: Policy,
+    roster: Mapping[str, Pegawai] | None = None,
+) -> list[UnitResult]:
+    """`check_unit` for each of `periods`, each result exactly what it gives alone; what
+    does not depend on the period (a row's plan) is read and checked once."""
+    plans: dict[str, list[_Plan]] = {}
+    return [_check_unit(book, p, policy, roster, plans) for p in periods]
+
+
+def _check_unit(
+    book: UnitBook,
+    period: str,
+    policy: Policy,
+    roster: Mapping[str, Pegawai] | None,
+    plans: dict[str, list[_Plan]],
 ) -> UnitResult:
     result = UnitResult(
         book.name,
@@ -233,7 +264,7 @@ def check_unit(
                 unit_sink.place(exc.to_problem().at(sheet=RECAP_SHEET), org_cell.ref)
     for sheet in book.sheets:
         if sheet.title not in broken and _active(book, sheet, period, result):
-            _check_sheet(book, sheet, period, policy, roster, result)
+            _check_sheet(book, sheet, period, policy, roster, result, plans)
     return result
 
 
@@ -338,6 +369,7 @@ def _check_sheet(
     policy: Policy,
     roster: Mapping[str, Pegawai] | None,
     result: UnitResult,
+    plans: dict[str, list[_Plan]],
 ) -> None:
     problems: list[Problem] = []
     sink = _Sink(book, sheet, problems)
@@ -365,7 +397,10 @@ def _check_sheet(
         shown_unit=sheet.ident("peg_unit").text,
     )
 
-    capaian = _check_hasil_kerja(book, sheet, period, policy, is_jpt, sink, result, peg)
+    plan = plans.get(sheet.title)
+    if plan is None:
+        plan = plans[sheet.title] = [_Plan.of(row, book.periods, sink) for row in sheet.hasil_kerja]
+    capaian = _check_hasil_kerja(book, sheet, plan, period, policy, is_jpt, sink, result, peg)
     _check_perilaku(sheet, period, sink)
     _check_nilai(sheet, period, policy, capaian, sink, peg)
     peg.galat = sum(1 for p in problems if p.severity.value == "galat")
@@ -471,9 +506,93 @@ def _shown(value: object) -> str:
     return str(value) if value != "" else "(kosong)"
 
 
+@dataclass(slots=True)
+class _Plan:
+    """One hasil kerja row's plan as every period reads it: the cells, and the problems of
+    the plan itself (reported in each period the row is scored, as a single-period run
+    would). Read and checked once per run: with every period from one read, this is what
+    the periods share."""
+
+    row: Row
+    content: bool  # any plan cell holds something
+    rhk: str
+    rhk_atasan: Cell
+    jenis: str
+    iki: str
+    iki_ref: str
+    target: Cell
+    atas: Cell
+    kual: str
+    sifat: Cell
+    arah: object
+    realisasi: list[object]  # every period's realisasi, in the workbook's order
+    # The plan's problems, in the order a scored row reports them: the unreadable target
+    # cells (`unreadable`), then a missing or non-numeric target and an unknown sifat.
+    unreadable: list[Problem] = field(default_factory=list)
+    unreadable_refs: frozenset[str] = frozenset()
+    target_problems: list[Problem] = field(default_factory=list)
+    sifat_named: bool = False
+    numeric_target: bool = False
+    target_ok: bool = False
+    aspek: str = ""
+    satuan: str = ""
+    arah_text: str = ""
+
+    @classmethod
+    def of(cls, row: Row, periods: Sequence[str], sink: _Sink) -> _Plan:
+        if row.empty:  # most rows of a block: never scored, nothing to read
+            return cls(row, False, "", EMPTY, "", "", "", EMPTY, EMPTY, "", EMPTY, None, [])
+        iki = row.get("iki").text
+        target, atas, sifat = row.get("target"), row.get("target_atas"), row.get("sifat")
+        kual = row.get("target_kualitatif").text
+        unreadable: list[Problem] = []
+        target_problems: list[Problem] = []
+        early, late = sink.into(unreadable), sink.into(target_problems)
+        what = f'IKI "{iki}"'
+        refs = frozenset(c.ref for c in (target, atas) if _unreadable_input(c, what, early))
+        numeric_target = not (target.blank and atas.blank)
+        if not numeric_target and not kual and not refs:
+            late.add("iki-tanpa-target", target.ref, iki=iki)
+        elif numeric_target:
+            # Name the very cell that holds text: the target or its upper bound.
+            for cell, label in ((target, "Target"), (atas, "Target batas atas")):
+                if not cell.blank and not model.is_number(cell.value):
+                    late.add("target-bukan-angka", cell.ref, iki=iki, value=cell.text, field=label)
+        # The sifat is named at its own cell (the capaian cell then only shows why it is
+        # empty).
+        sifat_named = not model.sifat_known(sifat.value)
+        if sifat_named:
+            late.add("sifat-tidak-dikenal", sifat.ref, iki=iki, value=sifat.text)
+        return cls(
+            row=row,
+            content=row.has_content(PLAN_CONTENT),
+            rhk=row.get("rhk").text,
+            rhk_atasan=row.get("rhk_atasan"),
+            jenis=row.get("jenis").text,
+            iki=iki,
+            iki_ref=row.get("iki").ref,
+            target=target,
+            atas=atas,
+            kual=kual,
+            sifat=sifat,
+            arah=row.get("arah").value,
+            realisasi=[row.get(f"realisasi@{k}").value for k in periods],
+            unreadable=unreadable,
+            unreadable_refs=refs,
+            target_problems=target_problems,
+            sifat_named=sifat_named,
+            numeric_target=numeric_target,
+            target_ok=model.is_number(target.value) and (atas.blank or model.is_number(atas.value)),
+            aspek=row.get("aspek").text,
+            satuan=row.get("satuan").text,
+            arah_text=row.get("arah").text,
+        )
+
+
 def _check_hasil_kerja(
     book: UnitBook,
     sheet: SkpSheet,
+    plans: list[_Plan],
     period: str,
     policy: Policy,
     is_jpt: bool,
@@ -484,6 +603,9 @@ def _check_hasil_kerja(
     k_real, k_bukti = f"realisasi@{period}", f"bukti@{period}"
     k_umpan, k_cap = f"umpan_balik@{period}", f"capaian@{period}"
     k_pt = f"target_periode@{period}"
+    dinilai_keys = [
+        (f"{key}@{period}", f"{_DINILAI_LABEL[key]} {period}") for key in DINILAI_FIELDS
+    ]
     scheme = period_objects(book.periods)
     index = book.periods.index(period)
     annual = scheme[index].is_annual
@@ -492,46 +614,45 @@ def _check_hasil_kerja(
     rhk_rows: dict[int, tuple[Row, int]] = {}  # rhk number -> (first row, IKI count)
     iki_count = 0
     own_inputs = (k_real,) if annual else (k_real, k_pt)
-    content_keys = (*PLAN_CONTENT, *own_inputs, k_cap)
-    for row in sheet.hasil_kerja:
-        if row.empty or not row.has_content(content_keys):
+    nip, nama = sheet.nip, sheet.nama
+    for plan in plans:
+        row = plan.row
+        if not plan.content and not row.has_content((*own_inputs, k_cap)):
             # An unused row: only its capaian formula must still be there.
             if row.formula_missing(k_cap):
                 sink.add("rumus-dihapus", row.get(k_cap).ref, what=f"Capaian {period}")
             continue
         cap_cell = row.get(k_cap)
-        inputs_present = row.has_content((*PLAN_CONTENT, *own_inputs))
-        if row.get("rhk").text:
+        inputs_present = plan.content or row.has_content(own_inputs)
+        if plan.rhk:
             rhk_no += 1
-            rhk_text = row.get("rhk").text
-            rhk_atasan = row.get("rhk_atasan").text
-            rhk_atasan_cell = row.get("rhk_atasan").ref
-            rhk_jenis = row.get("jenis").text
+            rhk_text = plan.rhk
+            rhk_atasan = plan.rhk_atasan.text
+            rhk_atasan_cell = plan.rhk_atasan.ref
+            rhk_jenis = plan.jenis
             rhk_rows[rhk_no] = (row, 0)
             if not is_jpt and not rhk_atasan:
-                sink.add("rhk-tanpa-intervensi", row.get("rhk_atasan").ref, rhk=rhk_text)
-        iki = row.get("iki").text
-        target, atas = row.get("target"), row.get("target_atas")
-        kual = row.get("target_kualitatif").text
+                sink.add("rhk-tanpa-intervensi", rhk_atasan_cell, rhk=rhk_text)
+        iki = plan.iki
+        target, atas, sifat, kual = plan.target, plan.atas, plan.sifat, plan.kual
         real = row.get(k_real)
-        sifat = row.get("sifat")
-        pt = Cell(None, "") if annual else row.get(k_pt)
+        pt = EMPTY if annual else row.get(k_pt)
         dinilai = model.dinilai_cells(
             index,
             scheme,
-            [row.get(f"realisasi@{k}").value for k in book.periods],
+            plan.realisasi,
             target.value,
             atas.value,
             sifat.value,
             pt.value,
             policy,
         )
-        expected = model.capaian_cell(*dinilai, row.get("arah").value, policy, sifat=sifat.value)
-        for key, value in zip(DINILAI_FIELDS, dinilai, strict=True):
-            shown = row.get(f"{key}@{period}")
+        expected = model.capaian_cell(*dinilai, plan.arah, policy, sifat=sifat.value)
+        for (key, what), value in zip(dinilai_keys, dinilai, strict=True):
+            shown = row.get(key)
             if shown.ref and (inputs_present or not shown.blank):
                 # Only its presence: a stale stored value shows in the capaian it feeds.
-                _check_formula(shown, value, sink, f"{_DINILAI_LABEL[key]} {period}", compare=False)
+                _check_formula(shown, value, sink, what, compare=False)
         if inputs_present or not cap_cell.blank:
             _check_formula(cap_cell, expected, sink, f"Capaian {period}")
         elif cap_cell.ref and not _is_formula_cell(cap_cell):
@@ -541,7 +662,7 @@ def _check_hasil_kerja(
         if not iki:
             typed = ("target", "target_atas", "target_kualitatif")
             if row.has_content(typed) or not real.blank or not pt.blank:
-                sink.add("target-tanpa-iki", row.get("iki").ref)
+                sink.add("target-tanpa-iki", plan.iki_ref)
             continue
         if rhk_no == 0:
             sink.add("iki-tanpa-rhk", row.get("rhk").ref, iki=iki)
@@ -549,28 +670,16 @@ def _check_hasil_kerja(
             first, count = rhk_rows[rhk_no]
             rhk_rows[rhk_no] = (first, count + 1)
         iki_count += 1
-        reported = {
-            c.ref for c in (target, atas, real, pt) if _unreadable_input(c, f'IKI "{iki}"', sink)
+        sink.out.extend(plan.unreadable)
+        reported = plan.unreadable_refs | {
+            c.ref for c in (real, pt) if _unreadable_input(c, f'IKI "{iki}"', sink)
         }
-        numeric_target = not (target.blank and atas.blank)
-        if not numeric_target and not kual and not reported & {target.ref, atas.ref}:
-            sink.add("iki-tanpa-target", target.ref, iki=iki)
-        elif numeric_target:
-            # Name the very cell that holds text: the target or its upper bound.
-            for cell, label in ((target, "Target"), (atas, "Target batas atas")):
-                if not cell.blank and not model.is_number(cell.value):
-                    sink.add("target-bukan-angka", cell.ref, iki=iki, value=cell.text, field=label)
-        # The sifat and the period target, named at their own cells (the capaian cell then
-        # only shows why it is empty).
-        named = False
-        if not model.sifat_known(sifat.value):
-            sink.add("sifat-tidak-dikenal", sifat.ref, iki=iki, value=sifat.text)
-            named = True
+        sink.out.extend(plan.target_problems)
+        named = plan.sifat_named
         if not pt.blank and not model.is_number(pt.value) and pt.ref not in reported:
             sink.add("target-periode-bukan-angka", pt.ref, iki=iki, value=pt.text, period=period)
             named = True
-        target_ok = model.is_number(target.value) and (atas.blank or model.is_number(atas.value))
-        if numeric_target and target_ok:
+        if plan.numeric_target and plan.target_ok:
             if model.is_blank(dinilai[0]) and real.blank and real.ref not in reported:
                 sink.add("realisasi-kosong", real.ref, iki=iki, period=period)
             elif not real.blank and not model.is_number(real.value):
@@ -581,7 +690,7 @@ def _check_hasil_kerja(
             total = annual_sum_differs(
                 model.sifat_kind(sifat.value, policy),
                 model.exact_number(real.value),
-                [model.number_or_none(row.get(f"realisasi@{k}").value) for k in book.periods],
+                [model.number_or_none(v) for v in plan.realisasi],
                 policy.capaian_periodik,
             )
             if total is not None:
@@ -608,19 +717,19 @@ def _check_hasil_kerja(
                 unit=book.unit,
                 file=book.name,
                 sheet=sheet.title,
-                nip=sheet.nip,
-                nama=sheet.nama,
+                nip=nip,
+                nama=nama,
                 period=period,
                 rhk_no=rhk_no,
                 jenis=rhk_jenis,
                 rhk=rhk_text,
                 rhk_atasan=rhk_atasan,
-                aspek=row.get("aspek").text,
+                aspek=plan.aspek,
                 iki=iki,
                 target=target.value,
                 target_atas=atas.value,
-                satuan=row.get("satuan").text,
-                arah=row.get("arah").text,
+                satuan=plan.satuan,
+                arah=plan.arah_text,
                 target_kualitatif=kual,
                 realisasi=real.value,
                 capaian=cap,

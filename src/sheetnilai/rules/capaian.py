@@ -6,6 +6,7 @@ numbers here only *suggest* one (domain.md §2.7) and never override the atasan'
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from fractions import Fraction
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Rating
-from sheetnilai.rules.numbers import OUT_OF_RANGE, exact, round_half_up
+from sheetnilai.rules.numbers import OUT_OF_RANGE, exact, round_fraction, round_half_up
 from sheetnilai.rules.policy import (
     DEFAULT_POLICY,
     CapaianPolicy,
@@ -114,9 +115,9 @@ def capaian_persen(realisasi: object, target: Target | object, arah: Arah = Arah
     """
     tgt = target if isinstance(target, Target) else parse_target(target)
     real = exact(realisasi, "Realisasi")
-    if real < 0:
+    if real.numerator < 0:  # integer tests first: every IKI of every period passes here
         raise RuleError("angka-negatif", field="Realisasi", value=_num(real))
-    if tgt.low <= real <= tgt.high and tgt.is_range:
+    if tgt.is_range and tgt.low <= real <= tgt.high:
         return Fraction(100)
     bound = tgt.high if real > tgt.high else tgt.low
     if bound == 0:
@@ -135,10 +136,13 @@ class CapaianIki:
 
 def capaian_shown(raw: Fraction, policy: CapaianPolicy = DEFAULT_POLICY.capaian) -> Fraction:
     """The capaian a sheet shows: rounded half up per policy, within 0..batas_atas."""
-    shown = raw if policy.desimal is None else Fraction(round_half_up(raw, policy.desimal))
-    return min(max(shown, Fraction(0)), policy.batas_atas)
+    shown = raw if policy.desimal is None else round_fraction(raw, policy.desimal)
+    if shown.numerator < 0:  # an integer test: every IKI of a run passes here each period
+        return Fraction(0)
+    return policy.batas_atas if shown > policy.batas_atas else shown
 
 
+@functools.lru_cache(maxsize=4096)
 def nilai_capaian(
     persen: Fraction,
     policy: CapaianPolicy = DEFAULT_POLICY.capaian,
@@ -147,7 +151,8 @@ def nilai_capaian(
     """Nilai capaian IKI and its category, PermenPANRB 8/2021 [V:S10 p.101; M for 101–110].
 
     Between the printed bands (e.g. 99.5%) the lower band's formula continues up to the next
-    band's start, so the value never jumps backwards.
+    band's start, so the value never jumps backwards. Cached: the capaian shown is usually
+    a whole percent, so a run meets the same few hundred values again and again.
     """
     c = persen
     if target_maksimal and c >= 100:

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from sheetnilai.rules.numbers import round_half_up
+from sheetnilai.rules.numbers import round_fraction
 from sheetnilai.rules.policy import DEFAULT_POLICY, PlausibilitasPolicy
 
 PRE_ROUND = 9
@@ -94,7 +94,7 @@ class Finding:
 
 
 def _r9(value: Fraction) -> Fraction:
-    return Fraction(round_half_up(value, PRE_ROUND))
+    return round_fraction(value, PRE_ROUND)
 
 
 def satuan_is_percent(satuan: object) -> bool:

@@ -21,7 +21,7 @@ from sheetnilai.rules.capaian import Arah, Target, capaian_persen, capaian_shown
 from sheetnilai.rules.distribution import active_constraints, check_distribution
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating
-from sheetnilai.rules.numbers import exact, number_text, round_half_up
+from sheetnilai.rules.numbers import exact, number_text, round_fraction
 from sheetnilai.rules.periodik import (
     annual_realisasi,
     is_behind,
@@ -71,8 +71,11 @@ def sifat_kind(sifat: CellValue, policy: Policy = DEFAULT_POLICY) -> Sifat:
     return Sifat.KUMULATIF if kum else Sifat.TETAP
 
 
+_SIFAT_FOLDED = frozenset(s.value.casefold() for s in Sifat)
+
+
 def sifat_known(sifat: CellValue) -> bool:
-    return is_blank(sifat) or any(_same_text(sifat, s.value) for s in Sifat)
+    return is_blank(sifat) or (isinstance(sifat, str) and sifat.casefold() in _SIFAT_FOLDED)
 
 
 def number_or_none(value: CellValue) -> Fraction | None:
@@ -151,7 +154,7 @@ def capaian_cell(
         return f.TXT_BUKAN_ANGKA
     real, low = _num(realisasi), _num(target)
     high = _num(target_atas) if has_atas else low
-    if real < 0 or low < 0 or high < 0:
+    if real.numerator < 0 or low.numerator < 0 or high.numerator < 0:
         return f.TXT_NEGATIF
     if high < low:
         return f.TXT_RENTANG
@@ -169,7 +172,7 @@ def capaian_cell(
         if exc.code == "target-nol":
             return f.TXT_TARGET_NOL
         raise
-    return capaian_shown(Fraction(round_half_up(raw, PRE_ROUND)), policy.capaian)
+    return capaian_shown(round_fraction(raw, PRE_ROUND), policy.capaian)
 
 
 def _plausible_numbers(
