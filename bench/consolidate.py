@@ -248,24 +248,33 @@ def floor(paths: list[Path], jobs: int) -> int:
 
 
 def breakdown(paths: list[Path], roster: dict[str, Pegawai]) -> dict[str, float]:
-    """Our per-file work, stage by stage, in one process."""
+    """Our per-file work, stage by stage, in one process, as a worker does it (the cyclic
+    collector paused for each file: sheetnilai.pool.gc_paused)."""
+    from sheetnilai.pool import gc_paused
+
     t = dict.fromkeys(("sha256", "read_book", "extract", "check_unit", "pickle"), 0.0)
-    clock = time.perf_counter
     for p in paths:
-        s0 = clock()
-        sha256(p)
-        s1 = clock()
-        book = read_book(p)
-        s2 = clock()
-        unit = extract(book, p.name)
-        s3 = clock()
-        result = check_unit(unit, PERIOD, DEFAULT_POLICY, roster)
-        s4 = clock()
-        pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))  # worker -> parent
-        s5 = clock()
-        for key, dt in zip(t, (s1 - s0, s2 - s1, s3 - s2, s4 - s3, s5 - s4), strict=True):
+        with gc_paused():
+            stages = _stages(p, roster)
+        for key, dt in zip(t, stages, strict=True):
             t[key] += dt
     return t
+
+
+def _stages(p: Path, roster: dict[str, Pegawai]) -> tuple[float, ...]:
+    clock = time.perf_counter
+    s0 = clock()
+    sha256(p)
+    s1 = clock()
+    book = read_book(p)
+    s2 = clock()
+    unit = extract(book, p.name)
+    s3 = clock()
+    result = check_unit(unit, PERIOD, DEFAULT_POLICY, roster)
+    s4 = clock()
+    pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))  # worker -> parent
+    s5 = clock()
+    return (s1 - s0, s2 - s1, s3 - s2, s4 - s3, s5 - s4)
 
 
 def maxrss_mib(who: int) -> float:

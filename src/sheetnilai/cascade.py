@@ -6,6 +6,7 @@ may sit in another unit's workbook), and the chain from each RHK up to the unit 
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import TYPE_CHECKING
 
 from sheetnilai.problems import Problem
@@ -18,7 +19,9 @@ __all__ = ["chains", "check_cascade"]
 MAX_CHAIN = 12  # deeper than any organisation; a longer chain is a cycle
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
+    # Cached: every IKI row repeats its RHK's text, and every period of a run repeats them all.
     return " ".join(text.split()).casefold()
 
 

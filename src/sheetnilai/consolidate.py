@@ -252,7 +252,8 @@ def consolidate_periods(
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
-    with gc_paused():  # tens of thousands of result rows arrive and all stay
+    # Hundreds of thousands of result rows arrive and all stay: nothing for the collector.
+    with gc_paused():
         try:
             for f, (digest, per_period, problems) in zip(todo, outputs, strict=True):
                 info = InputFile(
@@ -273,22 +274,36 @@ def consolidate_periods(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-    for result, period_read in zip(results, read, strict=True):
-        result.problems.extend(shared)
-        result.folders = list(folders)
-        result.files = [done[i] for i in range(len(files))]
-        units = _check_year(result, period_read, year)
-        units = _check_unit_names(result, units, roster)
-        result.units = _one_per_unit(result, units)
-        _one_per_nip(result, roster)
-        check_cascade(result)
-        _cross_checks(result, roster)
-        _distribution(result, org_predikat or {}, org_default, agency_predikat)
-        if roster is not None:
-            result.roster_source = display_name(roster.source)
-            result.roster_count = len(roster.pegawai)
-            result.roster_units = {u: len(m) for u, m in roster.units().items()}
+        for result, period_read in zip(results, read, strict=True):
+            _across_files(result, period_read, shared, folders, files, done, roster, year)
+            _distribution(result, org_predikat or {}, org_default, agency_predikat)
     return results
+
+
+def _across_files(
+    result: Consolidation,
+    period_read: list[tuple[int, UnitResult]],
+    shared: list[Problem],
+    folders: list[tuple[str, str]],
+    files: list[InputFile],
+    done: dict[int, InputFile],
+    roster: Roster | None,
+    year: int | None,
+) -> None:
+    """The checks across files of one period of the run (its distribution apart)."""
+    result.problems.extend(shared)
+    result.folders = list(folders)
+    result.files = [done[i] for i in range(len(files))]
+    units = _check_year(result, period_read, year)
+    units = _check_unit_names(result, units, roster)
+    result.units = _one_per_unit(result, units)
+    _one_per_nip(result, roster)
+    check_cascade(result)
+    _cross_checks(result, roster)
+    if roster is not None:
+        result.roster_source = display_name(roster.source)
+        result.roster_count = len(roster.pegawai)
+        result.roster_units = {u: len(m) for u, m in roster.units().items()}
 
 
 def require_period(result: Consolidation) -> None:

@@ -6,6 +6,7 @@ command and are turned into a one-line Indonesian message once, at the CLI bound
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from sheetnilai.messages import render
@@ -64,6 +65,9 @@ def os_reason(exc: BaseException) -> str:
     return "galat yang tidak terduga"
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def display_name(name: str) -> str:
     """`name` (a file name, a path) as text that can be printed and stored anywhere.
 
@@ -71,12 +75,12 @@ def display_name(name: str) -> str:
     surrogates) become U+FFFD, and control characters (a line break in a file name) become
     U+FFFD too, so one name stays one line in the terminal and one cell in the score book.
     """
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        import os
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            import os
 
-        name = os.fsencode(name).decode("utf-8", "replace")
-    if any(ch < " " or ch == "\x7f" for ch in name):
-        name = "".join("\ufffd" if ch < " " or ch == "\x7f" else ch for ch in name)
-    return name
+            name = os.fsencode(name).decode("utf-8", "replace")
+    # Every parameter of every problem passes here: a regex, not a loop over characters.
+    return _CONTROL.sub("\ufffd", name) if _CONTROL.search(name) else name

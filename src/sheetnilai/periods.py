@@ -6,6 +6,7 @@ The annual evaluation is stored like a period, the last one of every scheme.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,8 +54,10 @@ def all_period_keys() -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.key for scheme in Scheme for p in periods(scheme)))
 
 
+@functools.lru_cache(maxsize=64)
 def period_objects(keys: tuple[str, ...]) -> tuple[Period, ...]:
-    """The periods a workbook lists by key (its SN_PERIODE), in its order."""
+    """The periods a workbook lists by key (its SN_PERIODE), in its order (asked for every
+    sheet of every period of a run: cached)."""
     known = {p.key: p for scheme in Scheme for p in periods(scheme)}
     return tuple(known[k] for k in keys if k in known)
 

@@ -8,19 +8,18 @@ a constructor call with the fields in order is about three times faster both way
 
 from __future__ import annotations
 
-import functools
 from operator import attrgetter
 from typing import Any
 
-
-@functools.cache
-def _fields(cls: type) -> attrgetter[Any]:
-    names = cls.__slots__
-    assert isinstance(names, tuple) and len(names) > 1, cls
-    return attrgetter(*names)
+_GETTERS: dict[type, attrgetter[Any]] = {}
 
 
 def reduce_by_fields(self: Any) -> tuple[type, tuple[object, ...]]:
     """`__reduce__` for a slotted dataclass whose every field is an __init__ argument."""
     cls = type(self)
-    return cls, _fields(cls)(self)
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = cls.__slots__
+        assert isinstance(names, tuple) and len(names) > 1, cls
+        getter = _GETTERS[cls] = attrgetter(*names)
+    return cls, getter(self)

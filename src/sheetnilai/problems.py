@@ -30,6 +30,7 @@ class Severity(StrEnum):
 
 
 _RANK = {Severity.GALAT: 0, Severity.PERINGATAN: 1, Severity.CATATAN: 2}
+_SEVERITY = {s.value: s for s in Severity}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class Problem:
     ) -> Problem:
         """Build a problem whose severity defaults to the catalogue's."""
         entry = CATALOGUE[code]
-        sev = severity if severity is not None else Severity(entry.severity)
+        sev = severity if severity is not None else _SEVERITY[entry.severity]
         text_params = {k: _text(v) for k, v in (params or {}).items()}
         return cls(code, sev, text_params, file, sheet, cell, row, nip, nama, link)
 

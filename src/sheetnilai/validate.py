@@ -8,6 +8,8 @@ sheet, cell, NIP and nama.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,6 +23,7 @@ from sheetnilai.rules.capaian import nilai_capaian
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating, parse_org_predikat, parse_rating
 from sheetnilai.rules.nip import check_nip
+from sheetnilai.rules.numbers import exact_sum
 from sheetnilai.rules.periodik import annual_sum_differs
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
@@ -209,7 +212,7 @@ def check_unit_periods(
 ) -> list[UnitResult]:
     """`check_unit` for each of `periods`, each result exactly what it gives alone; what
     does not depend on the period (a row's plan) is read and checked once."""
-    plans: dict[str, list[_Plan]] = {}
+    plans: dict[str, _SheetPlan] = {}
     return [_check_unit(book, p, policy, roster, plans) for p in periods]
 
 
@@ -218,7 +221,7 @@ def _check_unit(
     period: str,
     policy: Policy,
     roster: Mapping[str, Pegawai] | None,
-    plans: dict[str, list[_Plan]],
+    plans: dict[str, _SheetPlan],
 ) -> UnitResult:
     result = UnitResult(
         book.name,
@@ -263,31 +266,94 @@ def _check_unit(
                 result.org_unreadable = True
                 unit_sink.place(exc.to_problem().at(sheet=RECAP_SHEET), org_cell.ref)
     for sheet in book.sheets:
-        if sheet.title not in broken and _active(book, sheet, period, result):
-            _check_sheet(book, sheet, period, policy, roster, result, plans)
+        if sheet.title in broken:
+            continue
+        plan = plans.get(sheet.title)
+        if plan is None:
+            plan = plans[sheet.title] = _SheetPlan.of(book, sheet, roster)
+        if _active(book, sheet, plan, period, result):
+            _check_sheet(book, sheet, plan, period, policy, result)
     return result
 
 
-def _active(book: UnitBook, sheet: SkpSheet, period: str, result: UnitResult) -> bool:
+@dataclass(slots=True)
+class _SheetPlan:
+    """What an SKP sheet holds the same in every period: its identity and the problems of
+    it, its active dates, its hasil kerja rows' plans (`_Plan`). Read and checked once per
+    run; each period reports the problems as a single-period run would."""
+
+    sink: _Sink  # the sheet's place, for the problems of a period
+    identity: list[Problem]  # NIP and identity against the roster
+    dates: tuple[dt.date | None, dt.date | None]  # active since, until
+    date_problems: list[Problem]
+    is_jpt: bool
+    pegawai: PegawaiResult  # the identity every period's result starts from
+    rows: list[_Plan]
+
+    @classmethod
+    def of(
+        cls, book: UnitBook, sheet: SkpSheet, roster: Mapping[str, Pegawai] | None
+    ) -> _SheetPlan:
+        sink = _Sink(book, sheet, [])
+        identity: list[Problem] = []
+        own = sink.into(identity)
+        nip_cell = sheet.ident("peg_nip")
+        for p in check_nip(nip_cell.value):
+            own.place(p, nip_cell.ref)
+        _check_identity(sheet, own, roster)
+        date_problems: list[Problem] = []
+        dated = sink.into(date_problems)
+        dates = []
+        for key in ACTIVE_KEYS:
+            cell = sheet.ident(key)
+            try:
+                dates.append(parse_date(cell.value))
+            except DateUnreadable:
+                dated.add("tanggal-aktif-tidak-sah", cell.ref, value=cell.text)
+                dates.append(None)
+        jenis = sheet.ident("peg_jenis_jabatan").text
+        pegawai = PegawaiResult(
+            unit=book.unit,
+            file=book.name,
+            sheet=sheet.title,
+            nip=sheet.nip,
+            nama=sheet.nama,
+            jabatan=sheet.ident("peg_jabatan").text,
+            jenis_jabatan=jenis,
+            status=sheet.ident("peg_status").text,
+            jenjang=sheet.ident("peg_jenjang").text,
+            pangkat=sheet.ident("peg_pangkat").text,
+            penilai_nip=sheet.ident("pnl_nip").text,
+            penilai_nama=sheet.ident("pnl_nama").text,
+            period="",
+            shown_unit=sheet.ident("peg_unit").text,
+        )
+        rows = [_Plan.of(row, book.periods, sink) for row in sheet.hasil_kerja]
+        return cls(
+            sink=sink,
+            identity=identity,
+            dates=(dates[0], dates[1]),
+            date_problems=date_problems,
+            is_jpt=jenis.casefold() == JenisJabatan.JPT.label.casefold(),
+            pegawai=pegawai,
+            rows=rows,
+        )
+
+
+def _active(
+    book: UnitBook, sheet: SkpSheet, plan: _SheetPlan, period: str, result: UnitResult
+) -> bool:
     """Whether the sheet counts for `period` in this unit (sheetnilai.activity). A sheet that
     does not is accounted for with a catatan naming the date, never dropped silently."""
-    sink = _Sink(book, sheet, result.problems)
-    dates = []
-    for key in ACTIVE_KEYS:
-        cell = sheet.ident(key)
-        try:
-            dates.append(parse_date(cell.value))
-        except DateUnreadable:
-            sink.add("tanggal-aktif-tidak-sah", cell.ref, value=cell.text)
-            dates.append(None)
-    since, until = dates
+    result.problems.extend(plan.date_problems)
+    since, until = plan.dates
     if book.year is None or (since is None and until is None):
         return True
     end = period_end(book.year, book.periods, period)
     if is_active(since, until, end):
         return True
     key = ACTIVE_KEYS[0] if since is not None and end < since else ACTIVE_KEYS[1]
-    sink.add(
+    plan.sink.into(result.problems).add(
         "pegawai-tidak-aktif-periode",
         sheet.ident(key).ref,
         period=period,
@@ -365,42 +431,18 @@ def _check_sheet_list(book: UnitBook, period: str, result: UnitResult) -> set[st
 def _check_sheet(
     book: UnitBook,
     sheet: SkpSheet,
+    plan: _SheetPlan,
     period: str,
     policy: Policy,
-    roster: Mapping[str, Pegawai] | None,
     result: UnitResult,
-    plans: dict[str, list[_Plan]],
 ) -> None:
-    problems: list[Problem] = []
-    sink = _Sink(book, sheet, problems)
-    nip_cell = sheet.ident("peg_nip")
-    for p in check_nip(nip_cell.value):
-        sink.place(p, nip_cell.ref)
-    jenis = sheet.ident("peg_jenis_jabatan").text
-    is_jpt = jenis.casefold() == JenisJabatan.JPT.label.casefold()
-    _check_identity(sheet, sink, roster)
-
-    peg = PegawaiResult(
-        unit=book.unit,
-        file=book.name,
-        sheet=sheet.title,
-        nip=sheet.nip,
-        nama=sheet.nama,
-        jabatan=sheet.ident("peg_jabatan").text,
-        jenis_jabatan=jenis,
-        status=sheet.ident("peg_status").text,
-        jenjang=sheet.ident("peg_jenjang").text,
-        pangkat=sheet.ident("peg_pangkat").text,
-        penilai_nip=sheet.ident("pnl_nip").text,
-        penilai_nama=sheet.ident("pnl_nama").text,
-        period=period,
-        shown_unit=sheet.ident("peg_unit").text,
+    problems = list(plan.identity)
+    sink = plan.sink.into(problems)
+    peg = copy.copy(plan.pegawai)
+    peg.period = period
+    capaian = _check_hasil_kerja(
+        book, sheet, plan.rows, period, policy, plan.is_jpt, sink, result, peg
     )
-
-    plan = plans.get(sheet.title)
-    if plan is None:
-        plan = plans[sheet.title] = [_Plan.of(row, book.periods, sink) for row in sheet.hasil_kerja]
-    capaian = _check_hasil_kerja(book, sheet, plan, period, policy, is_jpt, sink, result, peg)
     _check_perilaku(sheet, period, sink)
     _check_nilai(sheet, period, policy, capaian, sink, peg)
     peg.galat = sum(1 for p in problems if p.severity.value == "galat")
@@ -482,17 +524,26 @@ def _check_formula(
         )
 
 
+_TOLERANCE = Fraction(1, 10**6)  # a stored result this close to ours agrees
+_TOLERANCE_F = float(_TOLERANCE)
+
+
 def _same(found: object, expected: object) -> bool:
     if isinstance(expected, bool):
         return found is expected
     if isinstance(expected, int | float):
         expected = Fraction(expected)  # an input a dinilai cell passes on
     if isinstance(expected, Fraction):
-        return (
-            isinstance(found, int | float)
-            and not isinstance(found, bool)
-            and abs(Fraction(found) - expected) < Fraction(1, 10**6)
-        )
+        if not isinstance(found, int | float) or isinstance(found, bool):
+            return False
+        # Clearly the same or clearly not by floats (every stored capaian of a run passes
+        # here); only a difference near the tolerance is decided exactly.
+        gap = abs(found - float(expected))
+        if gap < _TOLERANCE_F / 2:
+            return True
+        if gap > _TOLERANCE_F * 2:
+            return False
+        return abs(Fraction(found) - expected) < _TOLERANCE
     if expected == "":
         return found in ("", None)
     return isinstance(found, str) and found.casefold() == str(expected).casefold()
@@ -526,6 +577,7 @@ class _Plan:
     sifat: Cell
     arah: object
     realisasi: list[object]  # every period's realisasi, in the workbook's order
+    exact_realisasi: list[Fraction | None]  # the same as exact numbers (None: no number)
     # The plan's problems, in the order a scored row reports them: the unreadable target
     # cells (`unreadable`), then a missing or non-numeric target and an unknown sifat.
     unreadable: list[Problem] = field(default_factory=list)
@@ -541,10 +593,11 @@ class _Plan:
     @classmethod
     def of(cls, row: Row, periods: Sequence[str], sink: _Sink) -> _Plan:
         if row.empty:  # most rows of a block: never scored, nothing to read
-            return cls(row, False, "", EMPTY, "", "", "", EMPTY, EMPTY, "", EMPTY, None, [])
+            return cls(row, False, "", EMPTY, "", "", "", EMPTY, EMPTY, "", EMPTY, None, [], [])
         iki = row.get("iki").text
         target, atas, sifat = row.get("target"), row.get("target_atas"), row.get("sifat")
         kual = row.get("target_kualitatif").text
+        realisasi = [row.get(f"realisasi@{k}").value for k in periods]
         unreadable: list[Problem] = []
         target_problems: list[Problem] = []
         early, late = sink.into(unreadable), sink.into(target_problems)
@@ -576,7 +629,8 @@ class _Plan:
             kual=kual,
             sifat=sifat,
             arah=row.get("arah").value,
-            realisasi=[row.get(f"realisasi@{k}").value for k in periods],
+            realisasi=realisasi,
+            exact_realisasi=[model.number_or_none(v) for v in realisasi],
             unreadable=unreadable,
             unreadable_refs=refs,
             target_problems=target_problems,
@@ -614,10 +668,11 @@ def _check_hasil_kerja(
     rhk_rows: dict[int, tuple[Row, int]] = {}  # rhk number -> (first row, IKI count)
     iki_count = 0
     own_inputs = (k_real,) if annual else (k_real, k_pt)
+    own_cells = (*own_inputs, k_cap)
     nip, nama = sheet.nip, sheet.nama
     for plan in plans:
         row = plan.row
-        if not plan.content and not row.has_content((*own_inputs, k_cap)):
+        if not plan.content and not row.has_content(own_cells):
             # An unused row: only its capaian formula must still be there.
             if row.formula_missing(k_cap):
                 sink.add("rumus-dihapus", row.get(k_cap).ref, what=f"Capaian {period}")
@@ -646,6 +701,7 @@ def _check_hasil_kerja(
             sifat.value,
             pt.value,
             policy,
+            plan.exact_realisasi,
         )
         expected = model.capaian_cell(*dinilai, plan.arah, policy, sifat=sifat.value)
         for (key, what), value in zip(dinilai_keys, dinilai, strict=True):
@@ -690,7 +746,7 @@ def _check_hasil_kerja(
             total = annual_sum_differs(
                 model.sifat_kind(sifat.value, policy),
                 model.exact_number(real.value),
-                [model.number_or_none(v) for v in plan.realisasi],
+                plan.exact_realisasi,
                 policy.capaian_periodik,
             )
             if total is not None:
@@ -756,7 +812,7 @@ def _check_hasil_kerja(
     numbers = [c for c in capaian_values if isinstance(c, Fraction)]
     peg.n_iki, peg.n_capaian = iki_count, len(numbers)
     if numbers:
-        peg.mean_capaian = sum(numbers, Fraction(0)) / len(numbers)
+        peg.mean_capaian = exact_sum(numbers) / len(numbers)
         peg.min_capaian = min(numbers)
     return capaian_values
 
@@ -874,14 +930,7 @@ def _rating(cell: Cell, sink: _Sink, which: str) -> Rating | None:
     if cell.blank:
         sink.add("rating-kosong", cell.ref, which=which)
         return None
-    exact = next(
-        (
-            r
-            for r in Rating
-            if isinstance(cell.value, str) and cell.value.casefold() == r.label.casefold()
-        ),
-        None,
-    )
+    exact = model.rating_label(cell.value)
     if exact is not None:
         return exact
     try:
@@ -906,7 +955,7 @@ def _check_nilai(
         sink.add("baris-penilaian-hilang", None, period=period)
         return
     saran = model.saran_cell(capaian, policy)
-    peg.saran = next((r for r in Rating if r.label == saran), None)
+    peg.saran = model.rating_label(saran)
     _check_formula(row.get("saran"), saran, sink, "Saran rating hasil kerja")
     if policy.saran_rating.aktif and peg.n_iki and not peg.n_capaian:
         sink.add("saran-tanpa-iki-angka", row.get("saran").ref)

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Rating
-from sheetnilai.rules.numbers import OUT_OF_RANGE, exact, round_fraction, round_half_up
+from sheetnilai.rules.numbers import OUT_OF_RANGE, exact, exact_sum, round_fraction, round_half_up
 from sheetnilai.rules.policy import (
     DEFAULT_POLICY,
     CapaianPolicy,
@@ -120,7 +120,7 @@ def capaian_persen(realisasi: object, target: Target | object, arah: Arah = Arah
     if tgt.is_range and tgt.low <= real <= tgt.high:
         return Fraction(100)
     bound = tgt.high if real > tgt.high else tgt.low
-    if bound == 0:
+    if bound.numerator == 0:
         raise RuleError("target-nol", field="Target")
     ratio = real / bound
     return ratio * 100 if arah is Arah.NAIK else (2 - ratio) * 100
@@ -142,7 +142,6 @@ def capaian_shown(raw: Fraction, policy: CapaianPolicy = DEFAULT_POLICY.capaian)
     return policy.batas_atas if shown > policy.batas_atas else shown
 
 
-@functools.lru_cache(maxsize=4096)
 def nilai_capaian(
     persen: Fraction,
     policy: CapaianPolicy = DEFAULT_POLICY.capaian,
@@ -151,10 +150,21 @@ def nilai_capaian(
     """Nilai capaian IKI and its category, PermenPANRB 8/2021 [V:S10 p.101; M for 101–110].
 
     Between the printed bands (e.g. 99.5%) the lower band's formula continues up to the next
-    band's start, so the value never jumps backwards. Cached: the capaian shown is usually
-    a whole percent, so a run meets the same few hundred values again and again.
+    band's start, so the value never jumps backwards.
     """
-    c = persen
+    baik = policy.nilai_baik
+    return _nilai_capaian(
+        persen.numerator, persen.denominator, baik.numerator, baik.denominator, target_maksimal
+    )
+
+
+# Cached on plain integers (a Fraction's hash is slow): the capaian shown is usually a whole
+# percent, so a run meets the same few hundred values for every IKI of every period.
+@functools.lru_cache(maxsize=4096)
+def _nilai_capaian(
+    num: int, den: int, baik_num: int, baik_den: int, target_maksimal: bool
+) -> tuple[Fraction, str]:
+    c = Fraction(num, den)
     if target_maksimal and c >= 100:
         return Fraction(120), "Sangat Baik"  # 100% of the maximum possible target [V:S10]
     if c > 110:
@@ -162,7 +172,7 @@ def nilai_capaian(
     if c > 100:
         return 110 + Fraction(120 - 110, 110 - 101) * (c - 101), "Sangat Baik"
     if c == 100:
-        return policy.nilai_baik, "Baik"
+        return Fraction(baik_num, baik_den), "Baik"
     if c >= 80:
         return 70 + Fraction(89 - 70, 99 - 80) * (c - 80), "Cukup"
     if c >= 60:
@@ -195,9 +205,7 @@ def saran_rating(
     if not policy.aktif or not values:
         return None
     score = (
-        sum(values, Fraction(0)) / len(values)
-        if policy.metode is SuggestionMethod.MEAN
-        else min(values)
+        exact_sum(values) / len(values) if policy.metode is SuggestionMethod.MEAN else min(values)
     )
     if score >= policy.batas_di_atas:
         return Rating.DI_ATAS

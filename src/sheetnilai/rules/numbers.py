@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -95,6 +96,16 @@ def _bounded(dec: Decimal, field: str, value: object) -> Fraction:
     return Fraction(dec)
 
 
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, over one common denominator (Fraction's own `+` reduces after every
+    term, which made the sums of a run's capaian a noticeable cost)."""
+    terms = list(values)
+    if not terms:
+        return Fraction(0)
+    den = math.lcm(*(t.denominator for t in terms))
+    return Fraction(sum(t.numerator * (den // t.denominator) for t in terms), den)
+
+
 def round_half_up(value: Fraction | int, digits: int = 0) -> Decimal:
     """Round as spreadsheets do: half away from zero, on the exact value."""
     frac = value if isinstance(value, Fraction) else Fraction(value)
@@ -112,9 +123,10 @@ def round_fraction(value: Fraction | int, digits: int) -> Fraction:
 
 def _rounded_units(frac: Fraction, digits: int) -> int:
     # Integer arithmetic on the exact value: floor(|n| × 10^d / den + 1/2), signed.
-    num, den = abs(frac.numerator) * 10**digits, frac.denominator
+    scale: int = 10**digits
+    num, den = abs(frac.numerator) * scale, frac.denominator
     whole = (2 * num + den) // (2 * den)
-    return whole if frac >= 0 else -whole
+    return whole if frac.numerator >= 0 else -whole
 
 
 def quantize_decimal(value: Decimal, digits: int) -> Decimal:

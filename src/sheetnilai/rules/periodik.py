@@ -21,6 +21,7 @@ from fractions import Fraction
 
 from sheetnilai.rules.capaian import Target
 from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.numbers import exact_sum
 from sheetnilai.rules.policy import (
     DEFAULT_POLICY,
     CapaianPeriodikPolicy,
@@ -119,7 +120,7 @@ def period_realisasi(
     own = realisasi[index]
     if own is None or not reads_so_far(sifat, has_period_target, policy):
         return own
-    return sum((r for r in realisasi[: index + 1] if r is not None), Fraction(0))
+    return exact_sum(r for r in realisasi[: index + 1] if r is not None)
 
 
 def period_basis(
@@ -172,7 +173,7 @@ def annual_realisasi(
     if policy.realisasi_tahunan is TahunanKumulatif.ISIAN:
         return None
     known = [r for r in period_realisasi if r is not None]
-    return sum(known, Fraction(0)) if known else None
+    return exact_sum(known) if known else None
 
 
 def annual_sum_differs(
@@ -189,7 +190,7 @@ def annual_sum_differs(
     known = [r for r in realisasi[:-1] if r is not None] if realisasi else []
     if not known:
         return None
-    total = sum(known, Fraction(0))
+    total = exact_sum(known)
     return None if total == entered else total
 
 

@@ -120,7 +120,20 @@ def _decade(ratio: Fraction) -> int:
     return k
 
 
-def _clearly_near(realisasi: Fraction, low: Fraction, high: Fraction, near: Fraction) -> bool:
+def clearly_near(
+    realisasi: Fraction | float,
+    low: Fraction | float,
+    high: Fraction | float,
+    policy: PlausibilitasPolicy = DEFAULT_POLICY.plausibilitas,
+) -> bool:
+    """`check_numbers` finds nothing because the realisasi lies well inside the near band;
+    the numbers may be the cells' own (a float and its exact value are the same double)."""
+    return _clearly_near(realisasi, low, high, policy.persen_kali)
+
+
+def _clearly_near(
+    realisasi: Fraction | float, low: Fraction | float, high: Fraction | float, near: Fraction
+) -> bool:
     """Whether the realisasi lies well inside the near band [low ÷ near, high × near], where
     no check below can fire (every one needs it outside the band: kali_target ≥ 10 ≥
     persen_kali). A quick float look that only ever says "clearly inside", with a margin a

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from sheetnilai.periods import Period
 from sheetnilai.rules.angka_kredit import angka_kredit
@@ -29,7 +30,14 @@ from sheetnilai.rules.periodik import (
     reads_so_far,
     target_share,
 )
-from sheetnilai.rules.plausibility import Field, Finding, Kind, check_date, check_numbers
+from sheetnilai.rules.plausibility import (
+    Field,
+    Finding,
+    Kind,
+    check_date,
+    check_numbers,
+    clearly_near,
+)
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat
 from sheetnilai.rules.predikat import predikat
 from sheetnilai.workbook import formulas as f
@@ -91,11 +99,16 @@ def dinilai_cells(
     sifat: CellValue,
     target_periode: CellValue = None,
     policy: Policy = DEFAULT_POLICY,
+    exact_realisasi: Sequence[Fraction | None] | None = None,
 ) -> tuple[CellValue, CellValue, CellValue]:
     """The realisasi, target and target batas atas period `index`'s capaian compares (the
     *dinilai* cells; rules/periodik.py decides). `realisasi`: every period's realisasi cell in
     the scheme's order. Blank and text pass through for the capaian cell to refuse; an earlier
-    period's text counts as blank. Blank stays blank; text or TRUE becomes "bukan angka"."""
+    period's text counts as blank. Blank stays blank; text or TRUE becomes "bukan angka".
+    `exact_realisasi`: `number_or_none` of each of `realisasi`, when the caller has them (a
+    run over every period converts them once)."""
+    if exact_realisasi is None:
+        exact_realisasi = [number_or_none(r) for r in realisasi]
     kind = sifat_kind(sifat, policy)
     per = policy.capaian_periodik
     parts = [p for p in periods if not p.is_annual]
@@ -107,8 +120,7 @@ def dinilai_cells(
     if periods[index].is_annual:
         real: CellValue = passed(own)
         if is_blank(own) and kind is Sifat.KUMULATIF:
-            known = [number_or_none(r) for r in realisasi[: len(parts)]]
-            found = annual_realisasi(kind, None, known, per)
+            found = annual_realisasi(kind, None, exact_realisasi[: len(parts)], per)
             real = "" if found is None else found
         return real, passed(target), passed(target_atas)
     given = not is_blank(target_periode)
@@ -116,7 +128,7 @@ def dinilai_cells(
         real = passed(own)
     elif reads_so_far(kind, given, per):
         # Only a sum needs the other periods' cells.
-        found = period_realisasi(kind, [number_or_none(r) for r in realisasi], index, given, per)
+        found = period_realisasi(kind, exact_realisasi, index, given, per)
         real = found if found is not None else ""
     else:
         real = own
@@ -156,7 +168,7 @@ def capaian_cell(
     high = _num(target_atas) if has_atas else low
     if real.numerator < 0 or low.numerator < 0 or high.numerator < 0:
         return f.TXT_NEGATIF
-    if high < low:
+    if has_atas and high < low:
         return f.TXT_RENTANG
     if is_blank(arah) or _same_text(arah, Arah.NAIK.value):
         direction = Arah.NAIK
@@ -220,6 +232,19 @@ def plausibility(
         return found
     if capaian is None:
         capaian = capaian_cell(realisasi, target, target_atas, arah, policy)
+    if (
+        isinstance(capaian, Fraction)
+        and is_number(realisasi)
+        and clearly_near(
+            cast(float, realisasi),
+            cast(float, target),
+            cast(float, target if is_blank(target_atas) else target_atas),
+            policy.plausibilitas,
+        )
+    ):
+        # What check_numbers would conclude first, decided on the cells' own numbers before
+        # any of them is made exact (most IKI rows of a run end here).
+        return []
     numbers = _plausible_numbers(realisasi, target, target_atas, capaian)
     if numbers is None:
         return []
@@ -277,14 +302,19 @@ def behind_cell(capaian: Iterable[Fraction | str], policy: Policy = DEFAULT_POLI
     return sum(1 for c in capaian if isinstance(c, Fraction) and is_behind(c, rule))
 
 
-def _rating(value: CellValue) -> Rating | None:
-    return next((r for r in Rating if _same_text(value, r.label)), None)
+_RATINGS = {r.label.casefold(): r for r in Rating}
+_PREDIKAT = {p.label.casefold(): p for p in Predikat}
+
+
+def rating_label(value: CellValue) -> Rating | None:
+    """The rating a cell names exactly (any case), as the template's formulas match it."""
+    return _RATINGS.get(value.casefold()) if isinstance(value, str) else None
 
 
 def predikat_cell(hasil: CellValue, perilaku: CellValue) -> str:
     if is_blank(hasil) or is_blank(perilaku):
         return ""
-    h, p = _rating(hasil), _rating(perilaku)
+    h, p = rating_label(hasil), rating_label(perilaku)
     if h is None or p is None:
         return "rating tidak dikenal"
     return predikat(h, p).label
@@ -295,7 +325,7 @@ def angka_kredit_cell(
 ) -> Fraction | str:
     if is_blank(predikat_text) or is_blank(jenjang) or not is_number(bulan):
         return ""
-    pred = next((p for p in Predikat if _same_text(predikat_text, p.label)), None)
+    pred = _PREDIKAT.get(predikat_text.casefold()) if isinstance(predikat_text, str) else None
     name = next((j for j in policy.angka_kredit.koefisien if _same_text(jenjang, j)), None)
     if pred is None or name is None:
         return ""
