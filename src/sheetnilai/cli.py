@@ -845,10 +845,13 @@ def demo(folder: Path, policy_path: Path | None) -> None:
 
 
 from sheetnilai.cli_gsheet import gsheet  # noqa: E402  (the groups need `cli` defined)
+from sheetnilai.cli_sinkron import riwayat, sinkron  # noqa: E402
 from sheetnilai.cli_xlwings import xlwings  # noqa: E402
 
 cli.add_command(gsheet)
 cli.add_command(xlwings)
+cli.add_command(sinkron)
+cli.add_command(riwayat)
 
 
 def _terminated(_signum: int, _frame: object) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from sheetnilai.cascade import check_cascade
 from sheetnilai.errors import display_name, os_reason
@@ -130,7 +131,17 @@ class _Job:
 
 # What one worker returns for one file: its SHA-256, one UnitResult per period of the run
 # (None when the file could not be read), and the problems of reading it.
-_Output = tuple[str, list[UnitResult] | None, list[Problem]]
+FileOutput = tuple[str, list[UnitResult] | None, list[Problem]]
+_Output = FileOutput
+
+
+class FileCache(Protocol):
+    """Outputs of earlier runs (the sync service's store): a file the cache can serve is not
+    read. `lookup` is asked before a file is read; `remember` gets every output read, before
+    the checks across files touch it."""
+
+    def lookup(self, f: InputFile) -> FileOutput | None: ...
+    def remember(self, f: InputFile, output: FileOutput) -> None: ...
 
 
 def _process(job: _Job) -> _Output:
@@ -226,9 +237,11 @@ def consolidate_periods(
     files: list[InputFile] | None = None,
     year: int | None = None,
     found: Discovery | None = None,
+    cache: FileCache | None = None,
 ) -> list[Consolidation]:
     """`consolidate` for several periods from one read of every workbook: one Consolidation
-    per period, each exactly what a single-period run gives."""
+    per period, each exactly what a single-period run gives. With `cache`, the files it
+    serves are not read at all."""
     started = dt.datetime.now().astimezone()
     results = [Consolidation(str(source), p, policy, started) for p in periods]
     shared: list[Problem] = []
@@ -240,7 +253,9 @@ def consolidate_periods(
         folders = list(found.folders)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
-    jobs_list = [_Job(f.path, f.name, tuple(periods), policy, by_nip) for f in todo]
+    served = {id(f): out for f in todo if cache and (out := cache.lookup(f)) is not None}
+    to_read = [f for f in todo if id(f) not in served]
+    jobs_list = [_Job(f.path, f.name, tuple(periods), policy, by_nip) for f in to_read]
     workers = jobs or min(len(jobs_list), os.cpu_count() or 1) or 1
     outputs: Iterator[_Output]
     pool: ProcessPoolExecutor | None = None
@@ -255,7 +270,7 @@ def consolidate_periods(
     # Hundreds of thousands of result rows arrive and all stay: nothing for the collector.
     with gc_paused():
         try:
-            for f, (digest, per_period, problems) in zip(todo, outputs, strict=True):
+            for f, (digest, per_period, problems) in _in_order(todo, served, outputs, cache):
                 info = InputFile(
                     f.path,
                     f.name,
@@ -304,6 +319,23 @@ def _across_files(
         result.roster_source = display_name(roster.source)
         result.roster_count = len(roster.pegawai)
         result.roster_units = {u: len(m) for u, m in roster.units().items()}
+
+
+def _in_order(
+    todo: list[InputFile],
+    served: dict[int, FileOutput],
+    outputs: Iterator[FileOutput],
+    cache: FileCache | None,
+) -> Iterator[tuple[InputFile, FileOutput]]:
+    """Every file's output in the files' order: served by the cache, or read (the outputs
+    of the files read arrive in their own order) and then remembered."""
+    for f in todo:
+        output = served.get(id(f))
+        if output is None:
+            output = next(outputs)
+            if cache is not None:
+                cache.remember(f, output)
+        yield f, output
 
 
 def require_period(result: Consolidation) -> None:

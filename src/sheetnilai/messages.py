@@ -1255,6 +1255,56 @@ CATALOGUE: dict[str, Entry] = {
         "Pindahkan spreadsheet unit ke folder utama, atau konsolidasikan subfolder itu dengan "
         "ID-nya sendiri.",
     ),
+    # --- the sync service -------------------------------------------------------------------
+    "sinkron-sudah-berjalan": Entry(
+        G,
+        "Sinkron dengan penyimpanan ini sudah berjalan (PID {pid}; kunci {path}).",
+        "Tunggu sampai selesai atau hentikan proses itu; lihat keadaannya dengan "
+        "'sheetnilai sinkron status'.",
+    ),
+    "sinkron-tanpa-sumber": Entry(
+        G,
+        "Sebutkan folder workbook unit dengan --sumber.",
+        "Contoh: sheetnilai sinkron --sumber kiriman/ --periode TW1 --sekali",
+    ),
+    "sinkron-sekali-atau-terus": Entry(
+        G,
+        "Pilih tepat satu: --sekali (satu kali sinkron, untuk cron) atau --terus (terus berjalan).",
+        "Contoh: sheetnilai sinkron --sumber kiriman/ --periode TW1 --terus --selang 5m",
+    ),
+    "sinkron-tanpa-periode": Entry(
+        G,
+        "Sebutkan periode yang dinilai dengan --periode (boleh diulang).",
+        "Contoh: --periode TW3 --periode TAHUNAN.",
+    ),
+    "durasi-tidak-sah": Entry(
+        G,
+        'Lama waktu "{value}" tidak dikenali.',
+        "Tulis angka dengan satuan: 30d (detik), 5m (menit), atau 1j (jam).",
+    ),
+    "penyimpanan-rusak": Entry(
+        G,
+        'Berkas penyimpanan sinkron "{path}" tidak dapat dibuka ({detail}).',
+        "Pindahkan berkas itu ke tempat lain dan jalankan sinkron lagi: semua workbook akan "
+        "dibaca ulang dan riwayat dimulai dari awal.",
+    ),
+    "penyimpanan-lebih-baru": Entry(
+        G,
+        'Berkas penyimpanan "{path}" dibuat oleh sheetnilai yang lebih baru (skema {found}; '
+        "versi ini mengenal skema {expected}).",
+        "Perbarui sheetnilai, atau pakai --penyimpanan dengan berkas lain.",
+    ),
+    "penyimpanan-tidak-ada": Entry(
+        G,
+        'Berkas penyimpanan sinkron "{path}" tidak ada: belum pernah ada sinkron.',
+        "Jalankan dulu sheetnilai sinkron --sumber FOLDER --periode ... --sekali, atau sebutkan "
+        "berkasnya dengan --penyimpanan.",
+    ),
+    "sejak-tidak-sah": Entry(
+        G,
+        'Tanggal "{value}" tidak dikenali.',
+        "Tulis tanggal sebagai TTTT-BB-HH (mis. 2026-07-01) atau dd/mm/yyyy.",
+    ),
     "konsolidasi-sumber": Entry(
         G,
         "Sebutkan tepat satu sumber: folder lokal SUMBER atau --drive ID_FOLDER.",

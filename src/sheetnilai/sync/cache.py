@@ -1,0 +1,79 @@
+"""The per-file cache a pass gives the consolidation: a workbook whose size and time are those
+the store saw is served from the store; one whose size or time moved is hashed, and served
+only if its content is still the same (its SHA-256); anything else is read again.
+
+A cached output is valid for the settings it was computed under (`config`: the periods, the
+policy, the roster, the sheetnilai version), so a change of any of them reads every workbook
+once more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetnilai import __version__
+from sheetnilai.consolidate import FileOutput, sha256
+from sheetnilai.sources.folder import InputFile
+from sheetnilai.store.sqlite import FileRecord, SqliteStore
+
+
+def config_digest(periods: tuple[str, ...], policy_text: str, roster_digest: str) -> str:
+    """What a cached output depends on besides the workbook itself."""
+    parts = (__version__, ",".join(periods), policy_text, roster_digest)
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class StoreCache:
+    store: SqliteStore
+    config: str
+    now: str
+    served: list[str] = field(default_factory=list)  # names served from the store
+    read: list[str] = field(default_factory=list)  # names the consolidation read
+    _seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (size, mtime)
+
+    def lookup(self, f: InputFile) -> FileOutput | None:
+        try:
+            st = f.path.stat()
+        except OSError:
+            return None  # the consolidation reports it as it reads it
+        self._seen[f.name] = (st.st_size, st.st_mtime_ns)
+        record = self.store.file(f.name)
+        if record is None or record.config != self.config:
+            return None
+        if (record.size, record.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            try:
+                same = sha256(f.path) == record.sha256
+            except OSError:
+                return None
+            if not same:
+                return None
+            self.store.touch_file(f.name, st.st_size, st.st_mtime_ns)
+        output: FileOutput = pickle.loads(record.payload)
+        self.served.append(f.name)
+        return output
+
+    def remember(self, f: InputFile, output: FileOutput) -> None:
+        self.read.append(f.name)
+        digest, per_period, _ = output
+        if not digest:
+            return  # not even hashed (it vanished): nothing to serve next time
+        # The size and time seen before the read: if the file moved since, the next pass sees
+        # a different time and checks its content again.
+        size, mtime = self._seen.get(f.name) or _stat(f.path)
+        unit = per_period[0].unit if per_period else ""
+        payload = pickle.dumps(output, pickle.HIGHEST_PROTOCOL)
+        self.store.put_file(
+            FileRecord(f.name, size, mtime, digest, self.config, payload, unit), self.now
+        )
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns

@@ -1,0 +1,397 @@
+"""One pass of the sync service over a local folder.
+
+1. Find the workbooks. If every one has the size and time the store saw last pass, and the
+   settings are the same, nothing changed: the pass is recorded and ends (no workbook is
+   opened, no file hashed).
+2. Otherwise consolidate every period of the pass from one read of each *changed* workbook
+   (the others are served from the store, `sync.cache`).
+3. Compare with the last recorded state: predikat that changed, problems that appeared or
+   were resolved, units that submitted, files added, changed, removed.
+4. If anything changed, publish the score book and the units' feedback workbooks.
+5. Record it all in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetnilai.consolidate import Consolidation, consolidate_periods, discover, sha256
+from sheetnilai.errors import display_name
+from sheetnilai.problems import Severity
+from sheetnilai.roster import Roster
+from sheetnilai.rules.labels import OrgPredikat
+from sheetnilai.rules.policy import Policy
+from sheetnilai.sources.folder import InputFile
+from sheetnilai.store.sqlite import (
+    Change,
+    InputRow,
+    PassOutcome,
+    ProblemRow,
+    ResultRow,
+    SqliteStore,
+    now_text,
+)
+from sheetnilai.sync.cache import StoreCache, config_digest
+from sheetnilai.sync.publish import (
+    feedback_frames,
+    feedback_names,
+    frame_digest,
+    publish_scorebook,
+    write_feedback,
+)
+
+
+@dataclass(slots=True)
+class SyncSettings:
+    source: Path
+    output: Path
+    periods: tuple[str, ...]
+    policy: Policy
+    policy_text: str = ""
+    roster: Roster | None = None
+    roster_path: Path | None = None
+    org_predikat: dict[str, OrgPredikat] = field(default_factory=dict)
+    org_default: OrgPredikat | None = None
+    agency_predikat: OrgPredikat | None = None
+    year: int | None = None
+    jobs: int | None = None
+
+    @property
+    def label(self) -> str:
+        return "-".join(self.periods)
+
+
+@dataclass(slots=True)
+class PassReport:
+    pass_id: int
+    files: int
+    read: int  # workbooks opened this pass
+    served: int  # served from the store
+    changed: int  # inputs added, changed or removed
+    published: list[tuple[str, Path]]
+    changes: list[Change]
+    errors: int  # galat in the score book (0 when nothing was consolidated)
+    quiet: bool  # nothing changed: no consolidation at all
+    results: list[Consolidation] = field(default_factory=list)
+
+
+Log = Callable[[str], None]
+
+
+def run_pass(settings: SyncSettings, store: SqliteStore, log: Log) -> PassReport:
+    started = now_text()
+    pass_id = store.begin_pass(str(settings.source), settings.periods, started, os.getpid())
+    try:
+        return _run(settings, store, log, pass_id, started)
+    except BaseException as exc:
+        store.fail_pass(pass_id, now_text(), type(exc).__name__)
+        raise
+
+
+def _config(settings: SyncSettings) -> str:
+    roster_digest = sha256(settings.roster_path) if settings.roster_path else ""
+    options = repr(
+        (
+            sorted((k, v.value) for k, v in settings.org_predikat.items()),
+            settings.org_default,
+            settings.agency_predikat,
+            settings.year,
+        )
+    )
+    return config_digest(settings.periods, settings.policy_text + options, roster_digest)
+
+
+def _run(
+    settings: SyncSettings, store: SqliteStore, log: Log, pass_id: int, started: str
+) -> PassReport:
+    found = discover(settings.source)
+    config = _config(settings)
+    previous = store.pending()
+    last = store.last_pass(finished_only=True)
+    if last is not None and _unchanged(found.files, previous, store, config):
+        store.finish_pass(
+            PassOutcome(
+                pass_id, now_text(), len(found.files), 0, 0, last.digest, "", [], None, None, [], []
+            )
+        )
+        return PassReport(pass_id, len(found.files), 0, len(found.to_read), 0, [], [], 0, True)
+
+    cache = StoreCache(store, config, started)
+    results = consolidate_periods(
+        settings.source,
+        settings.periods,
+        settings.policy,
+        settings.roster,
+        settings.org_predikat,
+        settings.org_default,
+        settings.agency_predikat,
+        jobs=settings.jobs,
+        found=found,
+        year=settings.year,
+        cache=cache,
+    )
+    if settings.roster_path is not None:
+        digest = sha256(settings.roster_path)
+        for result in results:
+            result.roster_sha256 = digest
+    inputs = _inputs(results[0], previous, set(cache.read))
+    digest = _digest(config, inputs)
+    changed = sum(1 for i in inputs if i.change != "tetap")
+    if last is not None and digest == last.digest:
+        # Saved again without a change (the time moved, the content did not).
+        store.finish_pass(
+            PassOutcome(
+                pass_id,
+                now_text(),
+                len(found.files),
+                len(cache.read),
+                0,
+                digest,
+                "",
+                inputs,
+                None,
+                None,
+                [],
+                [],
+            )
+        )
+        return PassReport(
+            pass_id,
+            len(found.files),
+            len(cache.read),
+            len(cache.served),
+            0,
+            [],
+            [],
+            _errors(results),
+            False,
+            results,
+        )
+
+    old_results, old_problems, _ = store.last_state()
+    new_results, new_problems = _state(results)
+    changes = _changes(
+        started,
+        pass_id,
+        inputs,
+        old_results,
+        new_results,
+        old_problems,
+        new_problems,
+        first=last is None,
+    )
+    history = [*store.changes(), *changes]
+    stamp = started[:19].replace("-", "").replace(":", "").replace("T", "-")
+    published = publish_scorebook(results, history, settings.output, settings.label, stamp)
+    for kind, path in published:
+        log(f"diterbitkan ({kind}): {display_name(str(path))}")
+    frames = feedback_frames(results)
+    names = feedback_names(list(frames))
+    for unit, frame in frames.items():
+        key = f"umpan_balik:{names[unit]}"
+        value = frame_digest(frame)
+        if store.meta(key) == value:
+            continue
+        path = write_feedback(settings.output, unit, names[unit], frame, started)
+        store.set_meta(key, value)
+        published.append(("umpan-balik", path))
+        log(f"umpan balik {unit}: {len(frame)} masalah -> {display_name(str(path))}")
+    store.finish_pass(
+        PassOutcome(
+            pass_id,
+            now_text(),
+            len(found.files),
+            len(cache.read),
+            changed,
+            digest,
+            str(published[1][1]),
+            inputs,
+            new_results,
+            new_problems,
+            changes,
+            [(kind, str(path)) for kind, path in published],
+        )
+    )
+    return PassReport(
+        pass_id,
+        len(found.files),
+        len(cache.read),
+        len(cache.served),
+        changed,
+        published,
+        changes,
+        _errors(results),
+        False,
+        results,
+    )
+
+
+def _unchanged(
+    files: Sequence[InputFile], previous: Sequence[InputRow], store: SqliteStore, config: str
+) -> bool:
+    """Nothing to do: the same files as the last pass, each with the size and time the store
+    holds for it, under the same settings."""
+    before = {i.name: i for i in previous}
+    if {f.name for f in files} != set(before):
+        return False
+    for f in files:
+        if f.status:
+            if before[f.name].status != f.status:
+                return False
+            continue
+        record = store.file(f.name)
+        if record is None or record.config != config:
+            return False
+        try:
+            st = f.path.stat()
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
+            return False
+    return True
+
+
+def _inputs(result: Consolidation, previous: Sequence[InputRow], read: set[str]) -> list[InputRow]:
+    before = {i.name: i for i in previous}
+    units = {u.name: u.unit for u in result.units}
+    rows = []
+    for f in result.files:
+        old = before.pop(f.name, None)
+        change = "baru" if old is None else "berubah" if old.sha256 != f.sha256 else "tetap"
+        rows.append(
+            InputRow(f.name, f.sha256, f.status, units.get(f.name, ""), f.name in read, change)
+        )
+    rows += [
+        InputRow(i.name, i.sha256, "dihapus", i.unit, False, "dihapus")
+        for i in before.values()
+        if i.change != "dihapus"
+    ]
+    return rows
+
+
+def _digest(config: str, inputs: Sequence[InputRow]) -> str:
+    h = hashlib.sha256(config.encode())
+    for i in sorted(inputs, key=lambda i: i.name):
+        if i.change != "dihapus":
+            h.update(f"\x00{i.name}\x00{i.sha256}\x00{i.status}".encode())
+    return h.hexdigest()
+
+
+def _errors(results: Sequence[Consolidation]) -> int:
+    return sum(r.count(Severity.GALAT) for r in results)
+
+
+def _state(results: Sequence[Consolidation]) -> tuple[list[ResultRow], list[ProblemRow]]:
+    out_results = []
+    out_problems = []
+    for r in results:
+        for p in r.pegawai:
+            label = p.predikat.label if p.predikat is not None else ""
+            out_results.append(
+                ResultRow(r.period, p.nip, p.nama, p.unit, label, p.galat, p.peringatan)
+            )
+        owner = {u.name: u.unit for u in r.units}
+        for q in r.all_problems:
+            key = "|".join((q.code, q.file or "", q.sheet or "", q.cell or "", q.nip or ""))
+            out_problems.append(
+                ProblemRow(
+                    r.period,
+                    key,
+                    owner.get(q.file or "", ""),
+                    q.file or "",
+                    q.sheet or "",
+                    q.cell or "",
+                    q.nip or "",
+                    q.nama or "",
+                    q.code,
+                    q.severity.value,
+                    q.message,
+                )
+            )
+    return out_results, out_problems
+
+
+def _changes(
+    at: str,
+    pass_id: int,
+    inputs: Sequence[InputRow],
+    old_results: Sequence[ResultRow],
+    new_results: Sequence[ResultRow],
+    old_problems: Sequence[ProblemRow],
+    new_problems: Sequence[ProblemRow],
+    first: bool,
+) -> list[Change]:
+    """What changed since the last recorded state. The first pass of a store records the
+    files it found and the units that submitted, not every problem as "new"."""
+    out: list[Change] = []
+    kinds = {"baru": "berkas-baru", "berubah": "berkas-berubah", "dihapus": "berkas-dihapus"}
+    for i in inputs:
+        if i.change in kinds:
+            out.append(Change(pass_id, at, kinds[i.change], "", i.unit, "", "", "", "", i.name))
+    old_units = {r.unit for r in old_results}
+    for unit in sorted({r.unit for r in new_results} - old_units):
+        out.append(Change(pass_id, at, "unit-masuk", "", unit, "", "", "", "", ""))
+    if first:
+        return out
+    before = {(r.period, r.nip, r.unit): r for r in old_results}
+    for r in new_results:
+        old = before.get((r.period, r.nip, r.unit))
+        if old is not None and old.predikat != r.predikat:
+            out.append(
+                Change(
+                    pass_id,
+                    at,
+                    "predikat",
+                    r.period,
+                    r.unit,
+                    r.nip,
+                    r.nama,
+                    old.predikat or "(belum ada)",
+                    r.predikat or "(belum ada)",
+                    "",
+                )
+            )
+    old_keys = {(p.period, p.key): p for p in old_problems}
+    new_keys = {(p.period, p.key): p for p in new_problems}
+    for key, p in new_keys.items():
+        if key not in old_keys:
+            out.append(
+                Change(
+                    pass_id,
+                    at,
+                    "masalah-baru",
+                    p.period,
+                    p.unit,
+                    p.nip,
+                    p.nama,
+                    "",
+                    p.code,
+                    _where(p),
+                )
+            )
+    for key, p in old_keys.items():
+        if key not in new_keys:
+            out.append(
+                Change(
+                    pass_id,
+                    at,
+                    "masalah-selesai",
+                    p.period,
+                    p.unit,
+                    p.nip,
+                    p.nama,
+                    p.code,
+                    "",
+                    _where(p),
+                )
+            )
+    return out
+
+
+def _where(p: ProblemRow) -> str:
+    place = " › ".join(x for x in (p.file, p.sheet, p.cell) if x)
+    return f"{place}: {p.message}" if place else p.message
