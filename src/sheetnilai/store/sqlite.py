@@ -61,6 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
         change TEXT NOT NULL           -- baru | berubah | tetap | dihapus
     );
     CREATE INDEX pass_inputs_pass ON pass_inputs(pass_id);
+    CREATE INDEX files_content ON files(sha256);
     CREATE TABLE results (
         pass_id INTEGER NOT NULL REFERENCES passes(id),
         period TEXT NOT NULL,
@@ -197,6 +198,7 @@ class Store(Protocol):
     """What the sync service needs of a store (SqliteStore is the embedded one)."""
 
     def file(self, name: str) -> FileRecord | None: ...
+    def file_by_content(self, sha256: str, config: str) -> FileRecord | None: ...
     def put_file(self, record: FileRecord, now: str) -> None: ...
     def touch_file(self, name: str, size: int, mtime_ns: int) -> None: ...
     def meta(self, key: str) -> str | None: ...
@@ -274,6 +276,15 @@ class SqliteStore:
         row = self.db.execute(
             "SELECT name, size, mtime_ns, sha256, config, payload, unit FROM files WHERE name=?",
             (name,),
+        ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def file_by_content(self, sha256: str, config: str) -> FileRecord | None:
+        """A record of the same content under any name (a renamed or copied workbook)."""
+        row = self.db.execute(
+            "SELECT name, size, mtime_ns, sha256, config, payload, unit FROM files "
+            "WHERE sha256=? AND config=? LIMIT 1",
+            (sha256, config),
         ).fetchone()
         return FileRecord(*row) if row else None
 

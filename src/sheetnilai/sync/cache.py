@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sheetnilai import __version__
@@ -43,7 +43,7 @@ class StoreCache:
         self._seen[f.name] = (st.st_size, st.st_mtime_ns)
         record = self.store.file(f.name)
         if record is None or record.config != self.config:
-            return None
+            return self._renamed(f, st.st_size, st.st_mtime_ns)
         if (record.size, record.mtime_ns) != (st.st_size, st.st_mtime_ns):
             try:
                 same = sha256(f.path) == record.sha256
@@ -55,6 +55,40 @@ class StoreCache:
         output: FileOutput = pickle.loads(record.payload)
         self.served.append(f.name)
         return output
+
+    def _renamed(self, f: InputFile, size: int, mtime: int) -> FileOutput | None:
+        """A name the store has not seen: served if its content is one the store holds."""
+        try:
+            digest = sha256(f.path)
+        except OSError:
+            return None
+        record = self.store.file_by_content(digest, self.config)
+        if record is None:
+            return None
+        output: FileOutput = pickle.loads(record.payload)
+        old_name = record.name
+        self._rename(output, old_name, f.name)
+        self.store.put_file(
+            FileRecord(f.name, size, mtime, digest, self.config,
+                       pickle.dumps(output, pickle.HIGHEST_PROTOCOL), record.unit),
+            self.now,
+        )  # fmt: skip
+        self.served.append(f.name)
+        return output
+
+    @staticmethod
+    def _rename(output: FileOutput, old: str, new: str) -> None:
+        """The output of a file under its old name, named as the file is now (every problem
+        and row names its file)."""
+        _, per_period, problems = output
+        for unit in per_period or ():
+            unit.name = new
+            unit.problems = [replace(p, file=new) if p.file == old else p for p in unit.problems]
+            for peg in unit.pegawai:
+                peg.file = new
+            for iki in unit.iki:
+                iki.file = new
+        problems[:] = [replace(p, file=new) if p.file == old else p for p in problems]
 
     def remember(self, f: InputFile, output: FileOutput) -> None:
         self.read.append(f.name)

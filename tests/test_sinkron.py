@@ -1,0 +1,229 @@
+"""The sync service over a local folder: passes that read only what changed, publish what a
+one-shot `konsolidasi` would, remember what changed, survive kill -9, and run once at a time.
+
+The source is the shared clean corpus (4 units × 4 pegawai, TW1, tests/support/corpus.py),
+copied per test. Expected changes come from the edits each test makes, not from the code.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sheetnilai.cli import cli
+from sheetnilai.rules.labels import Rating
+from sheetnilai.sync.lock import StoreLock
+from tests.support.corpus import UNITS, Corpus, hashes, ident_ref, nilai_ref, put
+
+SHEETS = ("Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah", "Belum Masuk")
+
+
+def run(*args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def place(corpus: Corpus, tmp_path: Path) -> Path:
+    shutil.copytree(corpus.clean, tmp_path / "unit")
+    return tmp_path
+
+
+def sync(place: Path, *extra: object) -> tuple[int, str, str]:
+    return run(
+        "sinkron",
+        "--sumber", place / "unit",
+        "--periode", "TW1",
+        "--keluaran", place / "hasil",
+        "--penyimpanan", place / "sinkron.sqlite",
+        "--sekali",
+        *extra,
+    )  # fmt: skip
+
+
+def passes(place: Path) -> list[tuple[int, int, str]]:
+    """(files, read, status) of every pass, oldest first, straight from the store."""
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        return list(db.execute("SELECT files, read, status FROM passes ORDER BY id"))
+
+
+def changes(place: Path) -> set[tuple[str, str, str, str]]:
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        last = db.execute("SELECT MAX(pass_id) FROM changes").fetchone()[0]
+        rows = db.execute(
+            "SELECT kind, nip, before, after FROM changes WHERE pass_id=?", (last,)
+        ).fetchall()
+    return set(rows)
+
+
+def frames(book: Path) -> dict[str, pd.DataFrame]:
+    out = {}
+    for sheet in SHEETS:
+        raw = pd.read_excel(engine="openpyxl", io=book, sheet_name=sheet, header=None, dtype=str)
+        out[sheet] = raw.fillna("").reset_index(drop=True)
+    return out
+
+
+def set_rating(path: Path, sheet_index: int, rating: Rating) -> str:
+    """The pejabat penilai changes one rating hasil kerja; returns the pegawai's NIP."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[[t for t in wb.sheetnames if t[:2].isdigit()][sheet_index]]
+    put(ws, nilai_ref("rating_hasil"), rating.label)
+    wb.save(path)
+    return str(ws[ident_ref("peg_nip")].value)
+
+
+def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) -> None:
+    code, _, err = sync(place)
+    assert code == 0, err
+    dated = sorted((place / "hasil").glob("buku-nilai-TW1-2*.xlsx"))
+    latest = place / "hasil" / "buku-nilai-TW1-terbaru.xlsx"
+    assert len(dated) == 1 and latest.is_file()
+    assert passes(place) == [(4, 4, "selesai")]
+    code, _, err = run("konsolidasi", place / "unit", "--periode", "TW1", "--keluaran",
+                       place / "satu.xlsx", "--senyap")  # fmt: skip
+    assert code == 0, err
+    once, synced = frames(place / "satu.xlsx"), frames(latest)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(synced[sheet], once[sheet], obj=sheet)
+    # Each unit's feedback holds its own rows only; the unit workbooks are untouched.
+    for unit in UNITS:
+        feedback = pd.read_excel(
+            engine="openpyxl", io=place / "hasil" / "umpan-balik" / f"{unit}.xlsx", header=None
+        )
+        assert f'"{unit}"' in str(feedback.iloc[0, 0])
+        others = {f"{u}.xlsx" for u in UNITS if u != unit}
+        assert not others & set(feedback.astype(str).to_numpy().ravel())
+    assert hashes(place / "unit") == hashes(corpus.clean)
+
+
+def test_a_pass_with_no_change_reads_nothing_and_publishes_nothing(place: Path) -> None:
+    assert sync(place)[0] == 0
+    published = sorted((place / "hasil").rglob("*.xlsx"))
+    stamps = [p.stat().st_mtime_ns for p in published]
+    assert sync(place)[0] == 0
+    assert passes(place)[-1] == (4, 0, "selesai")
+    assert sorted((place / "hasil").rglob("*.xlsx")) == published
+    assert [p.stat().st_mtime_ns for p in published] == stamps
+    # Saved again without a change: hashed, not read, nothing published.
+    book = place / "unit" / f"{UNITS[1]}.xlsx"
+    os.utime(book, ns=(time.time_ns(), time.time_ns()))
+    assert sync(place)[0] == 0
+    assert passes(place)[-1] == (4, 0, "selesai")
+    assert sorted((place / "hasil").rglob("*.xlsx")) == published
+
+
+def test_an_edit_is_read_alone_and_recorded_exactly(place: Path) -> None:
+    assert sync(place)[0] == 0
+    # Sheet 2 of the unit is (Sesuai, Sesuai) → Baik; Di Bawah makes it Butuh Perbaikan. The
+    # unit (SB, Baik, Baik, BP) then has two BP and one Baik: Baik, the organisation's
+    # predikat, is no longer the largest group (SE MenPANRB 3/2023).
+    nip = set_rating(place / "unit" / f"{UNITS[2]}.xlsx", 1, Rating.DI_BAWAH)
+    code, _, err = sync(place)
+    assert code == 0, err
+    assert passes(place)[-1] == (4, 1, "selesai")
+    assert changes(place) == {
+        ("berkas-berubah", "", "", ""),
+        ("predikat", nip, "Baik", "Butuh Perbaikan"),
+        ("masalah-baru", "", "", "distribusi-bukan-terbanyak"),
+    }
+    code, out, _ = run("riwayat", "--penyimpanan", place / "sinkron.sqlite")
+    assert code == 0
+    assert f"({nip}): Baik → Butuh Perbaikan" in out
+    # The score book and the Perubahan sheet show it too.
+    latest = place / "hasil" / "buku-nilai-TW1-terbaru.xlsx"
+    pegawai = pd.read_excel(
+        engine="openpyxl", io=latest, sheet_name="Pegawai", header=None, dtype=str
+    ).fillna("")
+    row = pegawai[pegawai.eq(nip).any(axis=1)]
+    assert "Butuh Perbaikan" in set(row.to_numpy().ravel())
+    perubahan = pd.read_excel(
+        engine="openpyxl", io=latest, sheet_name="Perubahan", header=None, dtype=str
+    )
+    assert "Predikat berubah" in set(perubahan.fillna("").to_numpy().ravel())
+    assert len(sorted((place / "hasil").glob("buku-nilai-TW1-2*.xlsx"))) == 2
+
+
+def test_added_deleted_and_renamed_workbooks(place: Path, corpus: Corpus) -> None:
+    assert sync(place)[0] == 0
+    shutil.copy(corpus.extra, place / "unit" / corpus.extra.name)
+    assert sync(place)[0] == 0
+    assert passes(place)[-1] == (5, 1, "selesai")
+    kinds = {kind for kind, *_ in changes(place)}
+    assert {"berkas-baru", "unit-masuk"} <= kinds
+    (place / "unit" / corpus.extra.name).unlink()
+    assert sync(place)[0] == 0
+    assert passes(place)[-1] == (4, 0, "selesai")
+    assert ("berkas-dihapus", "", "", "") in changes(place)
+    # A rename is a new name for the same content: hashed, served, not read again.
+    old = place / "unit" / f"{UNITS[0]}.xlsx"
+    old.rename(place / "unit" / f"{UNITS[0]} (1).xlsx")
+    assert sync(place)[0] == 0
+    assert passes(place)[-1] == (4, 0, "selesai")
+    assert {kind for kind, *_ in changes(place)} >= {"berkas-baru", "berkas-dihapus"}
+
+
+def test_a_second_instance_is_refused_with_the_holders_pid(place: Path) -> None:
+    with StoreLock(place / "sinkron.sqlite"):
+        code, _, err = sync(place)
+    assert code != 0
+    assert f"PID {os.getpid()}" in err and "sudah berjalan" in err
+
+
+def test_status_tells_a_monitoring_script_how_it_is(place: Path) -> None:
+    store = place / "sinkron.sqlite"
+    code, out, _ = run("sinkron", "status", "--penyimpanan", store)
+    assert code == 2 and "belum pernah" in out
+    assert sync(place)[0] == 0
+    code, out, _ = run("sinkron", "status", "--penyimpanan", store)
+    assert code == 0, out
+    assert "SEHAT" in out and all(u in out for u in UNITS)
+    time.sleep(1.2)
+    code, out, _ = run("sinkron", "status", "--penyimpanan", store, "--maks-umur", "1d")
+    assert code == 1 and "TIDAK SEHAT" in out
+
+
+def test_kill_9_at_random_points_then_a_restart(place: Path, tmp_path: Path) -> None:
+    """At least 20 kills in the middle of passes that have work to do; then the store is
+    intact and the next score book equals a clean run's over the same folder."""
+    rng = random.Random(20261203)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    cmd = [sys.executable, "-m", "sheetnilai", "sinkron", "--sumber", str(place / "unit"),
+           "--periode", "TW1", "--keluaran", str(place / "hasil"), "--penyimpanan",
+           str(place / "sinkron.sqlite"), "--sekali", "--senyap", "--jobs", "1"]  # fmt: skip
+    books = sorted((place / "unit").glob("*.xlsx"))
+    for k in range(20):
+        rating = (Rating.DI_BAWAH, Rating.SESUAI, Rating.DI_ATAS)[k % 3]
+        set_rating(books[k % len(books)], k % 4, rating)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 3), done.stderr
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        statuses = {s for (s,) in db.execute("SELECT status FROM passes")}
+    assert statuses <= {"selesai", "terputus"}
+    clean = tmp_path / "bersih"
+    code, _, err = run(
+        "sinkron", "--sumber", place / "unit", "--periode", "TW1", "--keluaran", clean,
+        "--penyimpanan", clean / "s.sqlite", "--sekali", "--senyap",
+    )  # fmt: skip
+    assert code in (0, 3), err
+    ours = frames(place / "hasil" / "buku-nilai-TW1-terbaru.xlsx")
+    fresh = frames(clean / "buku-nilai-TW1-terbaru.xlsx")
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(ours[sheet], fresh[sheet], obj=sheet)
