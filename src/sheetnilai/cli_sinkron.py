@@ -325,7 +325,7 @@ def _unit_rows(store: object) -> list[list[object]]:
     return rows
 
 
-@click.command("riwayat")
+@click.command("riwayat", cls=cli_i18n.IdCommand)
 @STORE_OPTION
 @click.option(
     "--sejak",

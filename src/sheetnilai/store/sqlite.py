@@ -386,7 +386,14 @@ class SqliteStore:
                 "INSERT INTO published VALUES (?, ?, ?, ?)",
                 [(pid, outcome.finished, kind, path) for kind, path in outcome.outputs],
             )
-            # The state a later pass compares with: the newest pass that recorded one.
+            # What a later pass compares with: the newest pass that recorded its inputs (a
+            # pass that found nothing changed records none), and the newest recorded state.
+            if outcome.inputs:
+                db.execute(
+                    "INSERT INTO meta VALUES ('inputs_pass', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (str(pid),),
+                )
             if outcome.results is not None:
                 db.execute(
                     "INSERT INTO meta VALUES ('state_pass', ?) "
@@ -420,8 +427,7 @@ class SqliteStore:
         return PassRecord(*row) if row else None
 
     def last_state(self) -> tuple[list[ResultRow], list[ProblemRow], list[InputRow]]:
-        """The results and problems of the newest pass that recorded them, and the inputs of
-        the newest finished pass."""
+        """The results and problems of the newest pass that recorded them, and the inputs."""
         row = self.db.execute("SELECT value FROM meta WHERE key='state_pass'").fetchone()
         results: list[ResultRow] = []
         problems: list[ProblemRow] = []
@@ -443,9 +449,7 @@ class SqliteStore:
                     (state,),
                 )
             ]
-        last = self.last_pass(finished_only=True)
-        inputs = self._inputs(last.id) if last else []
-        return results, problems, inputs
+        return results, problems, self.pending()
 
     def _inputs(self, pass_id: int) -> list[InputRow]:
         return [
@@ -458,9 +462,9 @@ class SqliteStore:
         ]
 
     def pending(self) -> list[InputRow]:
-        """The inputs of the newest finished pass."""
-        last = self.last_pass(finished_only=True)
-        return self._inputs(last.id) if last else []
+        """The inputs as the newest pass that recorded them found them."""
+        found = self.meta("inputs_pass")
+        return self._inputs(int(found)) if found else []
 
     def changes(self, since: str | None = None) -> list[Change]:
         query = (

@@ -1,0 +1,111 @@
+"""Benchmark: passes of the sync service against a full consolidation, in one run.
+
+On the agency of bench/consolidate.py (10,000 pegawai in 500 filled workbooks, cached under
+/tmp), copied to a scratch folder so the edits below never touch the cache:
+
+- full: what `sheetnilai konsolidasi --periode TW1` does (consolidate, then write the score
+  book), the baseline every ratio below is measured against;
+- cold: the first pass of `sinkron` with an empty store (reads everything, fills the store,
+  publishes the dated and the terbaru score book and every unit's feedback);
+- no change: a pass when nothing changed (target <= 2% of full);
+- 1 changed, 50 changed: a pass after that many workbooks were edited (targets <= 5%, <= 15%).
+
+Run: `.venv/bin/python bench/sinkron.py [--pegawai N] [--unit M] [--jobs J]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+from consolidate import agency
+from templates import synthetic_roster
+
+from sheetnilai.consolidate import consolidate_periods
+from sheetnilai.report import charts, tables
+from sheetnilai.rules.labels import Rating
+from sheetnilai.rules.policy import DEFAULT_POLICY
+from sheetnilai.scorebook import write_scorebook
+from sheetnilai.store.sqlite import SqliteStore
+from sheetnilai.sync.run import PassReport, SyncSettings, run_pass
+from sheetnilai.workbook.layout import NILAI_COL, SkpLayout
+
+PERIOD = "TW1"
+
+
+def edit(path: Path, k: int) -> None:
+    """The pejabat penilai changes the first pegawai's rating hasil kerja."""
+    from sheetnilai.periods import Scheme, periods
+
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[next(t for t in wb.sheetnames if t[:2].isdigit())]
+    labels = (Rating.DI_BAWAH.label, Rating.DI_ATAS.label)
+    ws.cell(layout.nilai_row(0) + 1, NILAI_COL["rating_hasil"] + 1, labels[k % 2])
+    wb.save(path)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pegawai", type=int, default=10_000)
+    ap.add_argument("--unit", type=int, default=500)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    cached, _ = agency(args.pegawai, args.unit, args.jobs)
+    roster = synthetic_roster(args.pegawai, args.unit)
+    with tempfile.TemporaryDirectory(prefix="sheetnilai-sinkron-") as tmp:
+        scratch = Path(tmp)
+        folder = scratch / "unit"
+        shutil.copytree(cached, folder)
+        books = sorted(folder.glob("*.xlsx"))
+        print(f"agency: {len(books)} workbooks, {args.pegawai} pegawai; jobs={args.jobs}")
+
+        start = time.perf_counter()
+        (result,) = consolidate_periods(folder, [PERIOD], DEFAULT_POLICY, roster, jobs=args.jobs)
+        write_scorebook(scratch / "full.xlsx", tables(result), charts(result))
+        full = time.perf_counter() - start
+        print(f"full   konsolidasi {PERIOD} (consolidate + score book): {full:.2f} s")
+
+        settings = SyncSettings(
+            source=folder,
+            output=scratch / "hasil",
+            periods=(PERIOD,),
+            policy=DEFAULT_POLICY,
+            roster=roster,
+            jobs=args.jobs,
+        )
+        store = SqliteStore(scratch / "sinkron.sqlite")
+
+        def one(label: str, target: float | None = None) -> PassReport:
+            start = time.perf_counter()
+            report = run_pass(settings, store, lambda _line: None)
+            took = time.perf_counter() - start
+            verdict = ""
+            if target is not None:
+                met = "met" if took <= target * full else "MISSED"
+                verdict = f" (target <= {target:.0%}: {met})"
+            print(
+                f"{label:<12} {took:7.2f} s = {took / full:6.1%} of full; read {report.read}, "
+                f"served {report.served}, changed {report.changed}{verdict}"
+            )
+            return report
+
+        one("cold")
+        one("no change", 0.02)
+        edit(books[0], 0)
+        one("1 changed", 0.05)
+        for k, path in enumerate(books[1:51]):
+            edit(path, k)
+        one("50 changed", 0.15)
+        store.close()
+        size = (scratch / "sinkron.sqlite").stat().st_size
+        print(f"store: {size / 1e6:.1f} MB after 4 passes")
+
+
+if __name__ == "__main__":
+    main()
