@@ -92,6 +92,7 @@ def main() -> None:
             print(
                 f"{label:<12} {took:7.2f} s = {took / full:6.1%} of full; read {report.read}, "
                 f"served {report.served}, changed {report.changed}{verdict}"
+                + "".join(f"; {k} {v:.2f} s" for k, v in report.seconds.items())
             )
             return report
 

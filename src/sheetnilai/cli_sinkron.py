@@ -10,12 +10,17 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sheetnilai import cli_i18n
 from sheetnilai.cli_common import POLICY_OPTION
 from sheetnilai.errors import SheetnilaiError, display_name
+
+if TYPE_CHECKING:
+    from sheetnilai.store.sqlite import Store
+    from sheetnilai.sync.run import SyncSettings
 
 DEFAULT_STORE = Path("sinkron.sqlite")
 DEFAULT_OUTPUT = Path("hasil-sinkron")
@@ -202,12 +207,11 @@ def sinkron(
             store.close()
 
 
-def _one_pass(settings: object, store: object, log: logging.Logger) -> int:
-    from sheetnilai.sync.run import SyncSettings, run_pass
+def _one_pass(settings: SyncSettings, store: Store, log: logging.Logger) -> int:
+    from sheetnilai.sync.run import run_pass
 
-    assert isinstance(settings, SyncSettings)
     start = time.perf_counter()
-    report = run_pass(settings, store, log.info)  # type: ignore[arg-type]
+    report = run_pass(settings, store, log.info)
     took = time.perf_counter() - start
     if report.quiet:
         log.info(f"tidak ada perubahan: {report.files} berkas, 0 dibaca ({took:.1f} dtk)")
@@ -215,12 +219,14 @@ def _one_pass(settings: object, store: object, log: logging.Logger) -> int:
         log.info(
             f"sinkron #{report.pass_id}: {report.files} berkas, {report.read} dibaca, "
             f"{report.served} dari penyimpanan, {report.changed} berubah, "
-            f"{len(report.changes)} perubahan tercatat, {report.errors} galat ({took:.1f} dtk)"
+            f"{len(report.changes)} perubahan tercatat, {report.errors} galat ({took:.1f} dtk"
+            + "".join(f"; {k} {v:.1f}" for k, v in report.seconds.items())
+            + ")"
         )
     return report.errors
 
 
-def _forever(settings: object, store: object, log: logging.Logger, interval: int) -> None:
+def _forever(settings: SyncSettings, store: Store, log: logging.Logger, interval: int) -> None:
     """Pass after pass until SIGTERM or Ctrl-C (both arrive as KeyboardInterrupt, see
     cli.main): a pass that is interrupted leaves the store and the outputs as they were."""
     log.info(f"sinkron berjalan terus (selang {interval} detik); hentikan dengan Ctrl-C.")
@@ -305,10 +311,7 @@ def status(store_path: Path, maks_umur: str) -> None:
         store.close()
 
 
-def _unit_rows(store: object) -> list[list[object]]:
-    from sheetnilai.store.sqlite import SqliteStore
-
-    assert isinstance(store, SqliteStore)
+def _unit_rows(store: Store) -> list[list[object]]:
     _, problems, inputs = store.last_state()
     open_by_file: dict[str, list[int]] = {}
     for p in problems:

@@ -1274,7 +1274,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "sinkron-tanpa-periode": Entry(
         G,
-        "Sebutkan periode yang dinilai dengan --periode (boleh diulang).",
+        'Sebutkan periode yang dinilai dengan --periode (boleh diulang; "semua" tidak '
+        "berlaku untuk sinkron).",
         "Contoh: --periode TW3 --periode TAHUNAN.",
     ),
     "durasi-tidak-sah": Entry(

@@ -17,7 +17,7 @@ from pathlib import Path
 from sheetnilai import __version__
 from sheetnilai.consolidate import FileOutput, sha256
 from sheetnilai.sources.folder import InputFile
-from sheetnilai.store.sqlite import FileRecord, SqliteStore
+from sheetnilai.store.sqlite import FileRecord, Store
 
 
 def config_digest(periods: tuple[str, ...], policy_text: str, roster_digest: str) -> str:
@@ -28,7 +28,7 @@ def config_digest(periods: tuple[str, ...], policy_text: str, roster_digest: str
 
 @dataclass(slots=True)
 class StoreCache:
-    store: SqliteStore
+    store: Store
     config: str
     now: str
     served: list[str] = field(default_factory=list)  # names served from the store

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sheetnilai.consolidate import Consolidation, consolidate_periods, discover, sha256
 from sheetnilai.errors import display_name
+from sheetnilai.pool import process_pool
 from sheetnilai.problems import Severity
 from sheetnilai.roster import Roster
 from sheetnilai.rules.labels import OrgPredikat
@@ -32,7 +34,7 @@ from sheetnilai.store.sqlite import (
     PassOutcome,
     ProblemRow,
     ResultRow,
-    SqliteStore,
+    Store,
     now_text,
 )
 from sheetnilai.sync.cache import StoreCache, config_digest
@@ -77,16 +79,21 @@ class PassReport:
     errors: int  # galat in the score book (0 when nothing was consolidated)
     quiet: bool  # nothing changed: no consolidation at all
     results: list[Consolidation] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # konsolidasi, terbit
 
 
 Log = Callable[[str], None]
+FEEDBACK_IN_WORKER = 20  # feedback workbooks due, from which a worker writes them
 
 
-def run_pass(settings: SyncSettings, store: SqliteStore, log: Log) -> PassReport:
+def run_pass(settings: SyncSettings, store: Store, log: Log) -> PassReport:
     started = now_text()
     pass_id = store.begin_pass(str(settings.source), settings.periods, started, os.getpid())
     try:
         return _run(settings, store, log, pass_id, started)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.main): a stop, not a failure
+        store.fail_pass(pass_id, now_text(), "", status="dihentikan")
+        raise
     except BaseException as exc:
         store.fail_pass(pass_id, now_text(), type(exc).__name__)
         raise
@@ -105,9 +112,7 @@ def _config(settings: SyncSettings) -> str:
     return config_digest(settings.periods, settings.policy_text + options, roster_digest)
 
 
-def _run(
-    settings: SyncSettings, store: SqliteStore, log: Log, pass_id: int, started: str
-) -> PassReport:
+def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: str) -> PassReport:
     found = discover(settings.source)
     config = _config(settings)
     previous = store.pending()
@@ -121,6 +126,7 @@ def _run(
         return PassReport(pass_id, len(found.files), 0, len(found.to_read), 0, [], [], 0, True)
 
     cache = StoreCache(store, config, started)
+    clock = time.perf_counter()
     results = consolidate_periods(
         settings.source,
         settings.periods,
@@ -138,6 +144,7 @@ def _run(
         digest = sha256(settings.roster_path)
         for result in results:
             result.roster_sha256 = digest
+    seconds = {"konsolidasi": time.perf_counter() - clock}
     inputs = _inputs(results[0], previous, set(cache.read))
     digest = _digest(config, inputs)
     changed = sum(1 for i in inputs if i.change != "tetap")
@@ -184,22 +191,44 @@ def _run(
         new_problems,
         first=last is None,
     )
+    clock = time.perf_counter()
     history = [*store.changes(), *changes]
     stamp = started[:19].replace("-", "").replace(":", "").replace("T", "-")
-    published = publish_scorebook(results, history, settings.output, settings.label, stamp)
-    for kind, path in published:
-        log(f"diterbitkan ({kind}): {display_name(str(path))}")
     frames = feedback_frames(results)
     names = feedback_names(list(frames))
+    due = []
     for unit, frame in frames.items():
-        key = f"umpan_balik:{names[unit]}"
-        value = frame_digest(frame)
-        if store.meta(key) == value:
-            continue
-        path = write_feedback(settings.output, unit, names[unit], frame, started)
-        store.set_meta(key, value)
-        published.append(("umpan-balik", path))
-        log(f"umpan balik {unit}: {len(frame)} masalah -> {display_name(str(path))}")
+        digest_of_rows = frame_digest(frame)
+        if store.meta(f"umpan_balik:{names[unit]}") != digest_of_rows:
+            due.append((unit, frame, digest_of_rows))
+    # The feedback workbooks are written by a worker while this process writes the score
+    # book (the first pass writes one per unit).
+    pool = process_pool(1) if len(due) >= FEEDBACK_IN_WORKER else None
+    try:
+        writes = (
+            [
+                pool.submit(write_feedback, settings.output, unit, names[unit], frame, started)
+                for unit, frame, _ in due
+            ]
+            if pool is not None
+            else []
+        )
+        published = publish_scorebook(results, history, settings.output, settings.label, stamp)
+        for kind, path in published:
+            log(f"diterbitkan ({kind}): {display_name(str(path))}")
+        for k, (unit, frame, digest_of_rows) in enumerate(due):
+            path = (
+                writes[k].result()
+                if pool is not None
+                else write_feedback(settings.output, unit, names[unit], frame, started)
+            )
+            store.set_meta(f"umpan_balik:{names[unit]}", digest_of_rows)
+            published.append(("umpan-balik", path))
+            log(f"umpan balik {unit}: {len(frame)} masalah -> {display_name(str(path))}")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    seconds["terbit"] = time.perf_counter() - clock
     store.finish_pass(
         PassOutcome(
             pass_id,
@@ -227,11 +256,12 @@ def _run(
         _errors(results),
         False,
         results,
+        seconds,
     )
 
 
 def _unchanged(
-    files: Sequence[InputFile], previous: Sequence[InputRow], store: SqliteStore, config: str
+    files: Sequence[InputFile], previous: Sequence[InputRow], store: Store, config: str
 ) -> bool:
     """Nothing to do: the same files as the last pass, each with the size and time the store
     holds for it, under the same settings."""
