@@ -233,3 +233,33 @@ def test_kill_9_at_random_points_then_a_restart(place: Path, tmp_path: Path) -> 
     fresh = frames(clean / "buku-nilai-TW1-terbaru.xlsx")
     for sheet in SHEETS:
         pd.testing.assert_frame_equal(ours[sheet], fresh[sheet], obj=sheet)
+
+
+def test_terus_runs_pass_after_pass_and_stops_cleanly_on_sigterm(place: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    store = place / "sinkron.sqlite"
+    cmd = [sys.executable, "-m", "sheetnilai", "sinkron", "--sumber", str(place / "unit"),
+           "--periode", "TW1", "--keluaran", str(place / "hasil"), "--penyimpanan", str(store),
+           "--terus", "--selang", "1d", "--jobs", "1"]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if store.is_file() and len([p for p in passes(place) if p[2] == "selesai"]) >= 3:
+                break
+        else:
+            pytest.fail("no three passes within two minutes")
+        # A second start while it runs is refused with its PID.
+        code, _, err = sync(place)
+        assert code != 0 and f"PID {proc.pid}" in err
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "sinkron dihentikan" in err, err
+    assert all(status in ("selesai", "dihentikan") for *_, status in passes(place))
+    # The lock went with the process: the next start runs.
+    assert sync(place)[0] == 0
+    assert "sinkron dihentikan" in (place / "sinkron.log").read_text(encoding="utf-8")
