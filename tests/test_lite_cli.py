@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from sheetnilai import __version__, xlwings_udf
 from sheetnilai.cli import cli
-from sheetnilai.cli_xlwings import xlwings
+from sheetnilai.cli.xlwings import xlwings
 from sheetnilai.lite import (
     MAIN,
     REQUIREMENTS,

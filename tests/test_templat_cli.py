@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
-from sheetnilai.cli_common import print_roster_problems, write_roster_problems
+from sheetnilai.cli.common import print_roster_problems, write_roster_problems
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.files import atomic_path
 from sheetnilai.problems import Problem

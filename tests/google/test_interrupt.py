@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetnilai.cli import cli
-from sheetnilai.cli_gsheet import STOP_NOTICE
+from sheetnilai.cli.gsheet import STOP_NOTICE
 from sheetnilai.google.collect import CHECKPOINT
 from tests.google.support import use_fake, write_roster
 from tests.support.fake_google import FakeGoogle, Slow, Status

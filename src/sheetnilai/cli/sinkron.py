@@ -1,4 +1,4 @@
-"""`sheetnilai sinkron …` and `sheetnilai riwayat`: the sync service (registered in cli.py)."""
+"""`sheetnilai sinkron …` and `sheetnilai riwayat`: the sync service (registered in cli/main.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sheetnilai import cli_i18n
-from sheetnilai.cli_common import POLICY_OPTION
+from sheetnilai.cli import i18n as cli_i18n
+from sheetnilai.cli.common import POLICY_OPTION
 from sheetnilai.errors import SheetnilaiError, display_name
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def sinkron(
         raise SheetnilaiError("sinkron-sekali-atau-terus")
     if not periode:
         raise SheetnilaiError("sinkron-tanpa-periode")
-    from sheetnilai.cli import _agency_option, _org_options, _period_options
+    from sheetnilai.cli.konsolidasi import agency_option, org_options, period_options
     from sheetnilai.config import load_policy
     from sheetnilai.files import check_outputs, read_text
     from sheetnilai.roster import read_roster
@@ -170,13 +170,13 @@ def sinkron(
     from sheetnilai.sync.run import SyncSettings
 
     interval = parse_duration(selang)
-    periods = _period_options(periode)
+    periods = period_options(periode)
     if not periods:
         raise SheetnilaiError("sinkron-tanpa-periode")
     policy, policy_source = load_policy(policy_path)
     policy_text = read_text(Path(policy_source)) if policy_source != "bawaan" else ""
     check_outputs([keluaran / "x.xlsx", store_path], None, sumber, [])
-    by_unit, default = _org_options(org)
+    by_unit, default = org_options(org)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
     settings = SyncSettings(
         source=sumber,
@@ -188,7 +188,7 @@ def sinkron(
         roster_path=roster_path,
         org_predikat=by_unit,
         org_default=default,
-        agency_predikat=_agency_option(predikat_instansi),
+        agency_predikat=agency_option(predikat_instansi),
         year=tahun,
         jobs=jobs,
     )
@@ -228,7 +228,7 @@ def _one_pass(settings: SyncSettings, store: Store, log: logging.Logger) -> int:
 
 def _forever(settings: SyncSettings, store: Store, log: logging.Logger, interval: int) -> None:
     """Pass after pass until SIGTERM or Ctrl-C (both arrive as KeyboardInterrupt, see
-    cli.main): a pass that is interrupted leaves the store and the outputs as they were."""
+    cli/main.py): a pass that is interrupted leaves the store and the outputs as they were."""
     log.info(f"sinkron berjalan terus (selang {interval} detik); hentikan dengan Ctrl-C.")
     wake = threading.Event()
     try:

@@ -1,4 +1,4 @@
-"""`sheetnilai gsheet …`: Google Sheets commands (registered on the main group in cli.py)."""
+"""`sheetnilai gsheet …`: Google Sheets commands (registered on the root group in cli/main.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from sheetnilai import cli_i18n
-from sheetnilai.cli_common import (
+from sheetnilai.cli import i18n as cli_i18n
+from sheetnilai.cli.common import (
     EXIT_DATA_ERRORS,
     POLICY_OPTION,
     SCHEME_OPTION,

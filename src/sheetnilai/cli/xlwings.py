@@ -1,4 +1,4 @@
-"""`sheetnilai xlwings …`: Excel worksheet functions through xlwings (registered in cli.py)."""
+"""`sheetnilai xlwings …`: Excel worksheet functions through xlwings (registered in cli/main.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sheetnilai import cli_i18n
+from sheetnilai.cli import i18n as cli_i18n
 
 
 @click.group("xlwings", cls=cli_i18n.IdGroup)

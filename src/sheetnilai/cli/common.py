@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from sheetnilai import cli_i18n
+from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.config import load_policy
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.files import atomic_path
