@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -66,6 +67,11 @@ def changes(place: Path) -> set[tuple[str, str, str, str]]:
             "SELECT kind, nip, before, after FROM changes WHERE pass_id=?", (last,)
         ).fetchall()
     return set(rows)
+
+
+def all_changes(place: Path) -> set[tuple[str, str, str, str]]:
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        return set(db.execute("SELECT kind, nip, before, after FROM changes"))
 
 
 def frames(book: Path) -> dict[str, pd.DataFrame]:
@@ -263,3 +269,32 @@ def test_terus_runs_pass_after_pass_and_stops_cleanly_on_sigterm(place: Path) ->
     # The lock went with the process: the next start runs.
     assert sync(place)[0] == 0
     assert "sinkron dihentikan" in (place / "sinkron.log").read_text(encoding="utf-8")
+
+
+def test_terus_wakes_when_a_workbook_changes(place: Path) -> None:
+    """With a 10-minute interval, an edit is published within seconds (file-system events)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    cmd = [sys.executable, "-m", "sheetnilai", "sinkron", "--sumber", str(place / "unit"),
+           "--periode", "TW1", "--keluaran", str(place / "hasil"), "--penyimpanan",
+           str(place / "sinkron.sqlite"), "--terus", "--selang", "10m", "--jobs", "1"]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _until(lambda: (place / "sinkron.sqlite").is_file() and len(passes(place)) >= 1
+               and passes(place)[0][2] == "selesai", 120)  # fmt: skip
+        time.sleep(1)  # the watch is set up after the first pass
+        nip = set_rating(place / "unit" / f"{UNITS[3]}.xlsx", 0, Rating.SESUAI)
+        # Sheet 1 is (Di Atas, Di Atas) → Sangat Baik; (Sesuai, Di Atas) is Baik.
+        _until(lambda: ("predikat", nip, "Sangat Baik", "Baik") in all_changes(place), 60)
+        assert passes(place)[1][:2] == (4, 1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert "ada berkas berubah" in err, err
+
+
+def _until(ready: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds} s")
+        time.sleep(0.3)

@@ -7,7 +7,6 @@ import logging.handlers
 import os
 import re
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,18 +227,41 @@ def _one_pass(settings: SyncSettings, store: Store, log: logging.Logger) -> int:
 
 def _forever(settings: SyncSettings, store: Store, log: logging.Logger, interval: int) -> None:
     """Pass after pass until SIGTERM or Ctrl-C (both arrive as KeyboardInterrupt, see
-    cli/main.py): a pass that is interrupted leaves the store and the outputs as they were."""
-    log.info(f"sinkron berjalan terus (selang {interval} detik); hentikan dengan Ctrl-C.")
-    wake = threading.Event()
+    cli/main.py): a pass that is interrupted leaves the store and the outputs as they were.
+    Between passes it waits for the interval, or less when a file in the source changes."""
+    log.info(
+        f"sinkron berjalan terus (selang {interval} detik, atau segera setelah ada berkas "
+        "berubah); hentikan dengan Ctrl-C."
+    )
     try:
         while True:
             try:
                 _one_pass(settings, store, log)
             except SheetnilaiError as exc:
                 log.info(f"sinkron gagal: {exc.message}")
-            wake.wait(interval)
+            if _wait(settings.source, interval):
+                log.info("ada berkas berubah di folder sumber.")
     except KeyboardInterrupt:
         log.info("sinkron dihentikan.")
+
+
+def _wait(source: Path, interval: int) -> bool:
+    """Until `interval` seconds pass or something changes under `source` (file-system events
+    through watchfiles); True when woken early. A change counts once the folder has been
+    quiet for a second (at most 5 s after it began), so a workbook being saved is read when
+    the save is done; one read mid-save is a galat on that file until the next pass."""
+    from watchfiles import watch
+
+    for changes in watch(
+        source,
+        rust_timeout=interval * 1000,
+        yield_on_timeout=True,
+        raise_interrupt=True,
+        step=1000,
+        debounce=5000,
+    ):
+        return bool(changes)
+    return False
 
 
 @sinkron.command("status")
