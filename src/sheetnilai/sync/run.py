@@ -265,7 +265,7 @@ def _unchanged(
 ) -> bool:
     """Nothing to do: the same files as the last pass, each with the size and time the store
     holds for it, under the same settings."""
-    before = {i.name: i for i in previous}
+    before = {i.name: i for i in previous if i.change != "dihapus"}
     if {f.name for f in files} != set(before):
         return False
     for f in files:
@@ -286,7 +286,7 @@ def _unchanged(
 
 
 def _inputs(result: Consolidation, previous: Sequence[InputRow], read: set[str]) -> list[InputRow]:
-    before = {i.name: i for i in previous}
+    before = {i.name: i for i in previous if i.change != "dihapus"}
     units = {u.name: u.unit for u in result.units}
     rows = []
     for f in result.files:
@@ -295,10 +295,10 @@ def _inputs(result: Consolidation, previous: Sequence[InputRow], read: set[str])
         rows.append(
             InputRow(f.name, f.sha256, f.status, units.get(f.name, ""), f.name in read, change)
         )
+    # Gone since the last pass (one already gone then is not reported again; one that
+    # comes back is "baru" again).
     rows += [
-        InputRow(i.name, i.sha256, "dihapus", i.unit, False, "dihapus")
-        for i in before.values()
-        if i.change != "dihapus"
+        InputRow(i.name, i.sha256, "dihapus", i.unit, False, "dihapus") for i in before.values()
     ]
     return rows
 
