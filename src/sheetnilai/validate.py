@@ -289,6 +289,8 @@ class _SheetPlan:
     is_jpt: bool
     pegawai: PegawaiResult  # the identity every period's result starts from
     rows: list[_Plan]
+    used: list[int]  # the rows that hold anything (most of a block is blank)
+    blank: list[int]
 
     @classmethod
     def of(
@@ -337,6 +339,8 @@ class _SheetPlan:
             is_jpt=jenis.casefold() == JenisJabatan.JPT.label.casefold(),
             pegawai=pegawai,
             rows=rows,
+            used=[i for i, r in enumerate(rows) if not r.row.empty],
+            blank=[i for i, r in enumerate(rows) if r.row.empty],
         )
 
 
@@ -440,9 +444,7 @@ def _check_sheet(
     sink = plan.sink.into(problems)
     peg = copy.copy(plan.pegawai)
     peg.period = period
-    capaian = _check_hasil_kerja(
-        book, sheet, plan.rows, period, policy, plan.is_jpt, sink, result, peg
-    )
+    capaian = _check_hasil_kerja(book, sheet, plan, period, policy, plan.is_jpt, sink, result, peg)
     _check_perilaku(sheet, period, sink)
     _check_nilai(sheet, period, policy, capaian, sink, peg)
     peg.galat = sum(1 for p in problems if p.severity.value == "galat")
@@ -646,7 +648,7 @@ class _Plan:
 def _check_hasil_kerja(
     book: UnitBook,
     sheet: SkpSheet,
-    plans: list[_Plan],
+    sheet_plan: _SheetPlan,
     period: str,
     policy: Policy,
     is_jpt: bool,
@@ -670,7 +672,12 @@ def _check_hasil_kerja(
     own_inputs = (k_real,) if annual else (k_real, k_pt)
     own_cells = (*own_inputs, k_cap)
     nip, nama = sheet.nip, sheet.nama
-    for plan in plans:
+    # A blank row only needs its capaian formula: the few that lack it join the rows in use,
+    # in row order, so their problems come where a row-by-row pass puts them.
+    rows = sheet_plan.rows
+    lacking = [i for i in sheet_plan.blank if rows[i].row.formula_missing(k_cap)]
+    for at in sorted((*sheet_plan.used, *lacking)) if lacking else sheet_plan.used:
+        plan = rows[at]
         row = plan.row
         if not plan.content and not row.has_content(own_cells):
             # An unused row: only its capaian formula must still be there.

@@ -122,8 +122,11 @@ def capaian_persen(realisasi: object, target: Target | object, arah: Arah = Arah
     bound = tgt.high if real > tgt.high else tgt.low
     if bound.numerator == 0:
         raise RuleError("target-nol", field="Target")
-    ratio = real / bound
-    return ratio * 100 if arah is Arah.NAIK else (2 - ratio) * 100
+    # ratio = real / bound, on the integers of both (one Fraction made, not three): every
+    # IKI of every period of a run passes here.
+    num = real.numerator * bound.denominator
+    den = real.denominator * bound.numerator
+    return Fraction(100 * num, den) if arah is Arah.NAIK else Fraction(100 * (2 * den - num), den)
 
 
 @dataclass(frozen=True, slots=True)
