@@ -121,12 +121,34 @@ def sha256(path: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
-    path: Path
-    name: str
+class _Run:
+    """What every file of a run is checked against."""
+
     periods: tuple[str, ...]
     policy: Policy
     roster: Mapping[str, Pegawai] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: Path
+    name: str
+    run: _Run
+
+
+# A worker process's run, set once when it starts (pool.process_pool's setup): a task then
+# carries only its file, so files can be handed out a few at a time.
+_worker_run: _Run | None = None
+
+
+def _set_worker_run(run: _Run) -> None:
+    global _worker_run
+    _worker_run = run
+
+
+def _process_in_worker(file: tuple[Path, str]) -> _Output:
+    assert _worker_run is not None, "process_pool(setup=_set_worker_run) sets it"
+    return _process(_Job(file[0], file[1], _worker_run))
 
 
 # What one worker returns for one file: its SHA-256, one UnitResult per period of the run
@@ -176,7 +198,8 @@ def _read_and_check(job: _Job) -> _Output:
         return digest, None, [exc.problem]
     unit.sha256 = digest
     # The reading is what costs (bench/consolidate.py): every period is checked from it.
-    return digest, check_unit_periods(unit, job.periods, job.policy, job.roster), []
+    run = job.run
+    return digest, check_unit_periods(unit, run.periods, run.policy, run.roster), []
 
 
 def _status(unit: object | None, problems: list[Problem]) -> str:
@@ -255,15 +278,18 @@ def consolidate_periods(
     todo = [f for f in files if not f.status]
     served = {id(f): out for f in todo if cache and (out := cache.lookup(f)) is not None}
     to_read = [f for f in todo if id(f) not in served]
-    jobs_list = [_Job(f.path, f.name, tuple(periods), policy, by_nip) for f in to_read]
-    workers = jobs or min(len(jobs_list), os.cpu_count() or 1) or 1
+    run = _Run(tuple(periods), policy, by_nip)
+    workers = jobs or min(len(to_read), os.cpu_count() or 1) or 1
     outputs: Iterator[_Output]
     pool: ProcessPoolExecutor | None = None
-    if workers <= 1 or len(jobs_list) <= 1:
-        outputs = map(_process, jobs_list)
+    if workers <= 1 or len(to_read) <= 1:
+        outputs = (_process(_Job(f.path, f.name, run)) for f in to_read)
     else:
-        pool = process_pool(workers)
-        outputs = pool.map(_process, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8)))
+        pool = process_pool(workers, _set_worker_run, (run,))
+        # Small chunks: the last files end together in every worker (a chunk of 30 left
+        # one worker idle for seconds at the end of a run over every period).
+        chunk = max(1, len(to_read) // (workers * 32))
+        outputs = pool.map(_process_in_worker, [(f.path, f.name) for f in to_read], chunksize=chunk)
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]

@@ -16,28 +16,38 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, setup: Callable[..., None] | None, args: tuple[object, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        except (OSError, AttributeError):
-            return  # no prctl: the worker ends when its next read from the parent fails
-        if os.getppid() != parent:  # the parent died before the line above took effect
-            os._exit(1)
+        _die_with(parent)
+    if setup is not None:
+        setup(*args)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def _die_with(parent: int) -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return  # no prctl: the worker ends when its next read from the parent fails
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def process_pool(
+    workers: int, setup: Callable[..., None] | None = None, args: tuple[object, ...] = ()
+) -> ProcessPoolExecutor:
+    """Worker processes that stop with the parent. `setup(*args)` runs once in each: what
+    every task shares (a roster of thousands) travels once per worker, not once per task."""
     return ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), setup, args)
     )
 
 

@@ -25,6 +25,7 @@ from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating, parse_org_pre
 from sheetnilai.rules.nip import check_nip
 from sheetnilai.rules.numbers import exact_sum
 from sheetnilai.rules.periodik import annual_sum_differs
+from sheetnilai.rules.plausibility import Field
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
 from sheetnilai.sources.unit import EMPTY, Cell, Row, SkpSheet, UnitBook
@@ -852,8 +853,6 @@ def _check_plausibility(
 ) -> None:
     """Dates, percent scales and magnitudes that look mistyped: warnings at the cell, each
     naming the value the user most likely meant (rules/plausibility.py)."""
-    from sheetnilai.rules.plausibility import Field
-
     # The numbers the capaian compares (a kumulatif IKI's sum against its pro-rata target);
     # dates and percent formats are those of the typed cells.
     real_d, target_d, atas_d = dinilai
@@ -869,6 +868,8 @@ def _check_plausibility(
         target_percent=target.percent or atas.percent,
         capaian=capaian,
     )
+    if not findings:
+        return
     cells = {Field.TARGET: target, Field.TARGET_ATAS: atas, Field.REALISASI: real}
     for finding in findings:
         sink.add(
@@ -882,7 +883,7 @@ def _plausibility_params(
     finding: model.Finding, target: object, atas: object, iki: str, period: str, policy: Policy
 ) -> dict[str, str]:
     from sheetnilai.rules.numbers import percent_text
-    from sheetnilai.rules.plausibility import Field, Kind
+    from sheetnilai.rules.plausibility import Kind
 
     num = model.hint_number
     params = {"iki": iki, "period": period, "value": num(finding.value)}

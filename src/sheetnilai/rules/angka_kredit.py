@@ -6,6 +6,7 @@ Sangat Baik, 12 months: 150% × 12.5 = 18.75; 2 months Baik: 2/12 × 12.5 = 2.08
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -15,6 +16,8 @@ from sheetnilai.rules.numbers import exact
 from sheetnilai.rules.policy import DEFAULT_POLICY, AngkaKreditPolicy
 
 
+# Cached: every pegawai of every period looks up their jenjang against every configured name.
+@functools.lru_cache(maxsize=1024)
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip()).lower()
 

@@ -139,10 +139,15 @@ class CapaianIki:
 
 def capaian_shown(raw: Fraction, policy: CapaianPolicy = DEFAULT_POLICY.capaian) -> Fraction:
     """The capaian a sheet shows: rounded half up per policy, within 0..batas_atas."""
-    shown = raw if policy.desimal is None else round_fraction(raw, policy.desimal)
+    return capaian_within(raw, policy.desimal, policy.batas_atas)
+
+
+def capaian_within(raw: Fraction, desimal: int | None, batas_atas: Fraction) -> Fraction:
+    """`capaian_shown` on the two policy values it reads."""
+    shown = raw if desimal is None else round_fraction(raw, desimal)
     if shown.numerator < 0:  # an integer test: every IKI of a run passes here each period
         return Fraction(0)
-    return policy.batas_atas if shown > policy.batas_atas else shown
+    return batas_atas if shown > batas_atas else shown
 
 
 def nilai_capaian(

@@ -11,6 +11,7 @@ a number here, because spreadsheet formulas cannot compute with it either.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,7 +19,13 @@ from typing import cast
 
 from sheetnilai.periods import Period
 from sheetnilai.rules.angka_kredit import angka_kredit
-from sheetnilai.rules.capaian import Arah, Target, capaian_persen, capaian_shown, saran_rating
+from sheetnilai.rules.capaian import (
+    Arah,
+    Target,
+    capaian_persen,
+    capaian_within,
+    saran_rating,
+)
 from sheetnilai.rules.distribution import active_constraints, check_distribution
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating
@@ -51,8 +58,15 @@ def is_blank(value: CellValue) -> bool:
     return value is None or value == ""
 
 
+_NUMBERS = frozenset({int, float, Fraction})
+
+
 def is_number(value: CellValue) -> bool:
-    # A Fraction is a value the model computed for a formula cell (the dinilai cells).
+    # A Fraction is a value the model computed for a formula cell (the dinilai cells). The
+    # exact-type test first: isinstance against Fraction (an ABC's subclass) is slow, and
+    # every cell of every period passes here.
+    if type(value) in _NUMBERS:
+        return True
     return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
 
 
@@ -111,7 +125,6 @@ def dinilai_cells(
         exact_realisasi = [number_or_none(r) for r in realisasi]
     kind = sifat_kind(sifat, policy)
     per = policy.capaian_periodik
-    parts = [p for p in periods if not p.is_annual]
     own = realisasi[index]
 
     def passed(value: CellValue) -> CellValue:
@@ -120,7 +133,8 @@ def dinilai_cells(
     if periods[index].is_annual:
         real: CellValue = passed(own)
         if is_blank(own) and kind is Sifat.KUMULATIF:
-            found = annual_realisasi(kind, None, exact_realisasi[: len(parts)], per)
+            parts = sum(1 for p in periods if not p.is_annual)
+            found = annual_realisasi(kind, None, exact_realisasi[:parts], per)
             real = "" if found is None else found
         return real, passed(target), passed(target_atas)
     given = not is_blank(target_periode)
@@ -136,12 +150,17 @@ def dinilai_cells(
         return real, passed(target_periode), ""
     if kind is Sifat.TETAP:
         return real, passed(target), passed(target_atas)
-    share = target_share(kind, [p.months for p in parts], index, per)
+    share = target_share(kind, [p.months for p in periods if not p.is_annual], index, per)
 
     def scaled(bound: CellValue) -> CellValue:
         return _num(bound) * share if is_number(bound) else passed(bound)
 
     return real, scaled(target), scaled(target_atas)
+
+
+# Cell values that key the capaian memo: hashable, and with typed=True a bool (TRUE is no
+# number) or a date never shares an entry with the number it equals.
+_KEYED = frozenset({int, float, str, Fraction, type(None)})
 
 
 def capaian_cell(
@@ -155,6 +174,54 @@ def capaian_cell(
     """The capaian (%) cell of one IKI in one period: a number, "" or a short reason.
 
     The inputs are the period's dinilai cells (`dinilai_cells`); `sifat` the IKI's sifat."""
+    cap = policy.capaian
+    if (
+        type(realisasi) in _KEYED
+        and type(target) in _KEYED
+        and type(target_atas) in _KEYED
+        and type(arah) in _KEYED
+        and type(sifat) in _KEYED
+    ):
+        # Targets and realisasi repeat (100, 12, 1): every IKI of every period of a run is
+        # scored here, so the same inputs are computed once.
+        batas = cap.batas_atas
+        return _capaian_memo(
+            realisasi,
+            target,
+            target_atas,
+            arah,
+            sifat,
+            cap.desimal,
+            batas.numerator,
+            batas.denominator,
+        )
+    return _capaian(realisasi, target, target_atas, arah, cap.desimal, cap.batas_atas, sifat)
+
+
+@functools.lru_cache(maxsize=1 << 15, typed=True)
+def _capaian_memo(
+    realisasi: CellValue,
+    target: CellValue,
+    target_atas: CellValue,
+    arah: CellValue,
+    sifat: CellValue,
+    desimal: int | None,
+    batas_num: int,
+    batas_den: int,
+) -> Fraction | str:
+    batas = Fraction(batas_num, batas_den)
+    return _capaian(realisasi, target, target_atas, arah, desimal, batas, sifat)
+
+
+def _capaian(
+    realisasi: CellValue,
+    target: CellValue,
+    target_atas: CellValue,
+    arah: CellValue,
+    desimal: int | None,
+    batas_atas: Fraction,
+    sifat: CellValue,
+) -> Fraction | str:
     if is_blank(realisasi) or (is_blank(target) and is_blank(target_atas)):
         return ""
     has_atas = not is_blank(target_atas)
@@ -184,7 +251,7 @@ def capaian_cell(
         if exc.code == "target-nol":
             return f.TXT_TARGET_NOL
         raise
-    return capaian_shown(round_fraction(raw, PRE_ROUND), policy.capaian)
+    return capaian_within(round_fraction(raw, PRE_ROUND), desimal, batas_atas)
 
 
 def _plausible_numbers(
@@ -218,18 +285,19 @@ def plausibility(
     reported whether or not a capaian results, and then nothing else is compared. `capaian`:
     the row's `capaian_cell`, when the caller has it already.
     """
-    found = [
-        check_date(field, _num(value), date)
-        for field, value, date in zip(
-            (Field.TARGET, Field.TARGET_ATAS, Field.REALISASI),
-            (target, target_atas, realisasi),
-            dates,
-            strict=True,
-        )
-        if date is not None and is_number(value)
-    ]
-    if found:
-        return found
+    if dates != (None, None, None):  # most rows: no date format on any of the three cells
+        found = [
+            check_date(field, _num(value), date)
+            for field, value, date in zip(
+                (Field.TARGET, Field.TARGET_ATAS, Field.REALISASI),
+                (target, target_atas, realisasi),
+                dates,
+                strict=True,
+            )
+            if date is not None and is_number(value)
+        ]
+        if found:
+            return found
     if capaian is None:
         capaian = capaian_cell(realisasi, target, target_atas, arah, policy)
     if (
