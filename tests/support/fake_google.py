@@ -1212,6 +1212,10 @@ class FakeGoogle:
         self._lock = threading.RLock()
         self._closing = threading.Event()
         self._files: dict[str, _File] = {}
+        # The changes feed: one entry per change, (file id, who could see the file then); a
+        # page token is a 1-based position in it. Deleted files keep their last state.
+        self._change_log: list[tuple[str, frozenset[str]]] = []
+        self._gone: dict[str, _File] = {}
         self._sa_keys: dict[str, rsa.RSAPublicKey] = {}
         self._clients: dict[str, dict[str, Any]] = {}
         self._codes: dict[str, _AuthCode] = {}
@@ -1376,7 +1380,24 @@ class FakeGoogle:
             edited=book is not None and content is None,
         )
         self._files[f.id] = f
+        self._log_change(f)
         return f
+
+    def _log_change(self, f: _File) -> None:
+        """Record a change of f for the changes feed, with the e-mails that could see it."""
+        emails: set[str] = set()
+        chain, seen = [f], set()
+        while chain:
+            node = chain.pop()
+            if node.id in seen:
+                continue
+            seen.add(node.id)
+            emails.update(
+                str(p["emailAddress"]).lower() for p in node.permissions if p.get("emailAddress")
+            )
+            chain.extend(self._files[pid] for pid in node.parents if pid in self._files)
+        viewers = frozenset(e for e in emails if self._role(e, f))
+        self._change_log.append((f.id, viewers))
 
     def _index_later(self, f: _File) -> None:
         f.listed_from = self.clock() + self.list_delay
@@ -1392,6 +1413,7 @@ class FakeGoogle:
         f.modified = self._now_after(f.modified)
         if content_changed:
             f.edited = True
+        self._log_change(f)
 
     def _folder(self, folder_id: str | None) -> list[str]:
         if folder_id is None:
@@ -1807,6 +1829,10 @@ class FakeGoogle:
                         sid,
                     )
             return None
+        if segs == ["drive", "v3", "changes", "startPageToken"] and method == "GET":
+            return _Route("drive", _DRIVE_META_SCOPES, self._changes_start)
+        if segs == ["drive", "v3", "changes"] and method == "GET":
+            return _Route("drive", _DRIVE_META_SCOPES, self._changes_list)
         if n >= 3 and segs[:3] == ["drive", "v3", "files"]:
             if n == 3:
                 if method == "GET":
@@ -2400,6 +2426,7 @@ class FakeGoogle:
             protected = copy.deepcopy(book.protected)
             next_id = book.next_protected
             cell_updates: list[tuple[int, tuple[int, int], Any]] = []
+            added: list[Sheet] = []
             replies: list[dict[str, Any]] = []
             for i, request in enumerate(requests):
                 if not isinstance(request, dict) or len(request) != 1:
@@ -2483,10 +2510,55 @@ class FakeGoogle:
                                 elif key in props:
                                     properties[key] = props[key]
                         replies.append({})
+                    elif kind == "addSheet":
+                        props = arg.get("properties") or {}
+                        new_id = props.get("sheetId")
+                        if new_id is None:
+                            new_id = zlib.crc32(f"{f.id}/sheet/{len(sheet_props)}".encode()) >> 1
+                        if not isinstance(new_id, int) or new_id < 0:
+                            raise _Invalid(f"Invalid sheetId: {new_id}")
+                        if new_id in sheet_props:
+                            raise _Invalid(f"Sheet with id {new_id} already exists.")
+                        new_title = str(props.get("title") or f"Sheet{len(sheet_props) + 1}")
+                        if any(p["title"] == new_title for p in sheet_props.values()):
+                            raise _Invalid(
+                                f'A sheet with the name "{new_title}" already exists. '
+                                "Please enter another name."
+                            )
+                        sheet_props[new_id] = {"title": new_title, "hidden": False}
+                        added.append(Sheet(new_id, new_title, len(sheet_props) - 1))
+                        reply_props = {
+                            "sheetId": new_id,
+                            "title": new_title,
+                            "index": len(sheet_props) - 1,
+                            "sheetType": "GRID",
+                            "gridProperties": {"rowCount": 1000, "columnCount": 26},
+                        }
+                        replies.append({"addSheet": {"properties": reply_props}})
                     elif kind == "updateCells":
-                        # Only the form clients use to write values: start + rows, with
-                        # fields "userEnteredValue".
-                        start = arg.get("start") or {}
+                        # The forms clients use to write values, with fields
+                        # "userEnteredValue": start + rows, or range + rows (what the rows
+                        # do not cover inside the range is cleared).
+                        if ("start" in arg) == ("range" in arg):
+                            raise _Invalid("Exactly one of start or range must be set.")
+                        if "range" in arg:
+                            rng = self._check_grid_range(arg["range"], set(sheet_props))
+                            start = {
+                                "sheetId": rng["sheetId"],
+                                "rowIndex": rng.get("startRowIndex", 0),
+                                "columnIndex": rng.get("startColumnIndex", 0),
+                            }
+                            old = book.by_id(rng["sheetId"])
+                            for key in list(old.cells) if old is not None else []:
+                                r, c = key
+                                if rng.get("startRowIndex", 0) <= r < rng.get(
+                                    "endRowIndex", 10**9
+                                ) and rng.get("startColumnIndex", 0) <= c < rng.get(
+                                    "endColumnIndex", 10**9
+                                ):
+                                    cell_updates.append((rng["sheetId"], key, None))
+                        else:
+                            start = arg.get("start") or {}
                         target_id = start.get("sheetId", 0)
                         if target_id not in sheet_props:
                             raise _Invalid(f"No grid with id: {target_id}")
@@ -2545,6 +2617,9 @@ class FakeGoogle:
                 if (new_title, new_hidden) != (sheet.title, sheet.hidden):
                     sheet.title, sheet.hidden = new_title, new_hidden
                     content_changed = True
+            if added:
+                book.sheets.extend(added)
+                content_changed = True
             for target_id, key, value in cell_updates:
                 sheet = book.by_id(target_id)
                 if value is None:
@@ -2669,6 +2744,64 @@ class FakeGoogle:
             token_text = f"{offset + size}:{signature}".encode()
             out["nextPageToken"] = base64.urlsafe_b64encode(token_text).decode().rstrip("=")
         return self._masked(ctx, out, _DEFAULT_LIST_MASK)
+
+    def _changes_start(self, ctx: _Ctx) -> _Reply:
+        with self._lock:
+            token = str(len(self._change_log) + 1)
+        return self._masked(
+            ctx, {"kind": "drive#startPageToken", "startPageToken": token}, "kind,startPageToken"
+        )
+
+    def _changes_list(self, ctx: _Ctx) -> _Reply:
+        """changes.list: each changed file once per page, as it is now (Drive reports the
+        current state, not each edit); a file the principal can no longer see, but could
+        when it changed, comes as `removed`."""
+        raw_token = ctx.arg("pageToken")
+        if raw_token is None:
+            return _drive_error(400, "Required parameter: pageToken", "required")
+        raw_size = ctx.arg("pageSize") or "100"
+        if not raw_size.isdigit() or not 1 <= int(raw_size) <= 1000:
+            return _drive_invalid(
+                f"Invalid value '{raw_size}'. Values must be within the range: [1, 1000]",
+                "pageSize",
+            )
+        size = min(int(raw_size), self.page_size)
+        include_removed = ctx.flag("includeRemoved", True)
+        principal = ctx.principal.lower()
+        with self._lock:
+            end = len(self._change_log) + 1
+            if not raw_token.isdigit() or not 1 <= int(raw_token) <= end:
+                return _drive_invalid("Invalid Value", "pageToken")
+            at = int(raw_token)
+            picked: dict[str, dict[str, Any]] = {}
+            while at < end and len(picked) < size:
+                fid = self._change_log[at - 1][0]
+                at += 1
+                f = self._files.get(fid)
+                if f is not None and self._role(ctx.principal, f):
+                    change = {"removed": False, "file": self._resource(f, ctx.principal)}
+                    moment = f.modified
+                elif any(principal in seen for i, seen in self._change_log if i == fid):
+                    if not include_removed:
+                        continue
+                    change, moment = {"removed": True}, self.wall_clock()
+                else:
+                    continue
+                picked.pop(fid, None)  # reported once, where it last changed
+                picked[fid] = {
+                    "kind": "drive#change",
+                    "changeType": "file",
+                    "time": _rfc3339(moment),
+                    "fileId": fid,
+                    **change,
+                }
+            out: dict[str, Any] = {"kind": "drive#changeList", "changes": list(picked.values())}
+            if at < end:
+                out["nextPageToken"] = str(at)
+            else:
+                out["newStartPageToken"] = str(end)
+        mask = "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,"
+        return self._masked(ctx, out, mask + "file(kind,id,name,mimeType))")
 
     def _drive_get(self, ctx: _Ctx, fid: str) -> _Reply:
         with self._lock:
@@ -2801,6 +2934,8 @@ class FakeGoogle:
             f, role = seen
             if role < _ROLE_RANK["owner"]:
                 return _drive_no_write()
+            self._log_change(f)
+            self._gone[f.id] = f
             del self._files[f.id]
         return _Reply(204, b"", "text/plain")
 

@@ -126,6 +126,50 @@ def list_folder(
         params["pageToken"] = token
 
 
+DRIVE_CHANGES = "https://www.googleapis.com/drive/v3/changes"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the changes feed: a file as it is now, or gone (deleted, or no longer
+    visible to us)."""
+
+    file_id: str
+    removed: bool
+    file: DriveFile | None
+
+
+def start_page_token(client: Any) -> str:
+    """Where the changes feed stands now: changes after this call are listed from it."""
+    response = client.http_client.request(
+        "get", f"{DRIVE_CHANGES}/startPageToken", params={"supportsAllDrives": True}
+    )
+    return str(response.json()["startPageToken"])
+
+
+def changes(client: Any, token: str) -> tuple[list[Change], str]:
+    """Every change since `token` (all pages), and the token to ask from next time. Nothing
+    changed: one request."""
+    params: dict[str, Any] = {
+        "pageToken": token,
+        "pageSize": 1000,
+        "fields": f"nextPageToken,newStartPageToken,changes(fileId,removed,file({FILE_FIELDS}))",
+        "includeRemoved": True,
+        "supportsAllDrives": True,
+        "includeItemsFromAllDrives": True,
+    }
+    found: list[Change] = []
+    while True:
+        data = client.http_client.request("get", DRIVE_CHANGES, params=params).json()
+        for entry in data.get("changes", []):
+            raw = entry.get("file")
+            file = DriveFile.from_api(raw) if raw and not entry.get("removed") else None
+            found.append(Change(str(entry["fileId"]), bool(entry.get("removed")), file))
+        if data.get("newStartPageToken"):
+            return found, str(data["newStartPageToken"])
+        params["pageToken"] = data["nextPageToken"]
+
+
 def download(client: Any, file: DriveFile) -> bytes:
     """The workbook's bytes: Google spreadsheets exported as .xlsx (formulas and values)."""
     if file.is_spreadsheet:

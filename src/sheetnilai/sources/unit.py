@@ -20,6 +20,7 @@ from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_r
 from sheetnilai.workbook.layout import (
     META_GID_COL,
     META_LEMBAR_ROW,
+    MASALAH_SHEET,
     META_SHEET,
     READABLE_VERSIONS,
     RECAP_SHEET,
@@ -312,6 +313,8 @@ def extract(book: RawBook, name: str) -> UnitBook:
         local = book.local_names.get(title, {})
         ours = [n for n in local if n.startswith("SN_")]
         if not ours and title not in listed_titles:
+            if title == MASALAH_SHEET:
+                continue  # sinkron's write-back: it lists NIPs, it is no SKP sheet
             lookalike = _lookalike(sheet)
             if lookalike is not None:
                 unit.lookalikes.append(lookalike)

@@ -36,6 +36,9 @@ META_POLICY_CELL = (0, 7)
 RULES_SHEET = "Aturan"
 GUIDE_SHEET = "Petunjuk"
 RECAP_SHEET = "Rekap"
+# The sheet `sinkron --drive` writes into each unit spreadsheet: that workbook's problems.
+# Never an SKP sheet, whatever its cells hold.
+MASALAH_SHEET = "Masalah"
 # Only in the xlwings workbook (`templat buat --xlwings`): Python results beside the native
 # ones, the xlwings configuration sheet (its name is fixed by xlwings) and the period the
 # "Periksa workbook" macro checks.
