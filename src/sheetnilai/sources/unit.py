@@ -18,9 +18,9 @@ from sheetnilai.problems import Problem
 from sheetnilai.rules.nip import compact
 from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_ref
 from sheetnilai.workbook.layout import (
+    MASALAH_SHEET,
     META_GID_COL,
     META_LEMBAR_ROW,
-    MASALAH_SHEET,
     META_SHEET,
     READABLE_VERSIONS,
     RECAP_SHEET,
