@@ -1264,8 +1264,10 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "sinkron-tanpa-sumber": Entry(
         G,
-        "Sebutkan folder workbook unit dengan --sumber.",
-        "Contoh: sheetnilai sinkron --sumber kiriman/ --periode TW1 --sekali",
+        "Sebutkan tepat satu sumber: folder workbook unit dengan --sumber, atau folder Google "
+        "Drive dengan --drive.",
+        "Contoh: sheetnilai sinkron --sumber kiriman/ --periode TW1 --sekali, atau "
+        "sheetnilai sinkron --drive ID_FOLDER --periode TW1 --sekali",
     ),
     "sinkron-sekali-atau-terus": Entry(
         G,

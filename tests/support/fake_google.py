@@ -1533,6 +1533,11 @@ class FakeGoogle:
                 raise KeyError(f"no sheet {sheet_title!r}")
             return sheet.cells.get(_parse_cell(a1))
 
+    def children(self, folder_id: str) -> list[str]:
+        """Ids of the files directly in a folder, not in the trash (no listing delay)."""
+        with self._lock:
+            return [f.id for f in self._files.values() if folder_id in f.parents and not f.trashed]
+
     def book(self, spreadsheet_id: str) -> Book:
         """The live grid model (converted on first call). Mutate only under care."""
         return self._book(self._files[spreadsheet_id])
@@ -1879,6 +1884,9 @@ class FakeGoogle:
             return None
         if segs == ["upload", "drive", "v3", "files"] and method == "POST":
             return _Route("drive", _DRIVE_WRITE_SCOPES, self._drive_upload)
+        if n == 5 and segs[:4] == ["upload", "drive", "v3", "files"] and method == "PATCH":
+            fid = unquote(segs[4])
+            return _Route("drive", _DRIVE_WRITE_SCOPES, lambda c: self._drive_replace(c, fid), fid)
         return None
 
     # ----------------------------------------------------------------- OAuth endpoints
@@ -2893,6 +2901,30 @@ class FakeGoogle:
             )
             self._index_later(f)
             ctx.file_id = f.id
+            resource = self._resource(f, ctx.principal)
+        return self._masked(ctx, resource, _DEFAULT_FILE_MASK)
+
+    def _drive_replace(self, ctx: _Ctx, fid: str) -> _Reply:
+        """files.update with new content (uploadType=media): a Google spreadsheet takes an
+        xlsx, converted as on import; the id, name, parents and sharing stay."""
+        if ctx.arg("uploadType") != "media":
+            return _drive_invalid("Only uploadType=media is supported by the fake.", "uploadType")
+        media = ctx.body
+        with self._lock:
+            seen = self._visible(ctx, fid)
+            if isinstance(seen, _Reply):
+                return seen
+            f, role = seen
+            if role < _WRITER:
+                return _drive_no_write()
+            if f.mime_type == FOLDER_MIME:
+                return _drive_error(400, "Folders have no content.", "badContent")
+            if f.is_sheet and not _is_xlsx(media):
+                return _drive_error(
+                    400, "The file could not be converted to a Google spreadsheet.", "badContent"
+                )
+            f.content, f.book, f.edited = bytes(media), None, False
+            self._touch(f)
             resource = self._resource(f, ctx.principal)
         return self._masked(ctx, resource, _DEFAULT_FILE_MASK)
 

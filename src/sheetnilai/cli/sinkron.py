@@ -19,6 +19,7 @@ from sheetnilai.errors import SheetnilaiError, display_name
 
 if TYPE_CHECKING:
     from sheetnilai.store.sqlite import Store
+    from sheetnilai.sync.drive import DriveSource
     from sheetnilai.sync.run import SyncSettings
 
 DEFAULT_STORE = Path("sinkron.sqlite")
@@ -87,6 +88,27 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
     help="Folder berisi workbook unit (dicari sampai ke subfolder).",
 )
 @click.option(
+    "--drive",
+    "drive_id",
+    metavar="ID_FOLDER",
+    default=None,
+    help="Sinkron dari folder Google Drive ini (bukan folder lokal): perubahan dibaca dari "
+    "umpan perubahan Drive, dan masalah tiap unit ditulis ke lembar Masalah spreadsheet-nya.",
+)
+@click.option(
+    "--kredensial",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Kunci JSON akun layanan Google untuk --drive. Bawaan: GOOGLE_APPLICATION_CREDENTIALS, "
+    "lalu token dari 'gsheet masuk'.",
+)
+@click.option(
+    "--unggah",
+    is_flag=True,
+    help="Dengan --drive: terbitkan juga buku nilai sebagai satu Google spreadsheet di folder "
+    "itu, diperbarui di tempat setiap sinkron (tautannya tetap; Drive menyimpan revisinya).",
+)
+@click.option(
     "--periode",
     multiple=True,
     help="Periode yang dinilai, boleh diulang (mis. --periode TW3 --periode TAHUNAN).",
@@ -129,6 +151,9 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
 def sinkron(
     ctx: click.Context,
     sumber: Path | None,
+    drive_id: str | None,
+    kredensial: Path | None,
+    unggah: bool,
     periode: tuple[str, ...],
     keluaran: Path,
     store_path: Path,
@@ -154,8 +179,12 @@ def sinkron(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if sumber is None:
+    if (sumber is None) == (drive_id is None):
         raise SheetnilaiError("sinkron-tanpa-sumber")
+    if drive_id is None:
+        for option, value in (("--unggah", unggah), ("--kredensial", kredensial)):
+            if value:
+                raise SheetnilaiError("opsi-hanya-drive", {"option": option})
     if sekali == terus:
         raise SheetnilaiError("sinkron-sekali-atau-terus")
     if not periode:
@@ -175,10 +204,11 @@ def sinkron(
     policy, policy_source = load_policy(policy_path)
     policy_text = read_text(Path(policy_source)) if policy_source != "bawaan" else ""
     check_outputs([keluaran / "x.xlsx", store_path], None, sumber, [])
+    source = _drive(drive_id, kredensial, store_path, unggah) if drive_id is not None else None
     by_unit, default = org_options(org)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
     settings = SyncSettings(
-        source=sumber,
+        source=sumber or Path(f"drive-{drive_id}"),
         output=keluaran,
         periods=tuple(periods),
         policy=policy,
@@ -190,6 +220,7 @@ def sinkron(
         agency_predikat=agency_option(predikat_instansi),
         year=tahun,
         jobs=jobs,
+        drive=source,
     )
     with StoreLock(store_path):
         log = _logger(store_path, senyap)
@@ -204,6 +235,19 @@ def sinkron(
                 _forever(settings, store, log, interval)
         finally:
             store.close()
+
+
+def _drive(folder_id: str, key_file: Path | None, store_path: Path, upload: bool) -> DriveSource:
+    """The Drive folder, read and written with one account. Its exports are archived beside
+    the store (`<store>-arsip/`): the audit copy of what each score book was computed from."""
+    from sheetnilai.google import auth, http
+    from sheetnilai.sync.drive import DriveSource
+
+    account = auth.credentials(auth.SEND_SCOPES, key_file)
+    client = http.client(account.credentials, http.Transport.from_env(account.pace_ledger))
+    me = str(getattr(account.credentials, "service_account_email", "") or "")
+    archive = store_path.with_name(store_path.stem + "-arsip")
+    return DriveSource(client, folder_id, archive, me, upload=upload)
 
 
 def _one_pass(settings: SyncSettings, store: Store, log: logging.Logger) -> int:
@@ -239,7 +283,9 @@ def _forever(settings: SyncSettings, store: Store, log: logging.Logger, interval
                 _one_pass(settings, store, log)
             except SheetnilaiError as exc:
                 log.info(f"sinkron gagal: {exc.message}")
-            if _wait(settings.source, interval):
+            if settings.drive is not None:
+                time.sleep(interval)  # the changes feed is asked at the next pass
+            elif _wait(settings.source, interval):
                 log.info("ada berkas berubah di folder sumber.")
     except KeyboardInterrupt:
         log.info("sinkron dihentikan.")

@@ -231,6 +231,20 @@ def upload_as_spreadsheet(
     return DriveFile.from_api(response.json())
 
 
+def replace_content(client: Any, file_id: str, xlsx: bytes) -> DriveFile:
+    """New content for an existing file, in one request; a Google spreadsheet converts the
+    xlsx, and keeps its id, link, sharing and revision history. Sending the same bytes again
+    after an answer was lost does no harm."""
+    response = client.http_client.request(
+        "patch",
+        f"{DRIVE_UPLOAD}/{file_id}",
+        params={"uploadType": "media", "supportsAllDrives": True, "fields": FILE_FIELDS},
+        data=xlsx,
+        headers={"Content-Type": XLSX_MIME},
+    )
+    return DriveFile.from_api(response.json())
+
+
 @dataclass(frozen=True, slots=True)
 class Settle:
     """How to find a file whose create got an ambiguous answer.

@@ -22,12 +22,13 @@ from pathlib import Path
 
 from sheetnilai.consolidate import Consolidation, consolidate_periods, discover, sha256
 from sheetnilai.errors import display_name
+from sheetnilai.google.collect import Collection
 from sheetnilai.pool import process_pool
 from sheetnilai.problems import Severity
 from sheetnilai.roster import Roster
 from sheetnilai.rules.labels import OrgPredikat
 from sheetnilai.rules.policy import Policy
-from sheetnilai.sources.folder import InputFile
+from sheetnilai.sources.folder import Discovery, InputFile
 from sheetnilai.store.sqlite import (
     Change,
     InputRow,
@@ -37,7 +38,9 @@ from sheetnilai.store.sqlite import (
     Store,
     now_text,
 )
+from sheetnilai.sync import drive as drive_source
 from sheetnilai.sync.cache import StoreCache, config_digest
+from sheetnilai.sync.drive import DriveSource
 from sheetnilai.sync.publish import (
     feedback_frames,
     feedback_names,
@@ -45,11 +48,12 @@ from sheetnilai.sync.publish import (
     publish_scorebook,
     write_feedback,
 )
+from sheetnilai.workbook.layout import MASALAH_SHEET
 
 
 @dataclass(slots=True)
 class SyncSettings:
-    source: Path
+    source: Path  # the local folder; with `drive`, only the label of the Drive folder
     output: Path
     periods: tuple[str, ...]
     policy: Policy
@@ -61,6 +65,7 @@ class SyncSettings:
     agency_predikat: OrgPredikat | None = None
     year: int | None = None
     jobs: int | None = None
+    drive: DriveSource | None = None
 
     @property
     def label(self) -> str:
@@ -113,17 +118,35 @@ def _config(settings: SyncSettings) -> str:
 
 
 def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: str) -> PassReport:
-    found = discover(settings.source)
     config = _config(settings)
     previous = store.pending()
     last = store.last_pass(finished_only=True)
-    if last is not None and _unchanged(found.files, previous, store, config):
+    src = settings.drive
+    found: Discovery | None = None
+    collection: Collection | None = None
+    token: str | None = None
+    if src is None:
+        found = discover(settings.source)
+        files = found.files
+        quiet = last is not None and _unchanged(files, previous, store, config)
+        count = len(files)
+    else:
+        quiet, token = drive_source.poll(src, store, config)
+        quiet = quiet and last is not None
+        count = sum(1 for i in previous if i.change != "dihapus")
+    if quiet:
+        assert last is not None
         store.finish_pass(
-            PassOutcome(
-                pass_id, now_text(), len(found.files), 0, 0, last.digest, "", [], None, None, [], []
-            )
+            PassOutcome(pass_id, now_text(), count, 0, 0, last.digest, "", [], None, None, [], [])
         )
-        return PassReport(pass_id, len(found.files), 0, len(found.to_read), 0, [], [], 0, True)
+        if src is not None and token is not None:
+            drive_source.finish(src, store, token, config)
+        return PassReport(pass_id, count, 0, count, 0, [], [], 0, True)
+    if src is not None:
+        collection, token = drive_source.fetch(src, store, token)
+        files = collection.input_files()
+        got = sum(1 for f in collection.fetched if f.status == "diambil")
+        log(f"Drive: {got} diekspor, {collection.requests_saved} dari arsip")
 
     cache = StoreCache(store, config, started)
     clock = time.perf_counter()
@@ -136,10 +159,13 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         settings.org_default,
         settings.agency_predikat,
         jobs=settings.jobs,
+        files=files if src is not None else None,
         found=found,
         year=settings.year,
         cache=cache,
     )
+    if src is not None and collection is not None:
+        drive_source.link(src, collection, results)
     if settings.roster_path is not None:
         digest = sha256(settings.roster_path)
         for result in results:
@@ -154,7 +180,7 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
             PassOutcome(
                 pass_id,
                 now_text(),
-                len(found.files),
+                len(files),
                 len(cache.read),
                 0,
                 digest,
@@ -166,9 +192,11 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
                 [],
             )
         )
+        if src is not None and token is not None:
+            drive_source.finish(src, store, token, config)
         return PassReport(
             pass_id,
-            len(found.files),
+            len(files),
             len(cache.read),
             len(cache.served),
             0,
@@ -228,12 +256,21 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    drive_published: list[tuple[str, str]] = []
+    if src is not None and src.upload:
+        title = f"Buku nilai {settings.label} (sinkron)"
+        uploaded = drive_source.upload_scorebook(src, store, published[0][1], title)
+        log(f"buku nilai di Drive diperbarui: {uploaded.link}")
+        drive_published.append(("drive", uploaded.link))
+    if src is not None and collection is not None:
+        for name in drive_source.write_back(src, store, collection, results, started):
+            log(f"lembar {MASALAH_SHEET} ditulis: {name}")
     seconds["terbit"] = time.perf_counter() - clock
     store.finish_pass(
         PassOutcome(
             pass_id,
             now_text(),
-            len(found.files),
+            len(files),
             len(cache.read),
             changed,
             digest,
@@ -242,12 +279,14 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
             new_results,
             new_problems,
             changes,
-            [(kind, str(path)) for kind, path in published],
+            [(kind, str(path)) for kind, path in published] + drive_published,
         )
     )
+    if src is not None and token is not None:
+        drive_source.finish(src, store, token, config)
     return PassReport(
         pass_id,
-        len(found.files),
+        len(files),
         len(cache.read),
         len(cache.served),
         changed,

@@ -1,0 +1,267 @@
+"""`sheetnilai sinkron --drive` against the local fake: the changes feed decides whether a pass
+has anything to do (one request when nothing changed), one export per edited spreadsheet,
+each unit's problems written back to a protected Masalah sheet of its own spreadsheet without
+that write causing a re-read, and faults in the middle of a pass or of a write-back survived
+with nothing lost and nothing written twice."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetnilai.errors import SheetnilaiError
+from sheetnilai.google import auth
+from sheetnilai.google.kirim import KIND, KIND_SCOREBOOK
+from sheetnilai.rules.policy import DEFAULT_POLICY
+from sheetnilai.store.sqlite import SqliteStore
+from sheetnilai.sync.drive import DriveSource
+from sheetnilai.sync.run import SyncSettings, run_pass
+from sheetnilai.workbook.layout import MASALAH_SHEET
+from tests.google.support import client
+from tests.google.test_konsolidasi_drive import PLANTED, cli_run, folder, sheets, units
+from tests.support.fake_google import Applied, Drop, ExpireToken, FakeGoogle, Status
+
+__all__ = ["folder", "units"]  # fixtures, shared with the konsolidasi --drive tests
+DOCS = "https://docs.google.com/spreadsheets/d/"
+
+
+def masalah(fake: FakeGoogle, sid: str) -> list[list[Any]]:
+    """The Masalah sheet of a spreadsheet as rows of values ([] when it has none)."""
+    sheet = fake.book(sid).by_title(MASALAH_SHEET)
+    if sheet is None:
+        return []
+    height = max((r for r, _ in sheet.cells), default=-1) + 1
+    width = max((c for _, c in sheet.cells), default=-1) + 1
+    return [
+        [(sheet.cells.get((r, c)) or (None, None))[1] for c in range(width)] for r in range(height)
+    ]
+
+
+def table(rows: list[list[Any]]) -> list[dict[str, Any]]:
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Periode")
+    names = rows[head]
+    padded = [[*r, *[None] * (len(names) - len(r))] for r in rows[head + 1 :] if r and r[0]]
+    return [dict(zip(names, r, strict=False)) for r in padded]
+
+
+def service_email() -> str:
+    """The service account `use_fake` made the key of (the one sinkron works as)."""
+    key = json.loads(Path(os.environ[auth.ENV_KEY]).read_text(encoding="utf-8"))
+    return str(key["client_email"])
+
+
+def sinkron(folder_id: str, roster: Path, *more: str) -> tuple[int, str, str]:
+    return cli_run(
+        "sinkron",
+        "--drive",
+        folder_id,
+        "--periode",
+        "TW1",
+        "--roster",
+        str(roster),
+        "--penyimpanan",
+        "sinkron.sqlite",
+        "--keluaran",
+        "hasil",
+        "--jobs",
+        "1",
+        "--sekali",
+        *more,
+    )
+
+
+def test_quiet_pass_costs_one_request_and_an_edit_one_export(units, folder) -> None:
+    fake, folder_id, ids = folder
+    _, roster = units
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    assert Path("hasil/buku-nilai-TW1-terbaru.xlsx").is_file()
+    me = service_email()
+
+    # Every unit spreadsheet has its Masalah sheet, protected, holding its own rows only.
+    planted_file = None
+    for name, sid in ids.items():
+        rows = table(masalah(fake, sid))
+        assert rows, name
+        # Only this spreadsheet's problems: every cell link points into it.
+        assert all(str(r["Tautan"]).startswith(DOCS + sid) for r in rows if r["Sel"]), name
+        planted = [r for r in rows if r.get("NIP") == PLANTED]
+        if planted:
+            planted_file = name
+            hit = next(r for r in planted if r["Kode"] == "realisasi-bukan-angka")
+            assert hit["Tautan"].startswith(DOCS + sid + "/")
+            assert hit["Tautan"].endswith(f"&range={hit['Sel']}")
+        ours = [
+            p
+            for p in fake.protected_ranges(sid)
+            if p["sheetTitle"] == MASALAH_SHEET and p["description"].startswith("sheetnilai:")
+        ]
+        assert len(ours) == 1, name
+        # Only sheetnilai's account (and the owner, whom Google never locks out) edits it.
+        editors = {u.lower() for u in ours[0]["editors"]["users"]}
+        assert editors == {fake.user_email.lower(), me.lower()}, editors
+        assert not ours[0].get("warningOnly")
+        assert ours[0]["range"] == {"sheetId": ours[0]["range"]["sheetId"]}  # the whole sheet
+    assert planted_file is not None
+
+    # Nothing changed (our own write-back included): one Drive request, no export, no read.
+    fake.requests.clear()
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    assert "tidak ada perubahan" in err
+    assert fake.count(category="drive") == 1
+    assert fake.count(category="sheets_read") == fake.count(category="sheets_write") == 0
+
+    # The planted realisasi mended in the browser: that one spreadsheet is exported again,
+    # its Masalah sheet no longer names the problem, and the next pass is quiet again.
+    sid = ids[planted_file]
+    rows = table(masalah(fake, sid))
+    hit = next(r for r in rows if r["Kode"] == "realisasi-bukan-angka")
+    fake.set_cell(sid, hit["Lembar"], hit["Sel"], 90)
+    fake.requests.clear()
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    exports = [r for r in fake.requests if r.path.endswith("/export")]
+    assert [r.file_id for r in exports] == [sid]
+    assert not [r for r in table(masalah(fake, sid)) if r["Kode"] == "realisasi-bukan-angka"]
+    book = sheets(Path("hasil/buku-nilai-TW1-terbaru.xlsx"))
+    solved = [r for r in book["Perubahan"] if r and r[1] == "Masalah selesai"]
+    assert [r[6] for r in solved if r[4] == PLANTED] == ["realisasi-bukan-angka"]
+    fake.requests.clear()
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    assert fake.count(category="drive") == 1
+    assert not [r for r in fake.requests if r.path.endswith("/export")]
+
+
+def _settings(folder_id: str, roster: Path, tmp: Path, gc: Any, me: str) -> SyncSettings:
+    from sheetnilai.roster import read_roster
+
+    return SyncSettings(
+        source=Path(f"drive-{folder_id}"),
+        output=tmp / "hasil",
+        periods=("TW1",),
+        policy=DEFAULT_POLICY,
+        roster=read_roster(roster, DEFAULT_POLICY),
+        roster_path=roster,
+        jobs=1,
+        drive=DriveSource(gc, folder_id, tmp / "arsip", me, fetch_jobs=1),
+    )
+
+
+FAULTS = {
+    "ekspor 503": (Status(503), 2, "/export"),
+    "ekspor 429": (Status(429, retry_after=0), 2, "/export"),
+    "ekspor putus": (Drop(), 1, "/export"),
+    "umpan perubahan 503": (Status(503), 1, "/changes"),
+    "token kedaluwarsa di umpan": (ExpireToken(), 1, "/changes"),
+    "tulis-balik 500 setelah diterapkan": (Applied(Status(500)), 1, ":batchUpdate"),
+    "tulis-balik putus setelah diterapkan": (Applied(Drop()), 1, ":batchUpdate"),
+    "tulis-balik 429": (Status(429, retry_after=0), 1, ":batchUpdate"),
+    # On the first pass the batch also adds the sheet and its protection: applied once only.
+    "tulis-balik pertama 500 setelah diterapkan": (Applied(Status(500)), 1, ":batchUpdate", 0),
+    "tulis-balik pertama putus setelah diterapkan": (Applied(Drop()), 2, ":batchUpdate", 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_faults_lose_nothing_and_write_nothing_twice(
+    name: str, units, folder, tmp_path: Path
+) -> None:
+    fake, folder_id, ids = folder
+    _, roster = units
+    gc = client(auth.SEND_SCOPES)
+    me = service_email()
+    settings = _settings(folder_id, roster, tmp_path, gc, me)
+    store = SqliteStore(tmp_path / "s.sqlite")
+    log = logging.getLogger("test").info
+    try:
+        fault, times, match, *first = FAULTS[name]
+        if first:
+            fake.inject(fault, times=times, match=match)
+            with contextlib.suppress(SheetnilaiError):
+                run_pass(settings, store, log)
+            assert fake.pending_faults() == 0
+        first_pass = run_pass(settings, store, log)
+        assert not first_pass.quiet or first
+        # Mend the planted realisasi, then fault the pass that follows.
+        sid = next(
+            s for s in ids.values() if any(r.get("NIP") == PLANTED for r in table(masalah(fake, s)))
+        )
+        hit = next(r for r in table(masalah(fake, sid)) if r["Kode"] == "realisasi-bukan-angka")
+        fake.set_cell(sid, hit["Lembar"], hit["Sel"], 90)
+        if not first:
+            fake.inject(fault, times=times, match=match)
+        # A fault a pass cannot ride out fails it; the next pass does its work again.
+        with contextlib.suppress(SheetnilaiError):
+            run_pass(settings, store, log)
+        assert fake.pending_faults() == 0
+        report = run_pass(settings, store, log)
+        # Whatever the fault hit, the store now holds the mended state ...
+        assert not [r for r in table(masalah(fake, sid)) if r["Kode"] == "realisasi-bukan-angka"]
+        if report.results:
+            assert not [
+                p for p in report.results[0].all_problems if p.code == "realisasi-bukan-angka"
+            ]
+        # ... each spreadsheet has exactly one Masalah sheet and one protection on it ...
+        for s in ids.values():
+            titles = [sh.title for sh in fake.book(s).sheets]
+            assert titles.count(MASALAH_SHEET) == 1, titles
+            ours = [p for p in fake.protected_ranges(s) if p["sheetTitle"] == MASALAH_SHEET]
+            assert len(ours) == 1, ours
+        # ... and the pass after is quiet: one request.
+        fake.requests.clear()
+        assert run_pass(settings, store, log).quiet
+        assert fake.count(category="drive") == 1
+        resolved = [c for c in store.changes() if c.kind == "masalah-selesai"]
+        assert [c.after for c in resolved if c.before == "realisasi-bukan-angka"] == [""]
+    finally:
+        store.close()
+
+
+def test_unggah_updates_one_score_book_spreadsheet_in_place(units, folder) -> None:
+    fake, folder_id, ids = folder
+    _, roster = units
+    code, _, err = sinkron(folder_id, roster, "--unggah")
+    assert code == 0, err
+
+    def score_books() -> list[dict[str, Any]]:
+        every = [fake.file(f) for f in fake.children(folder_id)]
+        return [f for f in every if f["appProperties"].get(KIND) == KIND_SCOREBOOK]
+
+    (first,) = score_books()
+    assert first["mimeType"] == "application/vnd.google-apps.spreadsheet"
+    titles = [s.title for s in fake.book(first["id"]).sheets]
+    assert "Ringkasan" in titles and "Perubahan" in titles, titles
+
+    # Our own upload is no change: the next pass is quiet (one request).
+    fake.requests.clear()
+    code, _, err = sinkron(folder_id, roster, "--unggah")
+    assert code == 0 and "tidak ada perubahan" in err, err
+    assert fake.count(category="drive") == 1
+
+    # An edit: the same spreadsheet (same id, so the same link) gets the new score book.
+    sid = next(iter(ids.values()))
+    fake.set_cell(sid, "Petunjuk", "A1", "diubah di peramban")
+    code, _, err = sinkron(folder_id, roster, "--unggah")
+    assert code == 0, err
+    (again,) = score_books()
+    assert again["id"] == first["id"]
+    assert int(again["version"]) > int(first["version"])
+    changes = fake.book(again["id"]).by_title("Perubahan")
+    assert any(v[1] == "Berkas berubah" for v in changes.cells.values())
+
+
+def test_drive_only_options_need_drive(tmp_path: Path) -> None:
+    code, _, err = cli_run(
+        "sinkron", "--sumber", str(tmp_path), "--periode", "TW1", "--sekali", "--unggah"
+    )
+    assert code != 0 and "--unggah hanya berlaku bersama --drive" in err
+    code, _, err = cli_run("sinkron", "--periode", "TW1", "--sekali")
+    assert code != 0 and "tepat satu sumber" in err
