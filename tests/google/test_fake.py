@@ -886,3 +886,45 @@ def test_installed_app_flow_and_refresh_with_narrower_scope(
         )
         with pytest.raises(RefreshError, match="invalid_scope"):
             wider.refresh(Request(session))
+
+
+def test_changes_feed(fake_google: FakeGoogle, connect: Connect, sample_xlsx: bytes) -> None:
+    """changes.list as Drive answers it: the changes since a token, each file once and as it
+    is now, gone files as `removed`, files we cannot see left out, bad tokens refused."""
+    folder = fake_google.add_folder("Dinas Uji", shared_with=[SA_EMAIL])
+    kept = fake_google.add_spreadsheet(folder, "Unit A", sample_xlsx)
+    gc = connect(READONLY)
+    http = gc.http_client
+    changes_url = "https://www.googleapis.com/drive/v3/changes"
+
+    token = http.request("get", changes_url + "/startPageToken").json()["startPageToken"]
+    empty = http.request("get", changes_url, params={"pageToken": token}).json()
+    assert empty["changes"] == [] and empty["newStartPageToken"] == token
+
+    fake_google.set_cell(kept, "Data Pegawai", "A2", "diubah")
+    fake_google.set_cell(kept, "Data Pegawai", "A3", "diubah lagi")
+    added = fake_google.add_spreadsheet(folder, "Unit B", sample_xlsx)
+    fake_google.add_spreadsheet(fake_google.add_folder("Rahasia"), "Tidak dibagikan", sample_xlsx)
+    fake_google.trash(added)
+    got = http.request(
+        "get", changes_url, params={"pageToken": token, "fields": "*", "pageSize": 1}
+    ).json()
+    assert [c["fileId"] for c in got["changes"]] == [kept] and "nextPageToken" in got
+    assert got["changes"][0]["file"]["version"] == str(fake_google.file(kept)["version"])
+    rest = http.request(
+        "get", changes_url, params={"pageToken": got["nextPageToken"], "fields": "*"}
+    ).json()
+    assert [c["fileId"] for c in rest["changes"]] == [added]  # the unshared file is not shown
+    assert rest["changes"][0]["file"]["trashed"] is True
+    later = rest["newStartPageToken"]
+
+    fake_google.delete(added)
+    gone = http.request("get", changes_url, params={"pageToken": later, "fields": "*"}).json()
+    assert [(c["fileId"], c["removed"], "file" in c) for c in gone["changes"]] == [
+        (added, True, False)
+    ]
+
+    for bad in ({}, {"pageToken": "abc"}, {"pageToken": "999999"}, {"pageToken": "0"}):
+        with pytest.raises(APIError) as caught:
+            http.request("get", changes_url, params=bad)
+        assert caught.value.response.status_code == 400, bad

@@ -265,3 +265,25 @@ def test_drive_only_options_need_drive(tmp_path: Path) -> None:
     assert code != 0 and "--unggah hanya berlaku bersama --drive" in err
     code, _, err = cli_run("sinkron", "--periode", "TW1", "--sekali")
     assert code != 0 and "tepat satu sumber" in err
+
+
+def test_a_spreadsheet_trashed_or_added_is_seen_through_the_feed(units, folder) -> None:
+    fake, folder_id, ids = folder
+    source, roster = units
+    assert sinkron(folder_id, roster)[0] == 0
+    gone_name, gone = next(iter(ids.items()))
+    fake.trash(gone)
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0 and "tidak ada perubahan" not in err, err
+    code, out, err = cli_run("riwayat", "--penyimpanan", "sinkron.sqlite")
+    assert code == 0, err
+    assert "Berkas dihapus" in out and gone_name in out
+    # Back as a new spreadsheet: one export, recorded as a new file.
+    fake.requests.clear()
+    fake.add_spreadsheet(folder_id, gone_name, (source / gone_name).read_bytes())
+    fake.settle()
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    assert len([r for r in fake.requests if r.path.endswith("/export")]) == 1
+    code, out, _ = cli_run("riwayat", "--penyimpanan", "sinkron.sqlite")
+    assert "Berkas baru" in out

@@ -1492,6 +1492,14 @@ class FakeGoogle:
             f.trashed = trashed
             self._touch(f)
 
+    def delete(self, file_id: str) -> None:
+        """Delete a file for good, as its owner emptying the trash would."""
+        with self._lock:
+            f = self._files[file_id]
+            self._log_change(f)
+            self._gone[f.id] = f
+            del self._files[f.id]
+
     def set_cell(
         self,
         spreadsheet_id: str,
@@ -2803,6 +2811,9 @@ class FakeGoogle:
                     "fileId": fid,
                     **change,
                 }
+            # A full page also takes the entries right after it that it reported already.
+            while at < end and self._change_log[at - 1][0] in picked:
+                at += 1
             out: dict[str, Any] = {"kind": "drive#changeList", "changes": list(picked.values())}
             if at < end:
                 out["nextPageToken"] = str(at)
