@@ -8,7 +8,9 @@ On the agency of bench/consolidate.py (10,000 pegawai in 500 filled workbooks, c
 - cold: the first pass of `sinkron` with an empty store (reads everything, fills the store,
   publishes the dated and the terbaru score book and every unit's feedback);
 - no change: a pass when nothing changed (target <= 2% of full);
-- 1 changed, 50 changed: a pass after that many workbooks were edited (targets <= 5%, <= 15%).
+- 1 changed, 50 changed: a pass after that many workbooks were edited (targets <= 5%, <= 15%);
+- latency: with `sinkron --terus` running, from saving a workbook to the terbaru score book
+  showing it (the service wakes on file-system events).
 
 Run: `.venv/bin/python bench/sinkron.py [--pegawai N] [--unit M] [--jobs J]`.
 """
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -106,6 +110,43 @@ def main() -> None:
         store.close()
         size = (scratch / "sinkron.sqlite").stat().st_size
         print(f"store: {size / 1e6:.1f} MB after 4 passes")
+        latency(folder, books[60], scratch, args.jobs)
+
+
+def latency(folder: Path, book: Path, scratch: Path, jobs: int) -> None:
+    """`sinkron --terus` as a user starts it: once its first pass has published, one
+    workbook is saved; how long until the terbaru score book shows it."""
+    out = scratch / "terus"
+    latest = out / f"buku-nilai-{PERIOD}-terbaru.xlsx"
+    command = [sys.executable, "-m", "sheetnilai", "sinkron", "--sumber", str(folder)]
+    command += ["--periode", PERIOD, "--keluaran", str(out), "--terus", "--selang", "1j"]
+    command += ["--penyimpanan", str(scratch / "terus.sqlite"), "--jobs", str(jobs), "--senyap"]
+    proc = subprocess.Popen(command)
+    try:
+        before = _published(latest, None, proc)
+        time.sleep(2)  # the service is waiting for file-system events again
+        saved = time.perf_counter()
+        edit(book, 1)
+        _published(latest, before, proc)
+        took = time.perf_counter() - saved
+        print(f"latency --terus: a saved workbook reaches the terbaru score book in {took:.1f} s")
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+def _published(path: Path, before: int | None, proc: subprocess.Popen[bytes]) -> int:
+    """Wait until `path` exists with an mtime other than `before`; returns that mtime."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = None
+        if mtime is not None and mtime != before:
+            return mtime
+        time.sleep(0.05)
+    raise RuntimeError(f"sinkron --terus did not publish {path} (exit {proc.poll()})")
 
 
 if __name__ == "__main__":

@@ -153,21 +153,23 @@ def write_back(
         # Nobody edited it since the export this pass read: then the version our write makes
         # is ours alone, and the next pass need not export it again.
         clean = drive.get(src.client, f.id).version == f.version
-        _write_masalah(src, f.id, rows, when)
+        gids = _write_masalah(src, f.id, rows, when)
         after = drive.get(src.client, f.id)
         if clean:
             store.set_meta(src.key("own", f.id), after.version)
             entry = checkpoint.entries.get(f.id) or {}
             checkpoint.record(after, item.path, str(entry.get("sha256", "")))
+            # The sheet ids just read: the next pass's problem links need no Sheets read.
+            checkpoint.record_gids(after, gids)
         store.set_meta(src.key("masalah", f.id), digest)
         written.append(item.name)
     return written
 
 
-def _write_masalah(src: DriveSource, sid: str, rows: pd.DataFrame, when: str) -> None:
+def _write_masalah(src: DriveSource, sid: str, rows: pd.DataFrame, when: str) -> dict[str, int]:
     """One batchUpdate: the sheet and its protection when missing, and the whole sheet's
     values. Each try starts from a fresh read, so a batch Google applied but whose answer
-    was lost is not applied twice."""
+    was lost is not applied twice. Returns the spreadsheet's sheet ids by title."""
     attempt = 0
     while True:
         attempt += 1
@@ -210,7 +212,7 @@ def _write_masalah(src: DriveSource, sid: str, rows: pd.DataFrame, when: str) ->
         )
         try:
             drive.batch_update(src.client, sid, requests)
-            return
+            return {**gids, MASALAH_SHEET: gid}
         except GoogleFailure as exc:
             if not exc.ambiguous or attempt >= ATTEMPTS:
                 raise
