@@ -287,3 +287,31 @@ def test_a_spreadsheet_trashed_or_added_is_seen_through_the_feed(units, folder) 
     assert len([r for r in fake.requests if r.path.endswith("/export")]) == 1
     code, out, _ = cli_run("riwayat", "--penyimpanan", "sinkron.sqlite")
     assert "Berkas baru" in out
+
+
+def test_a_spreadsheet_we_cannot_edit_is_named_and_the_pass_goes_on(
+    units, fake_google: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared read-only: the score book is still published; each refused write-back is one
+    log line naming the spreadsheet, and it is tried again next pass (never marked done)."""
+    from tests.google.support import use_fake
+
+    source, roster = units
+    info = use_fake(fake_google, tmp_path, monkeypatch)
+    folder_id = fake_google.add_folder(
+        "Hanya baca", shared_with=[info["client_email"]], role="reader"
+    )
+    names = sorted(p.name for p in source.glob("*.xlsx"))
+    for name in names:
+        fake_google.add_spreadsheet(folder_id, name, (source / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    assert Path("hasil/buku-nilai-TW1-terbaru.xlsx").is_file()
+    refused = [line for line in err.splitlines() if "tidak dapat ditulis" in line]
+    assert sorted(n for n in names if any(n in line for line in refused)) == names
+    assert all("tidak berhak" in line for line in refused), refused
+    fake_google.requests.clear()
+    code, _, err = sinkron(folder_id, roster)  # nothing changed: still quiet, one request
+    assert code == 0 and "tidak ada perubahan" in err
+    assert fake_google.count(category="drive") == 1

@@ -18,7 +18,7 @@ The token is saved only when a pass ends, so a pass killed half-way is done agai
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,10 +135,12 @@ def write_back(
     collection: Collection,
     results: Sequence[Consolidation],
     when: str,
+    log: Callable[[str], None],
 ) -> list[str]:
     """Rewrite the Masalah sheet of each unit spreadsheet whose problems changed; returns the
-    names written. A spreadsheet that fails is left for the next pass (its digest is kept
-    only after a write)."""
+    names written. A spreadsheet that cannot be written (no edit right, Google failing after
+    its retries) is named in the log and tried again by the next pass that has work (a
+    change of the folder's sharing is one); the others go on."""
     every = masalah_rows(results)
     checkpoint = Checkpoint(collection.archive / CHECKPOINT)
     written = []
@@ -152,9 +154,17 @@ def write_back(
             continue
         # Nobody edited it since the export this pass read: then the version our write makes
         # is ours alone, and the next pass need not export it again.
-        clean = drive.get(src.client, f.id).version == f.version
-        gids = _write_masalah(src, f.id, rows, when)
-        after = drive.get(src.client, f.id)
+        try:
+            clean = drive.get(src.client, f.id).version == f.version
+            gids = _write_masalah(src, f.id, rows, when)
+            after = drive.get(src.client, f.id)
+        except GoogleFailure as exc:
+            log(
+                f"lembar {MASALAH_SHEET} {item.name} tidak dapat ditulis: {exc.message} "
+                "(dicoba lagi pada sinkron berikutnya yang menemukan perubahan, mis. setelah hak "
+                "akses folder diubah)"
+            )
+            continue
         if clean:
             store.set_meta(src.key("own", f.id), after.version)
             entry = checkpoint.entries.get(f.id) or {}

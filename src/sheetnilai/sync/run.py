@@ -263,7 +263,7 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         log(f"buku nilai di Drive diperbarui: {uploaded.link}")
         drive_published.append(("drive", uploaded.link))
     if src is not None and collection is not None:
-        for name in drive_source.write_back(src, store, collection, results, started):
+        for name in drive_source.write_back(src, store, collection, results, started, log):
             log(f"lembar {MASALAH_SHEET} ditulis: {name}")
     seconds["terbit"] = time.perf_counter() - clock
     store.finish_pass(
