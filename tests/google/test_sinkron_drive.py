@@ -129,6 +129,10 @@ def test_quiet_pass_costs_one_request_and_an_edit_one_export(units, folder) -> N
     assert code == 0, err
     exports = [r for r in fake.requests if r.path.endswith("/export")]
     assert [r.file_id for r in exports] == [sid]
+    # The rest: the feed, the folder and its listing, and the write-back (its sheet ids
+    # read once, one batch, the version before and after); the links need no more reads.
+    assert fake.count(category="sheets_read") == fake.count(category="sheets_write") == 1
+    assert fake.count(category="drive") == 1 + 2 + 1 + 2
     assert not [r for r in table(masalah(fake, sid)) if r["Kode"] == "realisasi-bukan-angka"]
     book = sheets(Path("hasil/buku-nilai-TW1-terbaru.xlsx"))
     solved = [r for r in book["Perubahan"] if r and r[1] == "Masalah selesai"]

@@ -107,8 +107,13 @@ class Checkpoint:
         return None
 
     def record(self, f: drive.DriveFile, path: Path, digest: str) -> None:
+        """A new version of f in the archive. Its sheet ids are kept: a sheet keeps its id
+        when the spreadsheet is edited, and a title they do not know is asked again
+        (`link_problems`)."""
         with self._lock:
+            kept = {k: v for k, v in (self.entries.get(f.id) or {}).items() if k == "gids"}
             self.entries[f.id] = {
+                **kept,
                 "name": f.name,
                 "version": f.version,
                 "modified": f.modified,
@@ -275,6 +280,16 @@ def link_problems(
         for name, table in (known or {}).items()
         if name in by_name
     }
+    asked: set[str] = set()  # read from Google this run: what they lack does not exist
+
+    def ask(f: drive.DriveFile) -> None:
+        asked.add(f.id)
+        try:
+            gids[f.id] = drive.sheet_ids(client, f.id)
+            checkpoint.record_gids(f, gids[f.id] or {})
+        except GoogleFailure:
+            gids[f.id] = gids.get(f.id) or {}  # the link then opens the spreadsheet
+
     out = []
     for p in problems:
         item = by_name.get(p.file or "")
@@ -288,11 +303,9 @@ def link_problems(
         if f.id not in gids:
             gids[f.id] = checkpoint.gids(f)
             if gids[f.id] is None:
-                try:
-                    gids[f.id] = drive.sheet_ids(client, f.id)
-                    checkpoint.record_gids(f, gids[f.id] or {})
-                except GoogleFailure:
-                    gids[f.id] = {}  # the link then opens the spreadsheet, not the cell
+                ask(f)
+        if p.sheet not in (gids[f.id] or {}) and f.id not in asked:
+            ask(f)  # a sheet added since the ids were kept
         gid = (gids[f.id] or {}).get(p.sheet)
         out.append(p.at(link=drive.sheet_link(f.id, gid, p.cell)))
     return out
