@@ -2709,19 +2709,25 @@ class FakeGoogle:
             return _drive_not_found(fid)
         return f, role
 
-    def _drive_list(self, ctx: _Ctx) -> _Reply:
-        q = ctx.arg("q") or ""
-        try:
-            predicates = _parse_q(q)
-        except _BadQuery:
-            return _drive_invalid("Invalid Value", "q")
+    def _page_size(self, ctx: _Ctx) -> int | _Reply:
+        """Drive's pageSize: 1 to 1000 (default 100), capped by this fake's page size."""
         raw_size = ctx.arg("pageSize") or "100"
         if not raw_size.isdigit() or not 1 <= int(raw_size) <= 1000:
             return _drive_invalid(
                 f"Invalid value '{raw_size}'. Values must be within the range: [1, 1000]",
                 "pageSize",
             )
-        size = min(int(raw_size), self.page_size)
+        return min(int(raw_size), self.page_size)
+
+    def _drive_list(self, ctx: _Ctx) -> _Reply:
+        q = ctx.arg("q") or ""
+        try:
+            predicates = _parse_q(q)
+        except _BadQuery:
+            return _drive_invalid("Invalid Value", "q")
+        size = self._page_size(ctx)
+        if isinstance(size, _Reply):
+            return size
         signature = f"{zlib.crc32(q.encode()):08x}"
         offset = 0
         token = ctx.arg("pageToken")
@@ -2775,13 +2781,9 @@ class FakeGoogle:
         raw_token = ctx.arg("pageToken")
         if raw_token is None:
             return _drive_error(400, "Required parameter: pageToken", "required")
-        raw_size = ctx.arg("pageSize") or "100"
-        if not raw_size.isdigit() or not 1 <= int(raw_size) <= 1000:
-            return _drive_invalid(
-                f"Invalid value '{raw_size}'. Values must be within the range: [1, 1000]",
-                "pageSize",
-            )
-        size = min(int(raw_size), self.page_size)
+        size = self._page_size(ctx)
+        if isinstance(size, _Reply):
+            return size
         include_removed = ctx.flag("includeRemoved", True)
         principal = ctx.principal.lower()
         with self._lock:
@@ -2915,6 +2917,13 @@ class FakeGoogle:
             resource = self._resource(f, ctx.principal)
         return self._masked(ctx, resource, _DEFAULT_FILE_MASK)
 
+    def _writable(self, ctx: _Ctx, fid: str) -> _File | _Reply:
+        seen = self._visible(ctx, fid)
+        if isinstance(seen, _Reply):
+            return seen
+        f, role = seen
+        return f if role >= _WRITER else _drive_no_write()
+
     def _drive_replace(self, ctx: _Ctx, fid: str) -> _Reply:
         """files.update with new content (uploadType=media): a Google spreadsheet takes an
         xlsx, converted as on import; the id, name, parents and sharing stay."""
@@ -2922,12 +2931,9 @@ class FakeGoogle:
             return _drive_invalid("Only uploadType=media is supported by the fake.", "uploadType")
         media = ctx.body
         with self._lock:
-            seen = self._visible(ctx, fid)
-            if isinstance(seen, _Reply):
-                return seen
-            f, role = seen
-            if role < _WRITER:
-                return _drive_no_write()
+            f = self._writable(ctx, fid)
+            if isinstance(f, _Reply):
+                return f
             if f.mime_type == FOLDER_MIME:
                 return _drive_error(400, "Folders have no content.", "badContent")
             if f.is_sheet and not _is_xlsx(media):
@@ -2942,12 +2948,9 @@ class FakeGoogle:
     def _drive_patch(self, ctx: _Ctx, fid: str) -> _Reply:
         body = ctx.json()
         with self._lock:
-            seen = self._visible(ctx, fid)
-            if isinstance(seen, _Reply):
-                return seen
-            f, role = seen
-            if role < _WRITER:
-                return _drive_no_write()
+            f = self._writable(ctx, fid)
+            if isinstance(f, _Reply):
+                return f
             add = [p for p in (ctx.arg("addParents") or "").split(",") if p]
             problem = self._check_parents(ctx, add)
             if problem is not None:

@@ -31,6 +31,14 @@ POLICY_OPTION = click.option(
     help="Berkas kebijakan (TOML). Bawaan: sheetnilai.toml di folder kerja bila ada.",
 )
 
+CREDENTIALS_OPTION = click.option(
+    "--kredensial",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Kunci JSON akun layanan Google. Bawaan: variabel GOOGLE_APPLICATION_CREDENTIALS, "
+    "lalu token dari 'gsheet masuk'.",
+)
+
 SCHEME_OPTION = click.option(
     "--skema",
     type=click.Choice([s.value for s in Scheme]),

@@ -10,6 +10,7 @@ import click
 
 from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.common import (
+    CREDENTIALS_OPTION,
     EXIT_DATA_ERRORS,
     POLICY_OPTION,
     SCHEME_OPTION,
@@ -24,14 +25,6 @@ from sheetnilai.problems import has_errors
 
 # Shown at once on the first Ctrl-C of a Google run (konsolidasi --drive, gsheet kirim).
 STOP_NOTICE = "Menghentikan... (tekan Ctrl-C sekali lagi untuk keluar seketika)"
-
-CREDENTIALS_OPTION = click.option(
-    "--kredensial",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Kunci JSON akun layanan Google. Bawaan: variabel GOOGLE_APPLICATION_CREDENTIALS, "
-    "lalu token dari 'gsheet masuk'.",
-)
 
 
 @click.group("gsheet", cls=cli_i18n.IdGroup)

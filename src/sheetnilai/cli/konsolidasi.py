@@ -11,6 +11,7 @@ import click
 
 from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.common import (
+    CREDENTIALS_OPTION,
     EXIT_DATA_ERRORS,
     POLICY_OPTION,
 )
@@ -100,13 +101,7 @@ def _run_label(values: tuple[str, ...], periods: list[str] | None) -> str:
     is_flag=True,
     help="Unggah juga buku nilai ke folder Drive sebagai Google spreadsheet baru.",
 )
-@click.option(
-    "--kredensial",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Kunci JSON akun layanan Google untuk --drive. Bawaan: GOOGLE_APPLICATION_CREDENTIALS, "
-    "lalu token dari 'gsheet masuk'.",
-)
+@CREDENTIALS_OPTION
 @click.option(
     "--periode",
     "periode",

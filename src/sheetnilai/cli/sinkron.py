@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sheetnilai.cli import i18n as cli_i18n
-from sheetnilai.cli.common import POLICY_OPTION
+from sheetnilai.cli.common import CREDENTIALS_OPTION, POLICY_OPTION
 from sheetnilai.errors import SheetnilaiError, display_name
 
 if TYPE_CHECKING:
@@ -95,13 +95,7 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
     help="Sinkron dari folder Google Drive ini (bukan folder lokal): perubahan dibaca dari "
     "umpan perubahan Drive, dan masalah tiap unit ditulis ke lembar Masalah spreadsheet-nya.",
 )
-@click.option(
-    "--kredensial",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Kunci JSON akun layanan Google untuk --drive. Bawaan: GOOGLE_APPLICATION_CREDENTIALS, "
-    "lalu token dari 'gsheet masuk'.",
-)
+@CREDENTIALS_OPTION
 @click.option(
     "--unggah",
     is_flag=True,
