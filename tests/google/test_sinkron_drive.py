@@ -319,3 +319,49 @@ def test_a_spreadsheet_we_cannot_edit_is_named_and_the_pass_goes_on(
     code, _, err = sinkron(folder_id, roster)  # nothing changed: still quiet, one request
     assert code == 0 and "tidak ada perubahan" in err
     assert fake_google.count(category="drive") == 1
+
+
+def test_a_units_own_masalah_sheet_is_never_written(
+    units, fake_google: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit that keeps its own sheet called Masalah keeps it untouched: ours becomes
+    "Masalah (sheetnilai)", protected, and is the one rewritten on later passes."""
+    import io
+
+    import openpyxl
+
+    from tests.google.support import use_fake
+
+    source, roster = units
+    info = use_fake(fake_google, tmp_path, monkeypatch)
+    folder_id = fake_google.add_folder("Kiriman", shared_with=[info["client_email"]])
+    name = sorted(p.name for p in source.glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(source / name)
+    wb.create_sheet("Masalah")["A1"] = "catatan unit sendiri: jangan ditimpa"
+    buf = io.BytesIO()
+    wb.save(buf)
+    sid = fake_google.add_spreadsheet(folder_id, name, buf.getvalue())
+    monkeypatch.chdir(tmp_path)
+    assert sinkron(folder_id, roster)[0] == 0
+    book = fake_google.book(sid)
+    own = book.by_title("Masalah")
+    assert {k: v[1] for k, v in own.cells.items()} == {
+        (0, 0): "catatan unit sendiri: jangan ditimpa"
+    }
+    ours = book.by_title("Masalah (sheetnilai)")
+    assert ours is not None and any(v[1] == "Periode" for v in ours.cells.values())
+    (protection,) = [
+        p for p in fake_google.protected_ranges(sid) if p["sheetTitle"] == "Masalah (sheetnilai)"
+    ]
+    assert protection["description"].startswith("sheetnilai: Masalah")
+    assert not [p for p in fake_google.protected_ranges(sid) if p["sheetTitle"] == "Masalah"]
+    # An edit that changes the problems: ours is rewritten, theirs still untouched.
+    fake_google.set_cell(sid, "Rekap", "A1", "diubah")
+    fake_google.set_cell(
+        sid, next(s.title for s in book.sheets if s.title[:2].isdigit()), "N22", "x"
+    )
+    assert sinkron(folder_id, roster)[0] == 0
+    assert {k: v[1] for k, v in own.cells.items()} == {
+        (0, 0): "catatan unit sendiri: jangan ditimpa"
+    }
+    assert [s.title for s in fake_google.book(sid).sheets].count("Masalah (sheetnilai)") == 1

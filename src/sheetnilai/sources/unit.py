@@ -18,7 +18,7 @@ from sheetnilai.problems import Problem
 from sheetnilai.rules.nip import compact
 from sheetnilai.sources.raw import RawBook, RawCell, RawSheet, cell_ref, parse_ref
 from sheetnilai.workbook.layout import (
-    MASALAH_SHEET,
+    MASALAH_TITLE,
     META_GID_COL,
     META_LEMBAR_ROW,
     META_SHEET,
@@ -313,7 +313,7 @@ def extract(book: RawBook, name: str) -> UnitBook:
         local = book.local_names.get(title, {})
         ours = [n for n in local if n.startswith("SN_")]
         if not ours and title not in listed_titles:
-            if title == MASALAH_SHEET:
+            if MASALAH_TITLE.match(title):
                 continue  # sinkron's write-back: it lists NIPs, it is no SKP sheet
             lookalike = _lookalike(sheet)
             if lookalike is not None:

@@ -36,7 +36,7 @@ from sheetnilai.sync.publish import frame_digest
 from sheetnilai.workbook.layout import MASALAH_SHEET
 
 MASALAH_GID = 7_020_514  # the sheet id asked for (another if the spreadsheet has it)
-MASALAH_HEADER_ROWS = 3  # title, note, blank; then the column header
+MASALAH_TAG = f"{PROTECTION_TAG} {MASALAH_SHEET}"  # how our protection names our sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +156,10 @@ def write_back(
         # is ours alone, and the next pass need not export it again.
         try:
             clean = drive.get(src.client, f.id).version == f.version
-            gids = _write_masalah(src, f.id, rows, when)
+            known = store.meta(src.key("lembar", f.id))
+            gids, ours = _write_masalah(
+                src, f.id, rows, when, int(known) if known and known.isdigit() else None
+            )
             after = drive.get(src.client, f.id)
         except GoogleFailure as exc:
             log(
@@ -171,41 +174,49 @@ def write_back(
             checkpoint.record(after, item.path, str(entry.get("sha256", "")))
             # The sheet ids just read: the next pass's problem links need no Sheets read.
             checkpoint.record_gids(after, gids)
+        store.set_meta(src.key("lembar", f.id), str(ours))
         store.set_meta(src.key("masalah", f.id), digest)
         written.append(item.name)
     return written
 
 
-def _write_masalah(src: DriveSource, sid: str, rows: pd.DataFrame, when: str) -> dict[str, int]:
-    """One batchUpdate: the sheet and its protection when missing, and the whole sheet's
+def _write_masalah(
+    src: DriveSource, sid: str, rows: pd.DataFrame, when: str, known: int | None
+) -> tuple[dict[str, int], int]:
+    """One batchUpdate: our sheet and its protection when missing, and the whole sheet's
     values. Each try starts from a fresh read, so a batch Google applied but whose answer
-    was lost is not applied twice. Returns the spreadsheet's sheet ids by title."""
+    was lost is not applied twice. Returns the spreadsheet's sheet ids by title, and ours.
+
+    Our sheet is the one we made (`known`, its id), else the one carrying our protection. A
+    sheet of the unit's own that happens to be called Masalah is never written: ours then
+    takes the next free title, "Masalah (sheetnilai)"."""
     attempt = 0
     while True:
         attempt += 1
         meta = drive.sheet_metadata(src.client, sid, protected=True)
         sheets = meta.get("sheets", [])
         gids = {s["properties"]["title"]: int(s["properties"]["sheetId"]) for s in sheets}
+        tagged = {
+            int(s["properties"]["sheetId"])
+            for s in sheets
+            for pr in s.get("protectedRanges", [])
+            if str(pr.get("description", "")).startswith(MASALAH_TAG)
+        }
         requests: list[dict[str, Any]] = []
-        gid = gids.get(MASALAH_SHEET)
+        gid = known if known in gids.values() else min(tagged, default=None)
         if gid is None:
             taken = set(gids.values())
             gid = MASALAH_GID if MASALAH_GID not in taken else max(taken) + 1
-            requests.append({"addSheet": {"properties": {"sheetId": gid, "title": MASALAH_SHEET}}})
-        own: dict[str, Any] = next(
-            (s for s in sheets if s["properties"]["title"] == MASALAH_SHEET), {}
-        )
-        protected = any(
-            str(pr.get("description", "")).startswith(PROTECTION_TAG)
-            for pr in own.get("protectedRanges", [])
-        )
-        if not protected:
+            title = _free_title(set(gids))
+            requests.append({"addSheet": {"properties": {"sheetId": gid, "title": title}}})
+            gids[title] = gid
+        if gid not in tagged:
             requests.append(
                 {
                     "addProtectedRange": {
                         "protectedRange": {
                             "range": {"sheetId": gid},
-                            "description": f"{PROTECTION_TAG} Masalah: hanya sheetnilai",
+                            "description": f"{MASALAH_TAG}: hanya sheetnilai",
                             "editors": {"users": [src.me] if src.me else []},
                         }
                     }
@@ -222,11 +233,21 @@ def _write_masalah(src: DriveSource, sid: str, rows: pd.DataFrame, when: str) ->
         )
         try:
             drive.batch_update(src.client, sid, requests)
-            return {**gids, MASALAH_SHEET: gid}
+            return gids, gid
         except GoogleFailure as exc:
             if not exc.ambiguous or attempt >= ATTEMPTS:
                 raise
             src.client.http_client.backoff(attempt - 1)
+
+
+def _free_title(taken: set[str]) -> str:
+    for title in (MASALAH_SHEET, f"{MASALAH_SHEET} (sheetnilai)"):
+        if title not in taken:
+            return title
+    n = 2
+    while f"{MASALAH_SHEET} (sheetnilai {n})" in taken:
+        n += 1
+    return f"{MASALAH_SHEET} (sheetnilai {n})"
 
 
 def _grid(rows: pd.DataFrame, when: str, sid: str, gids: Mapping[str, int]) -> list[dict[str, Any]]:

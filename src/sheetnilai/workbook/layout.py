@@ -7,6 +7,7 @@ name. Inserting rows inside a block (the documented way to add IKI) grows the na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,6 +40,9 @@ RECAP_SHEET = "Rekap"
 # The sheet `sinkron --drive` writes into each unit spreadsheet: that workbook's problems.
 # Never an SKP sheet, whatever its cells hold.
 MASALAH_SHEET = "Masalah"
+# When the unit has a sheet of its own by that name, ours is "Masalah (sheetnilai)", then
+# "Masalah (sheetnilai 2)" and so on.
+MASALAH_TITLE = re.compile(r"^Masalah(?: \(sheetnilai(?: \d+)?\))?$")
 # Only in the xlwings workbook (`templat buat --xlwings`): Python results beside the native
 # ones, the xlwings configuration sheet (its name is fixed by xlwings) and the period the
 # "Periksa workbook" macro checks.
