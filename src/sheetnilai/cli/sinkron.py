@@ -162,12 +162,14 @@ def sinkron(
     senyap: bool,
     policy_path: Path | None,
 ) -> None:
-    """Jaga buku nilai instansi tetap mutakhir dari folder workbook unit.
+    """Jaga buku nilai instansi tetap mutakhir dari folder workbook unit (--sumber) atau
+    folder Google Drive (--drive).
 
     Setiap sinkron hanya membaca workbook yang berubah sejak sinkron sebelumnya; yang lain
     diambil dari penyimpanan. Bila ada perubahan, buku nilai bertanggal dan salinan
     "-terbaru" diterbitkan di folder --keluaran, beserta umpan balik per unit di
-    umpan-balik/. Workbook unit tidak pernah diubah.
+    umpan-balik/. Workbook unit lokal tidak pernah diubah; spreadsheet Google unit hanya
+    mendapat lembar Masalah milik sheetnilai.
 
     Contoh: sheetnilai sinkron --sumber unit/ --periode TW3 --periode TAHUNAN --sekali
     """
