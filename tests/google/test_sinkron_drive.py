@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,17 @@ def test_unggah_updates_one_score_book_spreadsheet_in_place(units, folder) -> No
     assert int(again["version"]) > int(first["version"])
     changes = fake.book(again["id"]).by_title("Perubahan")
     assert any(v[1] == "Berkas berubah" for v in changes.cells.values())
+
+    # No access token and no piece of the key in the log, the store, the archive's records
+    # or the published books.
+    key = json.loads(Path(os.environ[auth.ENV_KEY]).read_text(encoding="utf-8"))
+    secrets = set(fake._tokens) | {key["private_key"].splitlines()[5], key["private_key_id"]}
+    blobs = [p.read_bytes() for p in Path().glob("sinkron.*") if p.is_file()]  # log, store, WAL
+    blobs += [p.read_bytes() for p in Path("sinkron-arsip").rglob("*.json")]
+    for book in Path("hasil").glob("*.xlsx"):
+        with zipfile.ZipFile(book) as zf:
+            blobs += [zf.read(n) for n in zf.namelist()]
+    assert len(secrets) > 2 and all(s.encode() not in b for s in secrets for b in blobs)
 
 
 def test_drive_only_options_need_drive(tmp_path: Path) -> None:
