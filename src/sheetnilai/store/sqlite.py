@@ -199,6 +199,7 @@ class Store(Protocol):
 
     def file(self, name: str) -> FileRecord | None: ...
     def file_by_content(self, sha256: str, config: str) -> FileRecord | None: ...
+    def holds_config(self, config: str) -> bool: ...
     def put_file(self, record: FileRecord, now: str) -> None: ...
     def touch_file(self, name: str, size: int, mtime_ns: int) -> None: ...
     def meta(self, key: str) -> str | None: ...
@@ -288,6 +289,11 @@ class SqliteStore:
             (sha256, config),
         ).fetchone()
         return FileRecord(*row) if row else None
+
+    def holds_config(self, config: str) -> bool:
+        """Any file output cached under these settings (none: a first pass, or new settings)."""
+        row = self.db.execute("SELECT 1 FROM files WHERE config=? LIMIT 1", (config,)).fetchone()
+        return row is not None
 
     def put_file(self, record: FileRecord, now: str) -> None:
         self.db.execute(

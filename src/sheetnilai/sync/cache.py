@@ -34,6 +34,7 @@ class StoreCache:
     served: list[str] = field(default_factory=list)  # names served from the store
     read: list[str] = field(default_factory=list)  # names the consolidation read
     _seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (size, mtime)
+    _holds: bool | None = None  # the store has outputs under `config` at all
 
     def lookup(self, f: InputFile) -> FileOutput | None:
         try:
@@ -41,6 +42,10 @@ class StoreCache:
         except OSError:
             return None  # the consolidation reports it as it reads it
         self._seen[f.name] = (st.st_size, st.st_mtime_ns)
+        if self._holds is None:
+            self._holds = self.store.holds_config(self.config)
+        if not self._holds:
+            return None  # a first pass: nothing to find, so no file is hashed for it
         record = self.store.file(f.name)
         if record is None or record.config != self.config:
             return self._renamed(f, st.st_size, st.st_mtime_ns)

@@ -142,10 +142,13 @@ def feedback_frames(results: Sequence[Consolidation]) -> dict[str, pd.DataFrame]
             frame.insert(0, "Periode", result.period)
         frames.append(frame)
     every = pd.concat(frames, ignore_index=True)
+    # One grouping, not a scan of every row per unit (a first pass has hundreds of units).
+    by_unit = every["Berkas"].map(owner)
+    groups = {unit: rows for unit, rows in every.groupby(by_unit, sort=False)}
+    empty = every.iloc[0:0]
     out: dict[str, pd.DataFrame] = {}
     for unit in sorted(set(owner.values())):
-        files = {name for name, u in owner.items() if u == unit}
-        rows = every[every["Berkas"].isin(files)].drop_duplicates()
+        rows = groups.get(unit, empty).drop_duplicates()
         out[unit] = rows.reset_index(drop=True)
     return out
 
