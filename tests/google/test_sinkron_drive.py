@@ -377,3 +377,35 @@ def test_a_units_own_masalah_sheet_is_never_written(
         (0, 0): "catatan unit sendiri: jangan ditimpa"
     }
     assert [s.title for s in fake_google.book(sid).sheets].count("Masalah (sheetnilai)") == 1
+
+
+def test_a_spreadsheet_drive_failed_to_give_is_fetched_again_next_pass(
+    units, folder, tmp_path: Path
+) -> None:
+    """Drive keeps failing one export through every retry: that unit is a galat row in the
+    pass, and the next pass fetches it again although nothing changed in Drive."""
+    from sheetnilai.google import http
+
+    fake, folder_id, ids = folder
+    _, roster = units
+    gc = client(auth.SEND_SCOPES)
+    settings = _settings(folder_id, roster, tmp_path, gc, service_email())
+    store = SqliteStore(tmp_path / "s.sqlite")
+    log = logging.getLogger("test").info
+    name, sid = next(iter(ids.items()))
+    try:
+        fake.inject(Status(503), times=http.RetryPolicy().retries + 1, match=f"{sid}/export")
+        first = run_pass(settings, store, log)
+        assert fake.pending_faults() == 0
+        failed = [f for f in first.results[0].files if f.name == name]
+        assert [f.status for f in failed] == ["galat: drive-gagal-ambil"]
+        assert name not in {u.name for u in first.results[0].units}
+
+        fake.requests.clear()
+        again = run_pass(settings, store, log)  # nothing changed in Drive
+        assert not again.quiet
+        assert [r.file_id for r in fake.requests if r.path.endswith("/export")] == [sid]
+        assert name in {u.name for u in again.results[0].units}
+        assert run_pass(settings, store, log).quiet
+    finally:
+        store.close()

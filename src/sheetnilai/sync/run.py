@@ -132,7 +132,9 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         count = len(files)
     else:
         quiet, token = drive_source.poll(src, store, config)
-        quiet = quiet and last is not None
+        # A spreadsheet Drive failed to give last pass is fetched again, changed or not.
+        failed = any(i.status == "galat: drive-gagal-ambil" for i in previous)
+        quiet = quiet and last is not None and not failed
         count = sum(1 for i in previous if i.change != "dihapus")
     if quiet:
         assert last is not None
