@@ -409,3 +409,23 @@ def test_a_spreadsheet_drive_failed_to_give_is_fetched_again_next_pass(
         assert run_pass(settings, store, log).quiet
     finally:
         store.close()
+
+
+def test_our_masalah_sheet_deleted_by_the_owner_comes_back(units, folder) -> None:
+    fake, folder_id, ids = folder
+    _, roster = units
+    assert sinkron(folder_id, roster)[0] == 0
+    sid = next(iter(ids.values()))
+    before = masalah(fake, sid)
+    fake.delete_sheet(sid, MASALAH_SHEET)
+    fake.requests.clear()
+    code, _, err = sinkron(folder_id, roster)
+    assert code == 0, err
+    # Seen in the export the deletion caused: no extra read to find it out.
+    assert [r.file_id for r in fake.requests if r.path.endswith("/export")] == [sid]
+    assert masalah(fake, sid)[3:] == before[3:]  # the same rows (the pass time may differ)
+    (ours,) = [p for p in fake.protected_ranges(sid) if p["sheetTitle"] == MASALAH_SHEET]
+    assert ours["description"].startswith("sheetnilai:")
+    fake.requests.clear()
+    assert sinkron(folder_id, roster)[0] == 0
+    assert fake.count(category="drive") == 1

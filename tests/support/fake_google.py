@@ -1500,6 +1500,20 @@ class FakeGoogle:
             self._gone[f.id] = f
             del self._files[f.id]
 
+    def delete_sheet(self, spreadsheet_id: str, title: str) -> None:
+        """Delete one sheet, and the protections on it, as the owner would in the browser."""
+        with self._lock:
+            f = self._files[spreadsheet_id]
+            book = self._book(f)
+            sheet = book.by_title(title)
+            if sheet is None:
+                raise KeyError(title)
+            book.sheets.remove(sheet)
+            book.protected = [
+                p for p in book.protected if p.get("range", {}).get("sheetId") != sheet.sheet_id
+            ]
+            self._touch(f, content_changed=True)
+
     def set_cell(
         self,
         spreadsheet_id: str,

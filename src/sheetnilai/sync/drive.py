@@ -17,7 +17,10 @@ The token is saved only when a pass ends, so a pass killed half-way is done agai
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,14 @@ import pandas as pd
 
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.google import drive
-from sheetnilai.google.collect import CHECKPOINT, Checkpoint, Collection, collect, link_problems
+from sheetnilai.google.collect import (
+    CHECKPOINT,
+    Checkpoint,
+    Collection,
+    Fetched,
+    collect,
+    link_problems,
+)
 from sheetnilai.google.http import GoogleFailure
 from sheetnilai.google.kirim import ATTEMPTS, KIND, KIND_SCOREBOOK, PROTECTION_TAG
 from sheetnilai.report import masalah_table
@@ -150,7 +160,7 @@ def write_back(
             continue
         rows = every[every["Berkas"] == item.name].drop(columns=["Berkas"])
         digest = frame_digest(rows)
-        if store.meta(src.key("masalah", f.id)) == digest:
+        if store.meta(src.key("masalah", f.id)) == digest and not _ours_gone(src, store, item):
             continue
         # Nobody edited it since the export this pass read: then the version our write makes
         # is ours alone, and the next pass need not export it again.
@@ -175,9 +185,29 @@ def write_back(
             # The sheet ids just read: the next pass's problem links need no Sheets read.
             checkpoint.record_gids(after, gids)
         store.set_meta(src.key("lembar", f.id), str(ours))
+        title = next((t for t, g in gids.items() if g == ours), MASALAH_SHEET)
+        store.set_meta(src.key("lembar_judul", f.id), title)
         store.set_meta(src.key("masalah", f.id), digest)
         written.append(item.name)
     return written
+
+
+def _ours_gone(src: DriveSource, store: Store, item: Fetched) -> bool:
+    """Our sheet is missing from a spreadsheet exported again this pass (someone deleted
+    it): it is written again even though its rows did not change. Seen in the export
+    itself, so it costs no request."""
+    title = store.meta(src.key("lembar_judul", item.file.id))
+    if title is None or item.status != "diambil" or item.path is None:
+        return False
+    try:
+        with zipfile.ZipFile(item.path) as z:
+            names = _SHEET_NAME.findall(z.read("xl/workbook.xml").decode("utf-8", "replace"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return html.escape(title, quote=True) not in names
+
+
+_SHEET_NAME = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"')
 
 
 def _write_masalah(
