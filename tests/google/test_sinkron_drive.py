@@ -109,6 +109,10 @@ def test_quiet_pass_costs_one_request_and_an_edit_one_export(units, folder) -> N
         assert editors == {fake.user_email.lower(), me.lower()}, editors
         assert not ours[0].get("warningOnly")
         assert ours[0]["range"] == {"sheetId": ours[0]["range"]["sheetId"]}  # the whole sheet
+        # Readable without opening a cell: the message columns are wide, NIP shows whole.
+        header = next(r for r in masalah(fake, sid) if r and r[0] == "Periode")
+        pixels = fake.book(sid).by_title(MASALAH_SHEET).column_pixels
+        assert pixels[header.index("Pesan")] >= 400 and pixels[header.index("NIP")] >= 140
     assert planted_file is not None
 
     # Nothing changed (our own write-back included): one Drive request, no export, no read.

@@ -266,6 +266,7 @@ class Sheet:
     validations: int = 0
     row_count: int = 1000
     column_count: int = 26
+    column_pixels: dict[int, int] = field(default_factory=dict)  # updateDimensionProperties
 
 
 @dataclass
@@ -298,7 +299,13 @@ class Book:
 
     def snapshot(self) -> Book:
         sheets = [
-            replace(s, cells=dict(s.cells), hidden_rows=set(s.hidden_rows), formats=dict(s.formats))
+            replace(
+                s,
+                cells=dict(s.cells),
+                hidden_rows=set(s.hidden_rows),
+                formats=dict(s.formats),
+                column_pixels=dict(s.column_pixels),
+            )
             for s in self.sheets
         ]
         return Book(sheets=sheets, names=list(self.names), properties=dict(self.properties))
@@ -746,6 +753,8 @@ def _write_xlsx(book: Book) -> bytes:
                 ws.write_number(r, c, value, fmt)
             elif isinstance(value, str):
                 ws.write_string(r, c, value, fmt)
+        for c, pixels in sorted(sheet.column_pixels.items()):
+            ws.set_column_pixels(c, c, pixels)
         for r in sorted(sheet.hidden_rows):
             ws.set_row(r, None, None, {"hidden": True})
         if sheet.hidden:
@@ -2457,6 +2466,7 @@ class FakeGoogle:
             next_id = book.next_protected
             cell_updates: list[tuple[int, tuple[int, int], Any]] = []
             added: list[Sheet] = []
+            widths: list[tuple[int, int, int, int]] = []  # sheet id, first, end, pixels
             replies: list[dict[str, Any]] = []
             for i, request in enumerate(requests):
                 if not isinstance(request, dict) or len(request) != 1:
@@ -2565,6 +2575,24 @@ class FakeGoogle:
                             "gridProperties": {"rowCount": 1000, "columnCount": 26},
                         }
                         replies.append({"addSheet": {"properties": reply_props}})
+                    elif kind == "updateDimensionProperties":
+                        # Only column widths (what clients set): range + pixelSize.
+                        rng = arg.get("range") or {}
+                        target_id = rng.get("sheetId", 0)
+                        if target_id not in sheet_props:
+                            raise _Invalid(f"No grid with id: {target_id}")
+                        if rng.get("dimension") != "COLUMNS":
+                            raise _Invalid("dimension must be COLUMNS in this fake")
+                        if str(arg.get("fields", "")) != "pixelSize":
+                            raise _Invalid("fields must be 'pixelSize' in this fake")
+                        lo, hi = rng.get("startIndex", 0), rng.get("endIndex")
+                        pixels = (arg.get("properties") or {}).get("pixelSize")
+                        if not isinstance(hi, int) or not isinstance(lo, int) or hi <= lo < 0:
+                            raise _Invalid(f"Invalid range: {lo}..{hi}")
+                        if not isinstance(pixels, int) or pixels < 0:
+                            raise _Invalid(f"Invalid pixelSize: {pixels}")
+                        widths.append((target_id, lo, hi, pixels))
+                        replies.append({})
                     elif kind == "updateCells":
                         # The forms clients use to write values, with fields
                         # "userEnteredValue": start + rows, or range + rows (what the rows
@@ -2650,6 +2678,11 @@ class FakeGoogle:
             if added:
                 book.sheets.extend(added)
                 content_changed = True
+            for target_id, lo, hi, pixels in widths:
+                target = book.by_id(target_id)
+                if target is not None:
+                    target.column_pixels.update(dict.fromkeys(range(lo, hi), pixels))
+                    content_changed = True
             for target_id, key, value in cell_updates:
                 sheet = book.by_id(target_id)
                 if value is None:

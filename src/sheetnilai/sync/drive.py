@@ -174,8 +174,8 @@ def write_back(
         except GoogleFailure as exc:
             log(
                 f"lembar {MASALAH_SHEET} {item.name} tidak dapat ditulis: {exc.message} "
-                "(dicoba lagi pada sinkron berikutnya yang menemukan perubahan, mis. setelah hak "
-                "akses folder diubah)"
+                "Beri akun sheetnilai hak editor pada folder itu; penulisan dicoba lagi pada "
+                "sinkron berikutnya yang menemukan perubahan (mis. perubahan hak akses folder)."
             )
             continue
         if clean:
@@ -252,6 +252,7 @@ def _write_masalah(
                     }
                 }
             )
+        requests += _widths(gid, _columns(rows))
         requests.append(
             {
                 "updateCells": {
@@ -268,6 +269,45 @@ def _write_masalah(
             if not exc.ambiguous or attempt >= ATTEMPTS:
                 raise
             src.client.http_client.backoff(attempt - 1)
+
+
+# Column widths in pixels, wide enough to read a message on screen without opening the cell
+# (the title and the note above the table run across the empty cells beside them).
+_COLUMN_PIXELS = {
+    "Periode": 70,
+    "Tingkat": 90,
+    "Kode": 220,
+    "Lembar": 150,
+    "Sel": 50,
+    "NIP": 150,
+    "Nama": 170,
+    "Pesan": 520,
+    "Saran": 420,
+    "Tautan": 160,
+}
+
+
+def _columns(rows: pd.DataFrame) -> list[str]:
+    """The Masalah sheet's columns: the score book's, the link last."""
+    return [c for c in rows.columns if c != "Tautan"] + ["Tautan"]
+
+
+def _widths(gid: int, columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "updateDimensionProperties": {
+                "range": {
+                    "sheetId": gid,
+                    "dimension": "COLUMNS",
+                    "startIndex": c,
+                    "endIndex": c + 1,
+                },
+                "properties": {"pixelSize": _COLUMN_PIXELS.get(name, 120)},
+                "fields": "pixelSize",
+            }
+        }
+        for c, name in enumerate(columns)
+    ]
 
 
 def _free_title(taken: set[str]) -> str:
@@ -298,7 +338,7 @@ def _grid(rows: pd.DataFrame, when: str, sid: str, gids: Mapping[str, int]) -> l
         ),
         line([]),
     ]
-    columns = [c for c in rows.columns if c != "Tautan"] + ["Tautan"]
+    columns = _columns(rows)
     out.append(line(columns))
     if rows.empty:
         out.append(line(["Tidak ada masalah."]))
