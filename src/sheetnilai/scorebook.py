@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import marshal
 import math
 import numbers
+import pickle
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,15 +39,26 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
+from xlsxwriter import __version__ as xlsxwriter_version
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 
+from sheetnilai import __version__
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.files import Staged, atomic_path
+from sheetnilai.xlsxchunks import (
+    CHUNK_ROWS,
+    ChunkedSheet,
+    ChunkSheet,
+    Fragment,
+    FragmentCache,
+    MemoryFragments,
+    assemble,
+)
 
 __all__ = ["Chart", "ColumnKind", "Table", "write_data", "write_scorebook"]
 
@@ -398,10 +412,12 @@ class TableWorksheet(Worksheet):
 # One tight loop per column kind (plain mode lets us write column by column): the common
 # value type is tested first with `__class__ is`, everything else goes to `_other`.
 
-_ColumnWriter = Callable[[Worksheet, int, int, list[Any], _Formats], None]
+# A worksheet, or a `ChunkSheet` collecting the cells of one chunk of a large table.
+_Cells: TypeAlias = Worksheet | ChunkSheet
+_ColumnWriter = Callable[[_Cells, int, int, list[Any], _Formats], None]
 
 
-def _other(ws: Worksheet, r: int, c: int, v: object, f: _Formats) -> None:
+def _other(ws: _Cells, r: int, c: int, v: object, f: _Formats) -> None:
     """A value outside its column's common type: missing, bool, number, date or text."""
     if _missing(v):
         return
@@ -423,7 +439,7 @@ def _other(ws: Worksheet, r: int, c: int, v: object, f: _Formats) -> None:
     ws.write_string(r, c, _text(v), f.text)
 
 
-def _write_text(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _write_text(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     write = ws._write_string
     text, wrap, limit = f.text, f.text_wrap, MAX_WIDTH
     for r, v in enumerate(values, first):
@@ -435,7 +451,7 @@ def _write_text(ws: Worksheet, c: int, first: int, values: list[Any], f: _Format
             write(r, c, _text(v), text)
 
 
-def _write_nip(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _write_nip(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     write = ws._write_string
     text = f.text
     for r, v in enumerate(values, first):
@@ -451,7 +467,7 @@ def _is_url(v: object) -> bool:
     return v.__class__ is str and len(v) < MAX_URL_LENGTH and _URL.match(v) is not None
 
 
-def _write_link(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _write_link(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     """http(s) URLs become hyperlinks whose shown text is exactly the value (not a formula)."""
     write_url, link = ws._write_url, f.link
     for r, v in enumerate(values, first):
@@ -462,7 +478,7 @@ def _write_link(ws: Worksheet, c: int, first: int, values: list[Any], f: _Format
 
 
 def _number_writer(attr: str) -> _ColumnWriter:
-    def write_column(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+    def write_column(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
         write = ws._write_number
         fmt = getattr(f, attr)
         isfinite = math.isfinite
@@ -485,7 +501,7 @@ def _number_writer(attr: str) -> _ColumnWriter:
     return write_column
 
 
-def _write_percent(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _write_percent(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     write = ws._write_number
     part, whole = f.percent, f.percent_whole
     for r, v in enumerate(values, first):
@@ -496,7 +512,7 @@ def _write_percent(ws: Worksheet, c: int, first: int, values: list[Any], f: _For
             _other(ws, r, c, v, f)
 
 
-def _write_datetime(ws: Worksheet, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _write_datetime(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     write = ws._write_datetime
     stamp, day = f.datetime, f.date
     for r, v in enumerate(values, first):
@@ -542,9 +558,14 @@ def write_scorebook(
     overwrite: bool = False,
     properties: Mapping[str, str] | None = None,
     stage: Staged | None = None,
+    fragments: FragmentCache | None = None,
 ) -> None:
     """Write the tables (one sheet each, in order) and charts to `path`, atomically (or, with
     `stage`, as one of a group of outputs that appear together when the group commits).
+
+    Tables of `CHUNKED_MIN_ROWS` rows or more are written in chunks (see `xlsxchunks`);
+    `fragments` keeps those chunks for the next write (the sync service passes its store),
+    so only chunks whose rows changed are built again. The file is the same either way.
 
     Raises SheetnilaiError("berkas-sudah-ada") when `path` exists and not `overwrite`;
     ValueError for malformed tables or charts (before anything is written).
@@ -552,8 +573,11 @@ def write_scorebook(
     _check_tables(tables)
     _check_charts(charts, tables)
     with _destination(path, overwrite, stage) as tmp:
+        # With chunked tables XlsxWriter writes beside the target and `assemble` makes it.
+        chunked = any(len(t.frame) >= CHUNKED_MIN_ROWS for t in tables)
+        package = tmp.with_name(tmp.name + ".parts") if chunked else tmp
         wb = Workbook(
-            str(tmp),
+            str(package),
             {
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
@@ -561,6 +585,7 @@ def write_scorebook(
                 "remove_timezone": True,  # Excel has no time zones; keep the wall-clock time
             },
         )
+        plans: list[_ChunkPlan] = []
         try:
             props: dict[str, str] = {"title": "Buku Nilai Kinerja", "author": "sheetnilai"}
             custom: dict[str, str] = {}
@@ -570,13 +595,97 @@ def write_scorebook(
             for key, value in custom.items():
                 wb.set_custom_property(key, value)
             f = _formats(wb)
-            placed = {t.sheet: _write_table(wb, t, f) for t in tables}
+            placed: dict[str, _Placed] = {}
+            for number, t in enumerate(tables, 1):
+                placed[t.sheet], plan = _write_table(wb, t, f, number)
+                if plan is not None:
+                    plans.append(plan)
             _insert_charts(wb, charts, placed)
+            if plans:
+                # Style ids are given on first use; a chunk's cells name theirs, so every
+                # format gets its id before XlsxWriter writes the styles.
+                for fmt in vars(f).values():
+                    fmt._get_xf_index()
         finally:
             wb.close()
+        if not chunked:
+            return
+        try:
+            cache = fragments if fragments is not None else MemoryFragments()
+            sheets, new, used = _chunks(plans, f, cache)
+            assemble(package, tmp, sheets)
+        finally:
+            package.unlink(missing_ok=True)
+        cache.keep_fragments(new, used)
 
 
-def _write_table(wb: Workbook, table: Table, f: _Formats) -> _Placed:
+CHUNKED_MIN_ROWS = 2_000
+
+
+@dataclass(frozen=True)
+class _ChunkPlan:
+    """A large table whose data rows are written as chunks: the sheet's number, the first
+    data row, the column values, kinds and writers."""
+
+    number: int
+    first: int
+    values: list[list[Any]]
+    kinds: tuple[ColumnKind, ...]
+    writers: tuple[_ColumnWriter, ...]
+    clickable: bool
+
+
+_CHUNK_FORMAT = "1"  # raise when what a chunk holds for the same values changes
+
+
+def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: str) -> str:
+    """Everything a chunk's bytes depend on: its values (typed: 1 and 1.0 and True differ),
+    where it starts, its columns' kinds and links, the style ids and the writing code."""
+    try:
+        values = marshal.dumps(columns)
+    except ValueError:  # a value marshal cannot hold (an Enum, a Timestamp, a Fraction)
+        values = pickle.dumps(columns, protocol=5)
+    digest = hashlib.blake2b(values, digest_size=20)
+    digest.update(f"|{plan.first + start}|{plan.kinds}|{plan.clickable}|{styles}".encode())
+    return digest.hexdigest()
+
+
+def _chunks(
+    plans: Sequence[_ChunkPlan], f: _Formats, cache: FragmentCache
+) -> tuple[list[ChunkedSheet], dict[str, Fragment], list[str]]:
+    styles = f"{_CHUNK_FORMAT}|{__version__}|{xlsxwriter_version}|" + ",".join(
+        f"{name}={fmt._get_xf_index()}" for name, fmt in vars(f).items()
+    )
+    keyed: list[tuple[_ChunkPlan, list[tuple[str, int, list[list[Any]]]]]] = []
+    for plan in plans:
+        n = len(plan.values[0])
+        pieces = []
+        for start in range(0, n, CHUNK_ROWS):
+            columns = [column[start : start + CHUNK_ROWS] for column in plan.values]
+            pieces.append((_chunk_key(plan, start, columns, styles), start, columns))
+        keyed.append((plan, pieces))
+    used = [key for _, pieces in keyed for key, _, _ in pieces]
+    held = cache.fragments(set(used))
+    new: dict[str, Fragment] = {}
+    sheets = []
+    for plan, pieces in keyed:
+        made = []
+        for key, start, columns in pieces:
+            fragment = held.get(key) or new.get(key)
+            if fragment is None:
+                sheet = ChunkSheet(plan.first + start, len(columns[0]))
+                for c, writer in enumerate(plan.writers):
+                    writer(sheet, c, plan.first + start, columns[c], f)
+                fragment = new[key] = sheet.fragment()
+            made.append(fragment)
+        last = (plan.first + len(plan.values[0]) - 1, len(plan.values) - 1)
+        sheets.append(ChunkedSheet(plan.number, made, last))
+    return sheets, new, used
+
+
+def _write_table(
+    wb: Workbook, table: Table, f: _Formats, number: int
+) -> tuple[_Placed, _ChunkPlan | None]:
     ws = wb.add_worksheet(table.sheet, worksheet_class=TableWorksheet)
     columns = _columns(table)
     kinds = _kinds(table, columns)
@@ -602,9 +711,16 @@ def _write_table(wb: Workbook, table: Table, f: _Formats) -> _Placed:
     # somewhere down a long table, such a sheet shows all its URLs as plain text.
     links = [values[c] for c, kind in enumerate(kinds) if kind is ColumnKind.LINK]
     clickable = sum(sum(map(_is_url, column)) for column in links) <= MAX_URLS
-    for c, kind in enumerate(kinds):
-        writer = _write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind]
-        writer(ws, c, first, values[c], f)
+    writers = tuple(
+        _write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind]
+        for kind in kinds
+    )
+    plan = None
+    if n_rows >= CHUNKED_MIN_ROWS:
+        plan = _ChunkPlan(number, first, values, tuple(kinds), writers, clickable)
+    else:
+        for c, writer in enumerate(writers):
+            writer(ws, c, first, values[c], f)
     if n_rows == 0:
         ws.write_string(first, 0, NO_DATA, f.no_data)
 
@@ -615,7 +731,7 @@ def _write_table(wb: Workbook, table: Table, f: _Formats) -> _Placed:
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
-    return _Placed(header_row, columns, kinds, n_rows)
+    return _Placed(header_row, columns, kinds, n_rows), plan
 
 
 def _check_charts(charts: Sequence[Chart], tables: Sequence[Table]) -> None:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from sheetnilai.errors import SheetnilaiError
+from sheetnilai.xlsxchunks import Fragment
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema from its index to the next version; never edit one that
 # has shipped, append a new one.
@@ -107,6 +108,18 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL,
         kind TEXT NOT NULL,            -- buku-nilai | terbaru | umpan-balik | drive
         path TEXT NOT NULL
+    );
+    """,
+    """
+    -- Chunks of the score book's large sheets (see sheetnilai.xlsxchunks), content-addressed
+    -- like the file cache: a row is valid for its key whenever it was written.
+    CREATE TABLE fragments (
+        key TEXT PRIMARY KEY,
+        crc INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        links TEXT NOT NULL,
+        rels TEXT NOT NULL
     );
     """,
 )
@@ -213,6 +226,8 @@ class Store(Protocol):
     def changes(self, since: str | None = None) -> list[Change]: ...
     def pending(self) -> list[InputRow]: ...
     def file_changed(self, name: str) -> str: ...
+    def fragments(self, keys: Collection[str]) -> dict[str, Fragment]: ...
+    def keep_fragments(self, new: Mapping[str, Fragment], used: Collection[str]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -336,6 +351,41 @@ class SqliteStore:
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
             (key, value),
         )
+
+    # --- score book chunks -------------------------------------------------------------------
+
+    def fragments(self, keys: Collection[str]) -> dict[str, Fragment]:
+        found: dict[str, Fragment] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT key, data, crc, size, links, rels FROM fragments WHERE key IN ({marks})",
+                batch,
+            )
+            for key, *fields in rows:
+                found[key] = Fragment(*fields)
+        return found
+
+    def keep_fragments(self, new: Mapping[str, Fragment], used: Collection[str]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO fragments (key, data, crc, size, links, rels) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(k, f.data, f.crc, f.size, f.links, f.rels) for k, f in new.items()],
+            )
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used_fragments (key TEXT)")
+            self.db.execute("DELETE FROM used_fragments")
+            self.db.executemany("INSERT INTO used_fragments VALUES (?)", [(k,) for k in used])
+            self.db.execute(
+                "DELETE FROM fragments WHERE key NOT IN (SELECT key FROM used_fragments)"
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     # --- passes -------------------------------------------------------------------------------
 

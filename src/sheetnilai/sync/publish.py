@@ -19,6 +19,7 @@ from sheetnilai.report import charts, charts_many, masalah_table, tables, tables
 from sheetnilai.roster import safe_file_stem
 from sheetnilai.scorebook import Chart, ColumnKind, Table, write_scorebook
 from sheetnilai.store.sqlite import Change
+from sheetnilai.xlsxchunks import FragmentCache
 
 FEEDBACK_DIR = "umpan-balik"
 CHANGE_LABELS = {
@@ -83,9 +84,11 @@ def publish_scorebook(
     folder: Path,
     label: str,
     stamp: str,
+    fragments: FragmentCache | None = None,
 ) -> list[tuple[str, Path]]:
     """The dated score book (a new name if that one exists: never overwritten) and a copy of
-    it as "terbaru", which takes its place in one step."""
+    it as "terbaru", which takes its place in one step. `fragments` keeps the chunks of the
+    large sheets between passes, so a pass rebuilds only the rows that changed."""
     book, drawn = scorebook_tables(results, changes)
     folder.mkdir(parents=True, exist_ok=True)
     base = f"buku-nilai-{safe_file_stem(label)}"
@@ -94,7 +97,7 @@ def publish_scorebook(
     while dated.exists():
         dated = folder / f"{base}-{stamp}-{n}.xlsx"
         n += 1
-    write_scorebook(dated, book, drawn, overwrite=False)
+    write_scorebook(dated, book, drawn, overwrite=False, fragments=fragments)
     latest = folder / f"{base}-terbaru.xlsx"
     with atomic_path(latest, overwrite=True) as tmp:
         shutil.copyfile(dated, tmp)

@@ -243,7 +243,9 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
             if pool is not None
             else []
         )
-        published = publish_scorebook(results, history, settings.output, settings.label, stamp)
+        published = publish_scorebook(
+            results, history, settings.output, settings.label, stamp, store
+        )
         for kind, path in published:
             log(f"diterbitkan ({kind}): {display_name(str(path))}")
         for k, (unit, frame, digest_of_rows) in enumerate(due):
