@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -14,7 +15,7 @@ from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
-from sheetnilai.rules.numbers import round_half_up
+from sheetnilai.rules.numbers import round_half_up_float
 from sheetnilai.scorebook import Chart, ColumnKind, Table
 from sheetnilai.sources.unit import SCOREBOOK_SHEETS
 
@@ -25,14 +26,16 @@ PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
 
 
 def _num(value: Fraction | None, digits: int = 2) -> float | None:
-    return None if value is None else float(round_half_up(value, digits))
+    return None if value is None else round_half_up_float(value, digits)
 
 
 def _basis_num(value: object) -> float | None:
     """A dinilai value (a number, or "" / a reason the capaian cell then shows)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         return None
-    return _num(Fraction(value), 4)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # no exact value to round (a reader never yields one; stay safe)
+    return round_half_up_float(value, 4)
 
 
 def _label(value: object) -> str:
@@ -150,42 +153,43 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Lembar",
         "Sel realisasi",
     ]
-    rows = (
-        {
-            "NIP": i.nip,
-            "Nama": i.nama,
-            "Unit Kerja": i.unit,
-            "Periode": i.period,
-            "No RHK": i.rhk_no,
-            "Jenis RHK": i.jenis,
-            "RHK": i.rhk,
-            "RHK atasan yang diintervensi": i.rhk_atasan,
-            "Rantai RHK sampai pimpinan unit": chain.get((i.nip, i.rhk), ""),
-            "Aspek/Perspektif": i.aspek,
-            "IKI": i.iki,
-            "Target": _cell_text(i.target),
-            "Target batas atas": _cell_text(i.target_atas),
-            "Satuan": i.satuan,
-            "Arah": i.arah,
-            "Target kualitatif": i.target_kualitatif,
-            "Sifat": i.sifat,
-            "Target periode": _cell_text(i.target_periode),
-            "Realisasi": _cell_text(i.realisasi),
-            "Realisasi dinilai": _basis_num(i.realisasi_dinilai),
-            "Target dinilai": _basis_num(i.target_dinilai),
-            "Capaian (%)": _num(i.capaian),
-            "Keterangan capaian": i.capaian_text,
-            "Nilai capaian (8/2021)": _num(i.nilai),
-            "Kategori": i.kategori,
-            "Bukti dukung": i.bukti,
-            "Umpan balik": i.umpan_balik,
-            "Berkas": i.file,
-            "Lembar": i.sheet,
-            "Sel realisasi": i.cell,
-        }
+    # Tuples in the order of `cols`, not dicts: this table has a row per IKI of the agency.
+    rows = [
+        (
+            i.nip,
+            i.nama,
+            i.unit,
+            i.period,
+            i.rhk_no,
+            i.jenis,
+            i.rhk,
+            i.rhk_atasan,
+            chain.get((i.nip, i.rhk), ""),
+            i.aspek,
+            i.iki,
+            _cell_text(i.target),
+            _cell_text(i.target_atas),
+            i.satuan,
+            i.arah,
+            i.target_kualitatif,
+            i.sifat,
+            _cell_text(i.target_periode),
+            _cell_text(i.realisasi),
+            _basis_num(i.realisasi_dinilai),
+            _basis_num(i.target_dinilai),
+            _num(i.capaian),
+            i.capaian_text,
+            _num(i.nilai),
+            i.kategori,
+            i.bukti,
+            i.umpan_balik,
+            i.file,
+            i.sheet,
+            i.cell,
+        )
         for u in c.units
         for i in u.iki
-    )
+    ]
     kinds = {
         "NIP": K.NIP,
         "Capaian (%)": K.PERCENT,
@@ -199,8 +203,15 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Realisasi dinilai": K.NUMBER,
         "Target dinilai": K.NUMBER,
     }
+    # Every other column is text; saying so spares inferring it from 100,000 object values.
+    kinds = {name: kinds.get(name, K.TEXT) for name in cols}
     return Table(
-        "Hasil Kerja", _frame(rows, cols), kinds, title=f"Hasil kerja per IKI — periode {c.period}"
+        "Hasil Kerja",
+        # dtype=object: the values stay the Python objects the writers take back out (an
+        # inferred Arrow string column costs a conversion both ways on 100,000 rows).
+        pd.DataFrame(rows, columns=cols, dtype=object),
+        kinds,
+        title=f"Hasil kerja per IKI — periode {c.period}",
     )
 
 

@@ -31,7 +31,6 @@ import hashlib
 import marshal
 import math
 import numbers
-import pickle
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -359,23 +358,27 @@ def _width(header: str, kind: ColumnKind, values: list[Any]) -> float:
     """A readable width in characters, from the header and the longest value."""
     longest_word = max((len(w) for w in header.split()), default=0)
     need = max(longest_word, min(len(header), HEADER_LINE))
+    # List comprehensions over the common types first: a large table's columns hold
+    # 100,000 values each, and this runs for every column on every write.
     if kind in _TEXTUAL:
-        content = max((len(v) for v in values if v.__class__ is str), default=0)
+        content = max([len(v) for v in values if v.__class__ is str], default=0)
     elif kind is ColumnKind.DATETIME:
         content = 19
     else:
-        biggest = 0.0
-        for v in values:
-            cls = v.__class__
-            if cls is float or cls is int:
-                num: float | None = v
-            elif cls is str:
-                need = max(need, len(v))
-                continue
-            else:
+        isfinite = math.isfinite
+        plain = [v for v in values if v.__class__ is float or v.__class__ is int]
+        biggest = max([abs(v) for v in plain if isfinite(v)], default=0.0)
+        if len(plain) < len(values):
+            for v in values:
+                cls = v.__class__
+                if cls is float or cls is int:
+                    continue
+                if cls is str:
+                    need = max(need, len(v))
+                    continue
                 num = _number(v)
-            if num is not None and math.isfinite(num) and abs(num) > biggest:
-                biggest = abs(num)
+                if num is not None and isfinite(num) and abs(num) > biggest:
+                    biggest = abs(num)
         digits = len(str(int(biggest))) + 1  # + sign
         content = digits + (0 if kind is ColumnKind.INTEGER else 3)  # ".00" / ".##"
     return min(MAX_WIDTH, max(MIN_WIDTH, need, content) + 2)
@@ -595,17 +598,19 @@ def write_scorebook(
             for key, value in custom.items():
                 wb.set_custom_property(key, value)
             f = _formats(wb)
+            if chunked:
+                # XlsxWriter numbers styles in order of first use, which follows the data
+                # (a table with no whole percent uses `percent_whole` later or never). A
+                # chunk names its styles' numbers, so they are fixed here, before any use:
+                # otherwise one changed value could renumber them and void every chunk.
+                for fmt in vars(f).values():
+                    fmt._get_xf_index()
             placed: dict[str, _Placed] = {}
             for number, t in enumerate(tables, 1):
                 placed[t.sheet], plan = _write_table(wb, t, f, number)
                 if plan is not None:
                     plans.append(plan)
             _insert_charts(wb, charts, placed)
-            if plans:
-                # Style ids are given on first use; a chunk's cells name theirs, so every
-                # format gets its id before XlsxWriter writes the styles.
-                for fmt in vars(f).values():
-                    fmt._get_xf_index()
         finally:
             wb.close()
         if not chunked:
@@ -641,10 +646,14 @@ _CHUNK_FORMAT = "1"  # raise when what a chunk holds for the same values changes
 def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: str) -> str:
     """Everything a chunk's bytes depend on: its values (typed: 1 and 1.0 and True differ),
     where it starts, its columns' kinds and links, the style ids and the writing code."""
+    # marshal version 2 writes neither back-references nor interning flags, so equal values
+    # give equal bytes whatever their identity (a value served from the store is a new
+    # object; versions 3+ and pickle would make its key differ). repr is the fallback for
+    # what marshal cannot hold (an Enum, a Timestamp, a Fraction): exact for those too.
     try:
-        values = marshal.dumps(columns)
-    except ValueError:  # a value marshal cannot hold (an Enum, a Timestamp, a Fraction)
-        values = pickle.dumps(columns, protocol=5)
+        values = marshal.dumps(columns, 2)
+    except ValueError:
+        values = repr(columns).encode()
     digest = hashlib.blake2b(values, digest_size=20)
     digest.update(f"|{plan.first + start}|{plan.kinds}|{plan.clickable}|{styles}".encode())
     return digest.hexdigest()

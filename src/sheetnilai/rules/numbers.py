@@ -121,12 +121,28 @@ def round_fraction(value: Fraction | int, digits: int) -> Fraction:
     return Fraction(_rounded_units(frac, digits), 10**digits)
 
 
+def round_half_up_float(value: Fraction | int | float, digits: int) -> float:
+    """`round_half_up` as the float a spreadsheet cell holds for it (digits >= 0).
+
+    int / int is correctly rounded in Python, so this is the float nearest to the rounded
+    value, as float(round_half_up(...)) is, without building a Decimal (a score book rounds
+    hundreds of thousands of values)."""
+    if isinstance(value, float):
+        num, den = value.as_integer_ratio()
+    else:
+        num, den = value.numerator, value.denominator
+    return _units(num, den, digits) / 10**digits
+
+
 def _rounded_units(frac: Fraction, digits: int) -> int:
+    return _units(frac.numerator, frac.denominator, digits)
+
+
+def _units(numerator: int, den: int, digits: int) -> int:
     # Integer arithmetic on the exact value: floor(|n| × 10^d / den + 1/2), signed.
-    scale: int = 10**digits
-    num, den = abs(frac.numerator) * scale, frac.denominator
+    num = abs(numerator) * 10**digits
     whole = (2 * num + den) // (2 * den)
-    return whole if frac.numerator >= 0 else -whole
+    return whole if numerator >= 0 else -whole
 
 
 def quantize_decimal(value: Decimal, digits: int) -> Decimal:

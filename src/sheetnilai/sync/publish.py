@@ -144,20 +144,23 @@ def feedback_frames(results: Sequence[Consolidation]) -> dict[str, pd.DataFrame]
             frame = frame.copy()
             frame.insert(0, "Periode", result.period)
         frames.append(frame)
-    every = pd.concat(frames, ignore_index=True)
-    # One grouping, not a scan of every row per unit (a first pass has hundreds of units).
+    # Rows that repeat are the same problem (the same file, so the same unit): dropped once
+    # here, and one grouping rather than a scan of every row per unit (a first pass has
+    # hundreds of units).
+    every = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
     by_unit = every["Berkas"].map(owner)
     groups = {unit: rows for unit, rows in every.groupby(by_unit, sort=False)}
     empty = every.iloc[0:0]
-    out: dict[str, pd.DataFrame] = {}
-    for unit in sorted(set(owner.values())):
-        rows = groups.get(unit, empty).drop_duplicates()
-        out[unit] = rows.reset_index(drop=True)
-    return out
+    return {
+        unit: groups.get(unit, empty).reset_index(drop=True)
+        for unit in sorted(set(owner.values()))
+    }
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
-    text = frame.to_csv(index=False)
+    """A digest of a small table's columns and values (repr is exact for the str, int, float
+    and None a problem table holds, and far cheaper than writing CSV for every unit)."""
+    text = repr((list(frame.columns), frame.to_numpy(dtype=object).tolist()))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

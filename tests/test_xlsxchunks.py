@@ -1,0 +1,311 @@
+"""Large tables written as cached chunks (sheetnilai.xlsxchunks) read back exactly as the same
+tables written cell by cell through XlsxWriter, in three independent readers, and a later
+write rebuilds only the chunks whose rows changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import zipfile
+import zlib
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import _datetime_to_excel_datetime
+
+from sheetnilai import scorebook, xlsxchunks
+from sheetnilai.scorebook import Chart, ColumnKind, Table, write_scorebook
+from sheetnilai.store.sqlite import SqliteStore
+from sheetnilai.xlsxchunks import Fragment, MemoryFragments, excel_serial
+from tests.support.libreoffice import convert, soffice
+
+K = ColumnKind
+NIP = "199001012015031004"
+
+
+def varied_rows(n: int, huge: bool = True) -> pd.DataFrame:
+    """Every kind of value the writers treat differently, repeated down `n` rows (`huge`:
+    with a text over a cell's limit, which LibreOffice takes minutes to lay out)."""
+    odd_texts = [
+        "  spasi di depan dan belakang  ",
+        "kode _x0041_ & <b>tebal</b> \"kutip\" 'apostrof'",
+        "",
+        "x" * 70,  # wraps
+        "baris 1\r\nbaris 2",
+        "=1+1",
+        "😀" * 20_000 if huge else "😀 emoji",  # over a cell's 32,767 UTF-16 units
+        "Tab\tdi tengah",
+    ]
+    links = [
+        "https://drive.example.go.id/bukti/1",
+        "https://contoh.go.id/a b#bagian",
+        "http://x.example/p?q=1&r=<2>",
+        "bukan tautan",
+        None,
+        "https://sudah.example/%20terkode",
+    ]
+    numbers: list[object] = [87.456, math.nan, Fraction(1, 3), Decimal("12.25"), None, 0, -0.0]
+    percents: list[object] = [97.5, 100.0, math.inf, "tidak dinilai", 120, None]
+    stamps: list[object] = [
+        dt.datetime(2025, 3, 31, 16, 30, 5),
+        dt.date(2025, 1, 2),
+        None,
+        "belum",
+        pd.Timestamp("2025-06-30 08:00", tz="Asia/Jakarta"),
+    ]
+    rows: dict[str, list[object]] = {
+        "NIP": [f"19800101{i:010d}" if i % 9 else None for i in range(n)],
+        "Teks": [odd_texts[i % len(odd_texts)] if i % 5 else f"pegawai {i}" for i in range(n)],
+        "Bukti": [links[i % len(links)] for i in range(n)],
+        "Jumlah": [i % 17 if i % 13 else None for i in range(n)],
+        "Nilai": [numbers[i % len(numbers)] for i in range(n)],
+        "Capaian": [percents[i % len(percents)] for i in range(n)],
+        "Waktu": [stamps[i % len(stamps)] for i in range(n)],
+        "Aktif": [(True, False, None)[i % 3] for i in range(n)],
+    }
+    return pd.DataFrame(rows, dtype=object)
+
+
+KINDS = {
+    "NIP": K.NIP,
+    "Bukti": K.LINK,
+    "Jumlah": K.INTEGER,
+    "Nilai": K.NUMBER,
+    "Capaian": K.PERCENT,
+    "Waktu": K.DATETIME,
+}
+
+
+def book_tables(n: int, huge: bool = True) -> list[Table]:
+    small = pd.DataFrame({"Unit": ["A", "B"], "Persen": [50.0, 100.0]})
+    hasil = varied_rows(n, huge)
+    return [
+        Table("Ringkasan", small, {"Persen": K.PERCENT}, title="Ringkasan"),
+        Table("Hasil Kerja", hasil, KINDS, title="Hasil kerja", notes=["Catatan."]),
+        Table("Pegawai", varied_rows(n // 2 + 3, huge), KINDS),
+    ]
+
+
+CHARTS = [Chart("Ringkasan", "Hasil Kerja", "column", "Jumlah", "Teks", ["Jumlah"], rows=(0, 9))]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 7 rows from tables of 20 rows up: many chunks, and a last one that is short."""
+    monkeypatch.setattr(xlsxchunks, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(scorebook, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(scorebook, "CHUNKED_MIN_ROWS", 20)
+
+
+def plain_and_chunked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tables: list[Table]
+) -> tuple[Path, Path]:
+    plain, chunked = tmp_path / "biasa.xlsx", tmp_path / "potongan.xlsx"
+    with monkeypatch.context() as m:
+        m.setattr(scorebook, "CHUNKED_MIN_ROWS", 10**9)
+        write_scorebook(plain, tables, CHARTS)
+    write_scorebook(chunked, tables, CHARTS)
+    return plain, chunked
+
+
+def cells(path: Path) -> dict[str, list[list[Any]]]:
+    book = openpyxl.load_workbook(path)
+    out = {}
+    for ws in book.worksheets:
+        out[ws.title] = [
+            [
+                (
+                    c.data_type,
+                    c.number_format,
+                    c.alignment.wrap_text,
+                    c.font.underline,
+                    c.hyperlink.target if c.hyperlink else None,
+                    c.hyperlink.location if c.hyperlink else None,
+                )
+                for c in row
+            ]
+            for row in ws.iter_rows()
+        ]
+    return out
+
+
+def test_chunked_tables_read_back_as_written_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: None
+) -> None:
+    plain, chunked = plain_and_chunked(tmp_path, monkeypatch, book_tables(101))
+    with zipfile.ZipFile(chunked) as z:
+        assert z.testzip() is None
+        assert b"inlineStr" in z.read("xl/worksheets/sheet2.xml")
+    # Values: calamine (Rust) and openpyxl's values; formats, wrapping and links: openpyxl.
+    for name in ("Ringkasan", "Hasil Kerja", "Pegawai"):
+        a = CalamineWorkbook.from_path(str(plain)).get_sheet_by_name(name).to_python()
+        b = CalamineWorkbook.from_path(str(chunked)).get_sheet_by_name(name).to_python()
+        assert a == b, name
+    assert cells(plain) == cells(chunked)
+    a_ws, b_ws = openpyxl.load_workbook(plain), openpyxl.load_workbook(chunked)
+    for ws in a_ws.worksheets:
+        assert ws.dimensions == b_ws[ws.title].dimensions
+        assert ws.auto_filter.ref == b_ws[ws.title].auto_filter.ref
+        assert ws.freeze_panes == b_ws[ws.title].freeze_panes
+        for row_a, row_b in zip(ws.iter_rows(), b_ws[ws.title].iter_rows(), strict=True):
+            for ca, cb in zip(row_a, row_b, strict=True):
+                if isinstance(ca.value, str) and "_x" in ca.value:
+                    continue  # openpyxl undoes Excel's _xHHHH_ escape in shared strings only
+                assert ca.value == cb.value, ca.coordinate
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+def test_libreoffice_reads_chunked_tables_as_written_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: None
+) -> None:
+    plain, chunked = plain_and_chunked(tmp_path, monkeypatch, book_tables(60, huge=False))
+    a, b = convert([plain, chunked], tmp_path / "lo")  # LibreOffice reads, then saves again
+    for name in ("Hasil Kerja", "Pegawai"):
+        left = CalamineWorkbook.from_path(str(a)).get_sheet_by_name(name).to_python()
+        right = CalamineWorkbook.from_path(str(b)).get_sheet_by_name(name).to_python()
+        assert left == right, name
+    assert right[-1][0] == f"19800101{32:010d}"  # Pegawai: rows 0..32
+
+
+class CountingCache(MemoryFragments):
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[int] = []
+
+    def keep_fragments(self, new: Mapping[str, Fragment], used: Collection[str]) -> None:
+        self.made.append(len(new))
+        super().keep_fragments(new, used)
+
+
+def entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_a_later_write_rebuilds_only_the_changed_chunks(tmp_path: Path, small_chunks: None) -> None:
+    cache = CountingCache()
+    tables = book_tables(101)  # Hasil Kerja: 15 chunks; Pegawai (53 rows): 8
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made == [15 + 8]
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made[-1] == 0
+    assert entries(tmp_path / "1.xlsx") == entries(tmp_path / "2.xlsx")
+
+    hasil = tables[1].frame.copy()
+    hasil.iloc[30, 1] = "realisasi diperbaiki"  # row 30: the fifth chunk
+    hasil.iloc[31, 4] = 1.0  # a float where an int 1 would read the same: still a change
+    tables[1] = Table("Hasil Kerja", hasil, KINDS, title="Hasil kerja", notes=["Catatan."])
+    write_scorebook(tmp_path / "3.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made[-1] == 1
+    write_scorebook(tmp_path / "fresh.xlsx", tables, CHARTS)  # no cache: everything built
+    assert entries(tmp_path / "3.xlsx") == entries(tmp_path / "fresh.xlsx")
+    assert len(cache.held) == 15 + 8  # the replaced chunk is forgotten
+
+
+def test_style_numbers_do_not_follow_the_data(tmp_path: Path, small_chunks: None) -> None:
+    """A small table whose values make XlsxWriter use another format first must not
+    renumber the styles the cached chunks name."""
+    cache = CountingCache()
+    tables = book_tables(40)
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=cache)
+    whole = pd.DataFrame({"Unit": ["A", "B"], "Persen": [100.0, 50.5]})  # "0" before "0.##"
+    tables[0] = Table("Ringkasan", whole, {"Persen": K.PERCENT}, title="Ringkasan")
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made[-1] == 0
+    assert cells(tmp_path / "2.xlsx")["Hasil Kerja"] == cells(tmp_path / "1.xlsx")["Hasil Kerja"]
+
+
+def test_rows_inserted_above_move_every_later_chunk(tmp_path: Path, small_chunks: None) -> None:
+    cache = CountingCache()
+    tables = book_tables(70)
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=cache)
+    longer = pd.concat([varied_rows(1), tables[1].frame], ignore_index=True)
+    tables[1] = Table("Hasil Kerja", longer, KINDS, title="Hasil kerja", notes=["Catatan."])
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made[-1] == math.ceil(71 / 7)
+    rows = CalamineWorkbook.from_path(str(tmp_path / "2.xlsx"))
+    sheet = rows.get_sheet_by_name("Hasil Kerja").to_python()
+    assert len(sheet) == 71 + 4 and sheet[-1][0] == f"19800101{69:010d}"
+
+
+def test_store_keeps_chunks_between_processes(tmp_path: Path, small_chunks: None) -> None:
+    tables = book_tables(50)
+    store = SqliteStore(tmp_path / "s.sqlite")
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=store)
+    store.close()
+    again = SqliteStore(tmp_path / "s.sqlite")
+    counting = CountingCache()
+    counting.held = again.fragments([k for (k,) in again.db.execute("SELECT key FROM fragments")])
+    assert len(counting.held) == math.ceil(50 / 7) + math.ceil(28 / 7)
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=counting)
+    assert counting.made == [0]
+    write_scorebook(tmp_path / "3.xlsx", tables[:2], CHARTS, fragments=again)  # no Pegawai
+    (left,) = again.db.execute("SELECT COUNT(*) FROM fragments").fetchone()
+    assert left == math.ceil(50 / 7)
+    assert again.integrity() == "ok"
+
+
+def test_crc_is_combined_as_zlib_computes_it() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        a = rng.randbytes(rng.randrange(0, 3000))
+        b = rng.randbytes(rng.randrange(0, 3000))
+        combined = xlsxchunks._crc_combine(zlib.crc32(a), zlib.crc32(b), len(b))
+        assert combined == zlib.crc32(a + b)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2025, 3, 31, 16, 30, 5, 123456),
+        dt.datetime(1900, 1, 1, 6, 0),
+        dt.datetime(1900, 2, 28, 23, 59),
+        dt.datetime(1900, 3, 1),
+        dt.date(1900, 2, 28),
+        dt.date(1900, 3, 1),
+        dt.date(2026, 12, 4),
+        dt.time(8, 15, 30),
+        dt.timedelta(days=2, hours=3),
+        dt.datetime(2025, 6, 30, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+    ],
+)
+def test_dates_become_the_numbers_xlsxwriter_stores(value: Any) -> None:
+    assert excel_serial(value) == _datetime_to_excel_datetime(value, False, True)
+
+
+def test_the_writer_refuses_an_entry_too_large_for_a_plain_zip(tmp_path: Path) -> None:
+    with (tmp_path / "x.zip").open("wb") as out:
+        writer = xlsxchunks._ZipWriter(out)
+        with pytest.raises(ValueError, match="ZIP64"):
+            writer.add("besar.xml", (1980, 1, 1, 0, 0, 0), [b""], 0, 0xFFFFFFFF)
+
+
+def test_equal_values_that_are_other_objects_reuse_the_chunks(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    """What the store serves is unpickled: equal strings, new objects (and not interned)."""
+    cache = CountingCache()
+    tables = book_tables(60)
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=cache)
+    old = tables[1].frame
+    fresh = pd.DataFrame(
+        {
+            name: pd.Series(
+                [v[:1] + v[1:] if type(v) is str else v for v in old[name]], dtype=object
+            )
+            for name in old.columns
+        },
+        dtype=object,
+    )
+    assert fresh.iloc[1, 1] is not tables[1].frame.iloc[1, 1]
+    tables[1] = Table("Hasil Kerja", fresh, KINDS, title="Hasil kerja", notes=["Catatan."])
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=cache)
+    assert cache.made[-1] == 0
