@@ -15,6 +15,11 @@ the tables out so a person can read and filter them, and writes them safely:
   behind next to the target, the target itself untouched; the next write into that folder
   removes it.
 
+Tables of `CHUNKED_MIN_ROWS` rows or more have their data rows written as cached chunks
+(`xlsxchunks`): the same cells, built about 2.5× faster, and a later write with the same
+`fragments` cache rebuilds only the chunks whose rows changed. Smaller tables, titles and
+headers are XlsxWriter's, as below.
+
 Plain mode, not XlsxWriter's `constant_memory`. Measured on a 10,000 × 20 Pegawai plus a
 100,000 × 12 Hasil Kerja table (2 cores): plain mode with one tight loop per column and the
 faster cell serialisation of `TableWorksheet` writes the book in ~4.4 s; constant_memory,
