@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 import zipfile
 import zlib
 from collections.abc import Collection, Mapping
@@ -94,7 +95,7 @@ def book_tables(n: int, huge: bool = True) -> list[Table]:
     ]
 
 
-CHARTS = [Chart("Ringkasan", "Hasil Kerja", "column", "Jumlah", "Teks", ["Jumlah"], rows=(0, 9))]
+CHARTS = [Chart("Ringkasan", "Ringkasan", "column", "Persen", "Unit", ["Persen"])]
 
 
 @pytest.fixture
@@ -309,3 +310,19 @@ def test_equal_values_that_are_other_objects_reuse_the_chunks(
     tables[1] = Table("Hasil Kerja", fresh, KINDS, title="Hasil kerja", notes=["Catatan."])
     write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=cache)
     assert cache.made[-1] == 0
+
+
+def test_a_table_a_chart_draws_from_is_written_cell_by_cell(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    """A chart keeps cached values (for viewers that do not recalculate) that XlsxWriter
+    takes from the cells it holds: the table it draws from is never chunked."""
+    cache = CountingCache()
+    tables = book_tables(40)
+    drawn = [Chart("Ringkasan", "Hasil Kerja", "column", "Jumlah", "Teks", ["Jumlah"], rows=(1, 3))]
+    write_scorebook(tmp_path / "buku.xlsx", tables, drawn, fragments=cache)
+    assert cache.made == [math.ceil(23 / 7)]  # Pegawai only
+    with zipfile.ZipFile(tmp_path / "buku.xlsx") as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    expected = [str(v) for v in tables[1].frame["Jumlah"].iloc[1:4]]
+    assert re.findall(r"<c:v>([^<]*)</c:v>", chart.split("<c:val>")[1]) == expected

@@ -571,7 +571,8 @@ def write_scorebook(
     """Write the tables (one sheet each, in order) and charts to `path`, atomically (or, with
     `stage`, as one of a group of outputs that appear together when the group commits).
 
-    Tables of `CHUNKED_MIN_ROWS` rows or more are written in chunks (see `xlsxchunks`);
+    Tables of `CHUNKED_MIN_ROWS` rows or more that no chart draws from are written in
+    chunks (see `xlsxchunks`);
     `fragments` keeps those chunks for the next write (the sync service passes its store),
     so only chunks whose rows changed are built again. The file is the same either way.
 
@@ -582,7 +583,11 @@ def write_scorebook(
     _check_charts(charts, tables)
     with _destination(path, overwrite, stage) as tmp:
         # With chunked tables XlsxWriter writes beside the target and `assemble` makes it.
-        chunked = any(len(t.frame) >= CHUNKED_MIN_ROWS for t in tables)
+        # A chart's cached values come from the cells XlsxWriter holds, so a table a chart
+        # draws from is always written cell by cell.
+        charted = {c.table for c in charts}
+        big = {t.sheet for t in tables if len(t.frame) >= CHUNKED_MIN_ROWS} - charted
+        chunked = bool(big)
         package = tmp.with_name(tmp.name + ".parts") if chunked else tmp
         wb = Workbook(
             str(package),
@@ -612,7 +617,7 @@ def write_scorebook(
                     fmt._get_xf_index()
             placed: dict[str, _Placed] = {}
             for number, t in enumerate(tables, 1):
-                placed[t.sheet], plan = _write_table(wb, t, f, number)
+                placed[t.sheet], plan = _write_table(wb, t, f, number, t.sheet in big)
                 if plan is not None:
                     plans.append(plan)
             _insert_charts(wb, charts, placed)
@@ -698,7 +703,7 @@ def _chunks(
 
 
 def _write_table(
-    wb: Workbook, table: Table, f: _Formats, number: int
+    wb: Workbook, table: Table, f: _Formats, number: int, in_chunks: bool
 ) -> tuple[_Placed, _ChunkPlan | None]:
     ws = wb.add_worksheet(table.sheet, worksheet_class=TableWorksheet)
     columns = _columns(table)
@@ -730,7 +735,7 @@ def _write_table(
         for kind in kinds
     )
     plan = None
-    if n_rows >= CHUNKED_MIN_ROWS:
+    if in_chunks:
         plan = _ChunkPlan(number, first, values, tuple(kinds), writers, clickable)
     else:
         for c, writer in enumerate(writers):

@@ -152,8 +152,7 @@ def feedback_frames(results: Sequence[Consolidation]) -> dict[str, pd.DataFrame]
     groups = {unit: rows for unit, rows in every.groupby(by_unit, sort=False)}
     empty = every.iloc[0:0]
     return {
-        unit: groups.get(unit, empty).reset_index(drop=True)
-        for unit in sorted(set(owner.values()))
+        unit: groups.get(unit, empty).reset_index(drop=True) for unit in sorted(set(owner.values()))
     }
 
 
