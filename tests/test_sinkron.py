@@ -22,9 +22,12 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
+from sheetnilai import scorebook, xlsxchunks
 from sheetnilai.cli import cli
 from sheetnilai.rules.labels import Rating
+from sheetnilai.store.sqlite import SqliteStore
 from sheetnilai.sync.lock import StoreLock
 from tests.support.corpus import UNITS, Corpus, hashes, ident_ref, nilai_ref, put
 
@@ -89,6 +92,60 @@ def set_rating(path: Path, sheet_index: int, rating: Rating) -> str:
     put(ws, nilai_ref("rating_hasil"), rating.label)
     wb.save(path)
     return str(ws[ident_ref("peg_nip")].value)
+
+
+def chunk_windows(book: Path, rows: int, size: int) -> dict[tuple[str, int], list[object]]:
+    """Independently of the writer: every window of `size` data rows of each sheet the
+    writer cuts into chunks (`rows` data rows or more, no chart drawn from it), keyed by
+    (sheet, first row), with the values a reader sees."""
+    layout = openpyxl.load_workbook(book)
+    charted = {"Distribusi"}
+    windows = {}
+    for ws in layout.worksheets:
+        first = ws[ws.freeze_panes].row - 1  # 0-based first data row
+        values = CalamineWorkbook.from_path(str(book)).get_sheet_by_name(ws.title).to_python()
+        data = values[first:]
+        if len(data) < rows or ws.title in charted:
+            continue
+        for k in range(0, len(data), size):
+            windows[(ws.title, first + k)] = data[k : k + size]
+    return windows
+
+
+def test_a_pass_rebuilds_only_the_rows_that_changed(
+    place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the large-table threshold made small, the store keeps the score book's chunks:
+    the next pass after one rating changed builds exactly the windows of rows that differ
+    between the two published books, and publishes what a one-shot konsolidasi writes."""
+    monkeypatch.setattr(scorebook, "CHUNKED_MIN_ROWS", 5)
+    monkeypatch.setattr(scorebook, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(xlsxchunks, "CHUNK_ROWS", 4)
+    built: list[int] = []
+    keep = SqliteStore.keep_fragments
+    monkeypatch.setattr(
+        SqliteStore,
+        "keep_fragments",
+        lambda self, new, used: (built.append(len(new)), keep(self, new, used))[1],
+    )
+    code, _, err = sync(place)
+    assert code == 0, err
+    (first,) = (place / "hasil").glob("buku-nilai-TW1-2*.xlsx")
+    books = sorted((place / "unit").glob("*.xlsx"))
+    set_rating(books[1], 2, Rating.DI_ATAS)
+    code, _, err = sync(place)
+    assert code == 0, err
+    latest = place / "hasil" / "buku-nilai-TW1-terbaru.xlsx"
+    before, after = chunk_windows(first, 5, 4), chunk_windows(latest, 5, 4)
+    differ = [w for w, rows in after.items() if before.get(w) != rows]
+    assert built[0] == len(before)
+    assert 0 < built[1] == len(differ) < len(after)
+    code, _, err = run("konsolidasi", place / "unit", "--periode", "TW1", "--keluaran",
+                       place / "satu.xlsx", "--senyap")  # fmt: skip
+    assert code == 0, err
+    once, synced = frames(place / "satu.xlsx"), frames(latest)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(synced[sheet], once[sheet], obj=sheet)
 
 
 def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) -> None:

@@ -572,15 +572,16 @@ def write_scorebook(
     `stage`, as one of a group of outputs that appear together when the group commits).
 
     Tables of `CHUNKED_MIN_ROWS` rows or more that no chart draws from are written in
-    chunks (see `xlsxchunks`);
-    `fragments` keeps those chunks for the next write (the sync service passes its store),
-    so only chunks whose rows changed are built again. The file is the same either way.
+    chunks (see `xlsxchunks`); `fragments` keeps those chunks for the next write (the sync
+    service passes its store), so only chunks whose rows changed are built again. The file
+    reads the same either way. The chunks are kept only once the file is in place.
 
     Raises SheetnilaiError("berkas-sudah-ada") when `path` exists and not `overwrite`;
     ValueError for malformed tables or charts (before anything is written).
     """
     _check_tables(tables)
     _check_charts(charts, tables)
+    kept: tuple[FragmentCache, dict[str, Fragment], list[str]] | None = None
     with _destination(path, overwrite, stage) as tmp:
         # With chunked tables XlsxWriter writes beside the target and `assemble` makes it.
         # A chart's cached values come from the cells XlsxWriter holds, so a table a chart
@@ -623,14 +624,16 @@ def write_scorebook(
             _insert_charts(wb, charts, placed)
         finally:
             wb.close()
-        if not chunked:
-            return
-        try:
-            cache = fragments if fragments is not None else MemoryFragments()
-            sheets, new, used = _chunks(plans, f, cache)
-            assemble(package, tmp, sheets)
-        finally:
-            package.unlink(missing_ok=True)
+        if chunked:
+            try:
+                cache = fragments if fragments is not None else MemoryFragments()
+                sheets, new, used = _chunks(plans, f, cache)
+                assemble(package, tmp, sheets)
+                kept = (cache, new, used)
+            finally:
+                package.unlink(missing_ok=True)
+    if kept is not None:
+        cache, new, used = kept
         cache.keep_fragments(new, used)
 
 
