@@ -16,7 +16,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetnilai.rules.errors import RuleError
-from sheetnilai.rules.numbers import exact, number_text, percent_text, round_half_up
+from sheetnilai.rules.numbers import (
+    exact,
+    number_text,
+    percent_text,
+    round_half_up,
+    round_half_up_float,
+)
 
 ROOT = Path(__file__).parents[2]
 
@@ -107,6 +113,29 @@ def test_round_half_up_matches_decimal_half_up(d: Decimal) -> None:
     from decimal import ROUND_HALF_UP
 
     assert round_half_up(Fraction(d), 2) == d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=6, min_value=-(10**9), max_value=10**9
+    )
+    | st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
+    | st.integers(min_value=-(10**15), max_value=10**15),
+    st.integers(min_value=0, max_value=6),
+)
+def test_round_half_up_float_is_the_float_of_the_decimal_result(
+    value: Decimal | float | int, digits: int
+) -> None:
+    """The score book's shortcut gives the float Python reads from the exact decimal result
+    (Decimal's own ROUND_HALF_UP on the exact value, then float of that decimal text)."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact_value = Decimal(value) if not isinstance(value, Decimal) else value
+        expected = float(exact_value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    given_value = Fraction(value) if isinstance(value, Decimal) else value
+    assert round_half_up_float(given_value, digits) == expected
 
 
 # --- numbers no spreadsheet can hold (issue 12, item 17) ------------------------------------
