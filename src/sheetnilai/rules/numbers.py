@@ -131,7 +131,8 @@ def round_half_up_float(value: Fraction | int | float, digits: int) -> float:
         num, den = value.as_integer_ratio()
     else:
         num, den = value.numerator, value.denominator
-    return _units(num, den, digits) / 10**digits
+    scale: int = 10**digits
+    return _units(num, den, digits) / scale
 
 
 def _rounded_units(frac: Fraction, digits: int) -> int:
@@ -140,8 +141,9 @@ def _rounded_units(frac: Fraction, digits: int) -> int:
 
 def _units(numerator: int, den: int, digits: int) -> int:
     # Integer arithmetic on the exact value: floor(|n| × 10^d / den + 1/2), signed.
-    num = abs(numerator) * 10**digits
-    whole = (2 * num + den) // (2 * den)
+    scale: int = 10**digits
+    num = abs(numerator) * scale
+    whole: int = (2 * num + den) // (2 * den)
     return whole if numerator >= 0 else -whole
 
 
