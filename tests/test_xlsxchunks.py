@@ -326,3 +326,19 @@ def test_a_table_a_chart_draws_from_is_written_cell_by_cell(
         chart = z.read("xl/charts/chart1.xml").decode()
     expected = [str(v) for v in tables[1].frame["Jumlah"].iloc[1:4]]
     assert re.findall(r"<c:v>([^<]*)</c:v>", chart.split("<c:val>")[1]) == expected
+
+
+def test_a_damaged_stored_chunk_is_built_again(tmp_path: Path, small_chunks: None) -> None:
+    """A blob damaged on disk is never spliced into a score book (no reader could open it)."""
+    tables = book_tables(50)
+    store = SqliteStore(tmp_path / "s.sqlite")
+    write_scorebook(tmp_path / "1.xlsx", tables, CHARTS, fragments=store)
+    (key, data) = store.db.execute("SELECT key, data FROM fragments LIMIT 1").fetchone()
+    flipped = bytes([data[0] ^ 0x40]) + data[1:]
+    store.db.execute("UPDATE fragments SET data=? WHERE key=?", (flipped, key))
+    assert key not in store.fragments([key])
+    write_scorebook(tmp_path / "2.xlsx", tables, CHARTS, fragments=store)
+    with zipfile.ZipFile(tmp_path / "2.xlsx") as z:
+        assert z.testzip() is None
+    assert entries(tmp_path / "1.xlsx") == entries(tmp_path / "2.xlsx")
+    assert store.fragments([key])[key].data == data  # stored whole again

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import zlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,9 +116,10 @@ MIGRATIONS: tuple[str, ...] = (
     -- like the file cache: a row is valid for its key whenever it was written.
     CREATE TABLE fragments (
         key TEXT PRIMARY KEY,
-        crc INTEGER NOT NULL,
+        crc INTEGER NOT NULL,          -- of the chunk's XML, as the zip entry needs it
         size INTEGER NOT NULL,
         data BLOB NOT NULL,
+        data_crc INTEGER NOT NULL,     -- of `data` itself: a damaged blob is never used
         links TEXT NOT NULL,
         rels TEXT NOT NULL
     );
@@ -361,20 +363,28 @@ class SqliteStore:
             batch = wanted[start : start + 500]
             marks = ",".join("?" * len(batch))
             rows = self.db.execute(
-                f"SELECT key, data, crc, size, links, rels FROM fragments WHERE key IN ({marks})",
+                "SELECT key, data, crc, size, links, rels, data_crc FROM fragments "
+                f"WHERE key IN ({marks})",
                 batch,
             )
-            for key, *fields in rows:
-                found[key] = Fragment(*fields)
+            for key, data, crc, size, links, rels, data_crc in rows:
+                # A chunk is spliced into the score book as stored: a blob damaged on disk
+                # would make a book no spreadsheet opens. Checked (4 ms for 13 MB), a damaged
+                # one is simply built again.
+                if zlib.crc32(data) == data_crc:
+                    found[key] = Fragment(data, crc, size, links, rels)
         return found
 
     def keep_fragments(self, new: Mapping[str, Fragment], used: Collection[str]) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany(
-                "INSERT OR REPLACE INTO fragments (key, data, crc, size, links, rels) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(k, f.data, f.crc, f.size, f.links, f.rels) for k, f in new.items()],
+                "INSERT OR REPLACE INTO fragments (key, data, crc, size, links, rels, data_crc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (k, f.data, f.crc, f.size, f.links, f.rels, zlib.crc32(f.data))
+                    for k, f in new.items()
+                ],
             )
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used_fragments (key TEXT)")
             self.db.execute("DELETE FROM used_fragments")
