@@ -16,7 +16,7 @@ the tables out so a person can read and filter them, and writes them safely:
   removes it.
 
 Tables of `CHUNKED_MIN_ROWS` rows or more have their data rows written as cached chunks
-(`xlsxchunks`): the same cells, built about 2.5× faster, and a later write with the same
+(`xlsxchunks`): the same cells, built about 1.8× faster, and a later write with the same
 `fragments` cache rebuilds only the chunks whose rows changed. Smaller tables, titles and
 headers are XlsxWriter's, as below.
 
