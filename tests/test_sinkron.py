@@ -94,6 +94,17 @@ def set_rating(path: Path, sheet_index: int, rating: Rating) -> str:
     return str(ws[ident_ref("peg_nip")].value)
 
 
+def assert_published_as_konsolidasi(place: Path, published: Path) -> None:
+    """The published score book holds, table by table, what a one-shot konsolidasi of the
+    same folder writes."""
+    code, _, err = run("konsolidasi", place / "unit", "--periode", "TW1", "--keluaran",
+                       place / "satu.xlsx", "--senyap")  # fmt: skip
+    assert code == 0, err
+    once, synced = frames(place / "satu.xlsx"), frames(published)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(synced[sheet], once[sheet], obj=sheet)
+
+
 def chunk_windows(book: Path, rows: int, size: int) -> dict[tuple[str, int], list[object]]:
     """Independently of the writer: every window of `size` data rows of each sheet the
     writer cuts into chunks (`rows` data rows or more, no chart drawn from it), keyed by
@@ -140,12 +151,7 @@ def test_a_pass_rebuilds_only_the_rows_that_changed(
     differ = [w for w, rows in after.items() if before.get(w) != rows]
     assert built[0] == len(before)
     assert 0 < built[1] == len(differ) < len(after)
-    code, _, err = run("konsolidasi", place / "unit", "--periode", "TW1", "--keluaran",
-                       place / "satu.xlsx", "--senyap")  # fmt: skip
-    assert code == 0, err
-    once, synced = frames(place / "satu.xlsx"), frames(latest)
-    for sheet in SHEETS:
-        pd.testing.assert_frame_equal(synced[sheet], once[sheet], obj=sheet)
+    assert_published_as_konsolidasi(place, latest)
 
 
 def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) -> None:
@@ -155,12 +161,7 @@ def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) ->
     latest = place / "hasil" / "buku-nilai-TW1-terbaru.xlsx"
     assert len(dated) == 1 and latest.is_file()
     assert passes(place) == [(4, 4, "selesai")]
-    code, _, err = run("konsolidasi", place / "unit", "--periode", "TW1", "--keluaran",
-                       place / "satu.xlsx", "--senyap")  # fmt: skip
-    assert code == 0, err
-    once, synced = frames(place / "satu.xlsx"), frames(latest)
-    for sheet in SHEETS:
-        pd.testing.assert_frame_equal(synced[sheet], once[sheet], obj=sheet)
+    assert_published_as_konsolidasi(place, latest)
     # Each unit's feedback holds its own rows only; the unit workbooks are untouched.
     for unit in UNITS:
         feedback = pd.read_excel(
