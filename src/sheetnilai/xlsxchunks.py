@@ -34,7 +34,16 @@ from typing import Any, BinaryIO, Protocol
 from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 
-__all__ = ["CHUNK_ROWS", "ChunkSheet", "Fragment", "FragmentCache", "MemoryFragments", "assemble"]
+__all__ = [
+    "CHUNK_ROWS",
+    "ChunkSheet",
+    "ChunkedSheet",
+    "Fragment",
+    "FragmentCache",
+    "MemoryFragments",
+    "assemble",
+    "excel_serial",
+]
 
 CHUNK_ROWS = 256
 
@@ -203,7 +212,7 @@ class ChunkSheet:
             for r, cells in enumerate(self.rows, self.first + 1)
             if cells
         ).encode()
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packer = _deflater()
         data = packer.compress(xml) + packer.flush(zlib.Z_SYNC_FLUSH)
         return Fragment(data, zlib.crc32(xml), len(xml), "".join(self.links), "".join(self.rels))
 
@@ -219,6 +228,11 @@ class ChunkedSheet:
 
 
 # --- the package -----------------------------------------------------------------------------
+
+
+def _deflater() -> Any:
+    """Raw deflate (no zlib header: a zip entry holds the bare stream) at zipfile's level."""
+    return zlib.compressobj(6, zlib.DEFLATED, -15)
 
 
 @lru_cache(maxsize=8)
@@ -238,7 +252,7 @@ def _crc_combine(crc1: int, crc2: int, len2: int) -> int:
 
 
 def _pack(data: bytes) -> tuple[bytes, int, int]:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packer = _deflater()
     return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
 
 
@@ -257,7 +271,7 @@ def _chunked_entry(xml: str, sheet: ChunkedSheet) -> tuple[list[bytes], int, int
         at = min(i for i in (tail.find("<printOptions"), tail.find("<pageMargins")) if i >= 0)
         tail = tail[:at] + "<hyperlinks>" + links + "</hyperlinks>" + tail[at:]
     head_bytes = head.encode()
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packer = _deflater()
     parts = [packer.compress(head_bytes) + packer.flush(zlib.Z_SYNC_FLUSH)]
     crc, size = zlib.crc32(head_bytes), len(head_bytes)
     for fragment in sheet.fragments:
@@ -265,7 +279,7 @@ def _chunked_entry(xml: str, sheet: ChunkedSheet) -> tuple[list[bytes], int, int
         crc = _crc_combine(crc, fragment.crc, fragment.size)
         size += fragment.size
     tail_bytes = tail.encode()
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packer = _deflater()
     parts.append(packer.compress(tail_bytes) + packer.flush())
     crc = _crc_combine(crc, zlib.crc32(tail_bytes), len(tail_bytes))
     return parts, crc, size + len(tail_bytes)
