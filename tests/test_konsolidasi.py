@@ -11,14 +11,18 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
+from sheetnilai.consolidate import consolidate
 from sheetnilai.periods import Scheme, periods
+from sheetnilai.report import hasil_kerja_table
 from sheetnilai.rules.angka_kredit import angka_kredit
 from sheetnilai.rules.capaian import Arah, capaian_iki
 from sheetnilai.rules.labels import Predikat, Rating
+from sheetnilai.rules.policy import DEFAULT_POLICY
 from sheetnilai.rules.predikat import predikat
 from sheetnilai.workbook.build import RecapLayout
 from sheetnilai.workbook.layout import NILAI_COL, RECAP_SHEET, SkpLayout
@@ -226,3 +230,19 @@ def test_ods_from_libreoffice_users_gives_the_same_score_book(
         at = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")
         books[name] = [r[:-2] for r in rows[at:]]  # all but the source file and sheet columns
     assert books["ods"] == books["xlsx"]
+
+
+def test_hasil_kerja_cells_are_the_same_without_the_workers_shown_values(
+    source: tuple[Path, Path],
+) -> None:
+    """Each IKI carries its shown values from the worker that checked it; an IKI without
+    them (one a store kept from an older version) is converted by the report, alike."""
+    folder, _ = source
+    result = consolidate(folder, "TW1", DEFAULT_POLICY, jobs=1)
+    ikis = [i for u in result.units for i in u.iki]
+    assert ikis and all(i.shown for i in ikis)
+    carried = hasil_kerja_table(result).frame
+    for i in ikis:
+        i.shown = ()
+    pd.testing.assert_frame_equal(hasil_kerja_table(result).frame, carried)
+    assert carried["Capaian (%)"].notna().any() and carried["Realisasi"].ne("").any()

@@ -688,3 +688,50 @@ def test_a_text_longer_than_a_cell_is_cut_with_a_note(tmp_path: Path) -> None:
     assert ws["A3"].value == "pendek"
     (csv,) = write_data(tmp_path / "data", [table])
     assert pd.read_csv(csv, encoding="utf-8-sig")["Teks"][0] == long
+
+
+# --- column widths -------------------------------------------------------------------------
+
+_CELL_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=70),
+    st.fractions(max_denominator=1000),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(ColumnKind)),
+    # Mixed columns, and the plain ones a table mostly has (all text, all numbers).
+    st.lists(_CELL_VALUES, max_size=30)
+    | st.lists(st.floats() | st.integers(-(10**12), 10**12), max_size=30)
+    | st.lists(st.text(max_size=70), max_size=30),
+)
+def test_column_width_fits_the_longest_value(kind: ColumnKind, values: list[Any]) -> None:
+    """The width is the header's, or the longest text, or the digits of the largest finite
+    number with room for sign and decimals, within the bounds; whatever the column mixes."""
+    header = "Capaian terendah (%)"
+    words = max(len(w) for w in header.split())
+    need = max(words, min(len(header), scorebook.HEADER_LINE))
+    texts = [len(v) for v in values if isinstance(v, str)]
+    if kind in (K.TEXT, K.NIP, K.LINK):
+        content = max(texts, default=0)
+    elif kind is K.DATETIME:
+        content = 19
+    else:
+        need = max([need, *texts])
+        finite = [
+            abs(float(v))
+            for v in values
+            if isinstance(v, int | float | Fraction | Decimal)
+            and not isinstance(v, bool)
+            and math.isfinite(float(v))
+        ]
+        biggest = max(finite, default=0.0)
+        content = len(str(int(biggest))) + 1 + (0 if kind is K.INTEGER else 3)
+    expected = min(scorebook.MAX_WIDTH, max(scorebook.MIN_WIDTH, need, content) + 2)
+    assert scorebook._width(header, kind, values) == expected

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -146,9 +147,11 @@ def _set_worker_run(run: _Run) -> None:
     _worker_run = run
 
 
-def _process_in_worker(file: tuple[Path, str]) -> _Output:
+def _process_in_worker(file: tuple[Path, str]) -> bytes:
+    """`_process` in a worker, its output pickled here: the parent keeps these very bytes
+    for a cache (the sync service's store) instead of pickling the output once more."""
     assert _worker_run is not None, "process_pool(setup=_set_worker_run) sets it"
-    return _process(_Job(file[0], file[1], _worker_run))
+    return pickle.dumps(_process(_Job(file[0], file[1], _worker_run)), pickle.HIGHEST_PROTOCOL)
 
 
 # What one worker returns for one file: its SHA-256, one UnitResult per period of the run
@@ -159,11 +162,12 @@ _Output = FileOutput
 
 class FileCache(Protocol):
     """Outputs of earlier runs (the sync service's store): a file the cache can serve is not
-    read. `lookup` is asked before a file is read; `remember` gets every output read, before
-    the checks across files touch it."""
+    read. `lookup` is asked before a file is read; `remember` gets every output read (and
+    the bytes a worker pickled it to, if it was read in one), before the checks across files
+    touch it."""
 
     def lookup(self, f: InputFile) -> FileOutput | None: ...
-    def remember(self, f: InputFile, output: FileOutput) -> None: ...
+    def remember(self, f: InputFile, output: FileOutput, pickled: bytes | None) -> None: ...
 
 
 def _process(job: _Job) -> _Output:
@@ -280,16 +284,17 @@ def consolidate_periods(
     to_read = [f for f in todo if id(f) not in served]
     run = _Run(tuple(periods), policy, by_nip)
     workers = jobs or min(len(to_read), os.cpu_count() or 1) or 1
-    outputs: Iterator[_Output]
+    outputs: Iterator[tuple[_Output, bytes | None]]
     pool: ProcessPoolExecutor | None = None
     if workers <= 1 or len(to_read) <= 1:
-        outputs = (_process(_Job(f.path, f.name, run)) for f in to_read)
+        outputs = ((_process(_Job(f.path, f.name, run)), None) for f in to_read)
     else:
         pool = process_pool(workers, _set_worker_run, (run,))
         # Small chunks: the last files end together in every worker (a chunk of 30 left
         # one worker idle for seconds at the end of a run over every period).
         chunk = max(1, len(to_read) // (workers * 32))
-        outputs = pool.map(_process_in_worker, [(f.path, f.name) for f in to_read], chunksize=chunk)
+        pickled = pool.map(_process_in_worker, [(f.path, f.name) for f in to_read], chunksize=chunk)
+        outputs = ((pickle.loads(b), b) for b in pickled)
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
@@ -350,7 +355,7 @@ def _across_files(
 def _in_order(
     todo: list[InputFile],
     served: dict[int, FileOutput],
-    outputs: Iterator[FileOutput],
+    outputs: Iterator[tuple[FileOutput, bytes | None]],
     cache: FileCache | None,
 ) -> Iterator[tuple[InputFile, FileOutput]]:
     """Every file's output in the files' order: served by the cache, or read (the outputs
@@ -358,9 +363,9 @@ def _in_order(
     for f in todo:
         output = served.get(id(f))
         if output is None:
-            output = next(outputs)
+            output, pickled = next(outputs)
             if cache is not None:
-                cache.remember(f, output)
+                cache.remember(f, output, pickled)
         yield f, output
 
 

@@ -25,6 +25,9 @@ _PR_SET_PDEATHSIG = 1
 def _worker_init(parent: int, setup: Callable[..., None] | None, args: tuple[object, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Forked while the parent paused its collector (gc_paused): a worker that lives through
+    # hundreds of files or workbooks needs its own, or their cycles would pile up.
+    gc.enable()
     if sys.platform == "linux":
         _die_with(parent)
     if setup is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -15,27 +14,15 @@ from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
-from sheetnilai.rules.numbers import round_half_up_float
 from sheetnilai.scorebook import Chart, ColumnKind, Table
+from sheetnilai.shown import iki_shown
+from sheetnilai.shown import number as _num
 from sheetnilai.sources.unit import SCOREBOOK_SHEETS
 
 BELUM_MASUK = "Belum masuk"
 
 K = ColumnKind
 PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
-
-
-def _num(value: Fraction | None, digits: int = 2) -> float | None:
-    return None if value is None else round_half_up_float(value, digits)
-
-
-def _basis_num(value: object) -> float | None:
-    """A dinilai value (a number, or "" / a reason the capaian cell then shows)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # no exact value to round (a reader never yields one; stay safe)
-    return round_half_up_float(value, 4)
 
 
 def _label(value: object) -> str:
@@ -154,42 +141,47 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Sel realisasi",
     ]
     # Tuples in the order of `cols`, not dicts: this table has a row per IKI of the agency.
-    rows = [
-        (
-            i.nip,
-            i.nama,
-            i.unit,
-            i.period,
-            i.rhk_no,
-            i.jenis,
-            i.rhk,
-            i.rhk_atasan,
-            chain.get((i.nip, i.rhk), ""),
-            i.aspek,
-            i.iki,
-            _cell_text(i.target),
-            _cell_text(i.target_atas),
-            i.satuan,
-            i.arah,
-            i.target_kualitatif,
-            i.sifat,
-            _cell_text(i.target_periode),
-            _cell_text(i.realisasi),
-            _basis_num(i.realisasi_dinilai),
-            _basis_num(i.target_dinilai),
-            _num(i.capaian),
-            i.capaian_text,
-            _num(i.nilai),
-            i.kategori,
-            i.bukti,
-            i.umpan_balik,
-            i.file,
-            i.sheet,
-            i.cell,
-        )
-        for u in c.units
-        for i in u.iki
-    ]
+    # The shown values come with each IKI from the worker that checked it (shown.py).
+    rows = []
+    for u in c.units:
+        for i in u.iki:
+            t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
+                i
+            )
+            rows.append(
+                (
+                    i.nip,
+                    i.nama,
+                    i.unit,
+                    i.period,
+                    i.rhk_no,
+                    i.jenis,
+                    i.rhk,
+                    i.rhk_atasan,
+                    chain.get((i.nip, i.rhk), ""),
+                    i.aspek,
+                    i.iki,
+                    t,
+                    t_atas,
+                    i.satuan,
+                    i.arah,
+                    i.target_kualitatif,
+                    i.sifat,
+                    t_periode,
+                    real,
+                    real_dinilai,
+                    t_dinilai,
+                    cap,
+                    i.capaian_text,
+                    nilai,
+                    i.kategori,
+                    i.bukti,
+                    i.umpan_balik,
+                    i.file,
+                    i.sheet,
+                    i.cell,
+                )
+            )
     kinds = {
         "NIP": K.NIP,
         "Capaian (%)": K.PERCENT,
@@ -213,15 +205,6 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         kinds,
         title=f"Hasil kerja per IKI — periode {c.period}",
     )
-
-
-def _cell_text(value: object) -> str:
-    """Inputs exactly as typed: numbers without float noise, text as text."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
-    return str(value)
 
 
 def distribusi_table(c: Consolidation) -> Table:

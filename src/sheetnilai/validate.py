@@ -28,6 +28,7 @@ from sheetnilai.rules.periodik import annual_sum_differs
 from sheetnilai.rules.plausibility import Field
 from sheetnilai.rules.policy import Policy
 from sheetnilai.rules.predikat import predikat as matrix_predikat
+from sheetnilai.shown import iki_shown
 from sheetnilai.sources.unit import EMPTY, Cell, Row, SkpSheet, UnitBook
 from sheetnilai.workbook import model
 from sheetnilai.workbook.layout import (
@@ -96,6 +97,9 @@ class IkiResult:
     # What the capaian compared (rules/periodik.py): realisasi so far, pro-rata target, …
     realisasi_dinilai: object = None
     target_dinilai: object = None
+    # The values as the score book shows them (shown.iki_shown), computed where the IKI is
+    # checked; empty for an IkiResult made elsewhere, which the report then converts itself.
+    shown: tuple[str | float | None, ...] = ()
 
 
 @dataclass(slots=True)
@@ -776,40 +780,40 @@ def _check_hasil_kerja(
         capaian_values.append(expected)
         cap = expected if isinstance(expected, Fraction) else None
         nilai, kategori = nilai_capaian(cap, policy.capaian) if cap is not None else (None, "")
-        result.iki.append(
-            IkiResult(
-                unit=book.unit,
-                file=book.name,
-                sheet=sheet.title,
-                nip=nip,
-                nama=nama,
-                period=period,
-                rhk_no=rhk_no,
-                jenis=rhk_jenis,
-                rhk=rhk_text,
-                rhk_atasan=rhk_atasan,
-                aspek=plan.aspek,
-                iki=iki,
-                target=target.value,
-                target_atas=atas.value,
-                satuan=plan.satuan,
-                arah=plan.arah_text,
-                target_kualitatif=kual,
-                realisasi=real.value,
-                capaian=cap,
-                capaian_text="" if cap is not None else str(expected),
-                nilai=nilai,
-                kategori=kategori,
-                bukti=row.get(k_bukti).text,
-                umpan_balik=row.get(k_umpan).text,
-                cell=real.ref,
-                sifat=sifat.text,
-                rhk_atasan_cell=rhk_atasan_cell,
-                target_periode=pt.value,
-                realisasi_dinilai=dinilai[0],
-                target_dinilai=dinilai[1],
-            )
+        checked = IkiResult(
+            unit=book.unit,
+            file=book.name,
+            sheet=sheet.title,
+            nip=nip,
+            nama=nama,
+            period=period,
+            rhk_no=rhk_no,
+            jenis=rhk_jenis,
+            rhk=rhk_text,
+            rhk_atasan=rhk_atasan,
+            aspek=plan.aspek,
+            iki=iki,
+            target=target.value,
+            target_atas=atas.value,
+            satuan=plan.satuan,
+            arah=plan.arah_text,
+            target_kualitatif=kual,
+            realisasi=real.value,
+            capaian=cap,
+            capaian_text="" if cap is not None else str(expected),
+            nilai=nilai,
+            kategori=kategori,
+            bukti=row.get(k_bukti).text,
+            umpan_balik=row.get(k_umpan).text,
+            cell=real.ref,
+            sifat=sifat.text,
+            rhk_atasan_cell=rhk_atasan_cell,
+            target_periode=pt.value,
+            realisasi_dinilai=dinilai[0],
+            target_dinilai=dinilai[1],
         )
+        checked.shown = iki_shown(checked)
+        result.iki.append(checked)
     for first, count in rhk_rows.values():
         if count == 0:
             sink.add("rhk-tanpa-iki", first.get("iki").ref, rhk=first.get("rhk").text)

@@ -95,7 +95,8 @@ class StoreCache:
                 iki.file = new
         problems[:] = [replace(p, file=new) if p.file == old else p for p in problems]
 
-    def remember(self, f: InputFile, output: FileOutput) -> None:
+    def remember(self, f: InputFile, output: FileOutput, pickled: bytes | None) -> None:
+        """`pickled`: the output as a worker pickled it, kept as it is (None: pickled here)."""
         self.read.append(f.name)
         digest, per_period, _ = output
         if not digest:
@@ -104,7 +105,7 @@ class StoreCache:
         # a different time and checks its content again.
         size, mtime = self._seen.get(f.name) or _stat(f.path)
         unit = per_period[0].unit if per_period else ""
-        payload = pickle.dumps(output, pickle.HIGHEST_PROTOCOL)
+        payload = pickled or pickle.dumps(output, pickle.HIGHEST_PROTOCOL)
         self.store.put_file(
             FileRecord(f.name, size, mtime, digest, self.config, payload, unit), self.now
         )

@@ -148,6 +148,9 @@ def feedback_frames(results: Sequence[Consolidation]) -> dict[str, pd.DataFrame]
     # here, and one grouping rather than a scan of every row per unit (a first pass has
     # hundreds of units).
     every = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+    # Plain Python values once for all units (each unit's digest and workbook take them out
+    # of the frame; converting Arrow strings per unit cost more than the rest).
+    every = every.astype(object)
     by_unit = every["Berkas"].map(owner)
     groups = {unit: rows for unit, rows in every.groupby(by_unit, sort=False)}
     empty = every.iloc[0:0]

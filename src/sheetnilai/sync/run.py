@@ -23,7 +23,7 @@ from pathlib import Path
 from sheetnilai.consolidate import Consolidation, consolidate_periods, discover, sha256
 from sheetnilai.errors import display_name
 from sheetnilai.google.collect import Collection
-from sheetnilai.pool import process_pool
+from sheetnilai.pool import gc_paused, process_pool
 from sheetnilai.problems import Severity
 from sheetnilai.roster import Roster
 from sheetnilai.rules.labels import OrgPredikat
@@ -95,7 +95,11 @@ def run_pass(settings: SyncSettings, store: Store, log: Log) -> PassReport:
     started = now_text()
     pass_id = store.begin_pass(str(settings.source), settings.periods, started, os.getpid())
     try:
-        return _run(settings, store, log, pass_id, started)
+        # A pass loads every stored workbook's results (millions of objects that stay alive
+        # together): each collection the collector would start walks all of them, about a
+        # quarter of a pass after one changed workbook (bench/sinkron.py).
+        with gc_paused():
+            return _run(settings, store, log, pass_id, started)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.main): a stop, not a failure
         store.fail_pass(pass_id, now_text(), "", status="dihentikan")
         raise
