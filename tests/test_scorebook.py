@@ -517,14 +517,17 @@ def test_write_killed_inside_the_writer_keeps_previous_file(tmp_path: Path) -> N
     child = CHILD_PRELUDE + textwrap.dedent(
         """
         calls = 0
-        real_write = zipfile.ZipFile.write
-        def write(self, *args, **kwargs):
-            global calls
-            calls += 1
-            if calls == 3:  # some parts are in the temporary file, most are not
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real_write(self, *args, **kwargs)
-        zipfile.ZipFile.write = write
+        def killing(real):
+            def write(self, *args, **kwargs):
+                global calls
+                calls += 1
+                if calls == 3:  # some parts are in the temporary file, most are not
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real(self, *args, **kwargs)
+            return write
+        # XlsxWriter zips parts from files, or from memory (`in_memory`, as we write).
+        zipfile.ZipFile.write = killing(zipfile.ZipFile.write)
+        zipfile.ZipFile.writestr = killing(zipfile.ZipFile.writestr)
         write_scorebook(Path(sys.argv[1]), [table], overwrite=True)
         """
     )
