@@ -25,8 +25,11 @@ _PR_SET_PDEATHSIG = 1
 def _worker_init(parent: int, setup: Callable[..., None] | None, args: tuple[object, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # Forked while the parent paused its collector (gc_paused): a worker that lives through
-    # hundreds of files or workbooks needs its own, or their cycles would pile up.
+    # What the worker inherited from the parent (a sync pass has loaded every stored output
+    # before it reads the changed workbooks) is never garbage here: frozen, the collector
+    # never walks it, nor copies its pages by touching them. The parent may have paused its
+    # collector (gc_paused); a worker that lives through hundreds of files needs its own.
+    gc.freeze()
     gc.enable()
     if sys.platform == "linux":
         _die_with(parent)
