@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -190,6 +191,29 @@ def test_a_pass_with_no_change_reads_nothing_and_publishes_nothing(place: Path) 
     assert sync(place)[0] == 0
     assert passes(place)[-1] == (4, 0, "selesai")
     assert sorted((place / "hasil").rglob("*.xlsx")) == published
+
+
+def test_outputs_stored_uncompressed_by_an_older_version_are_still_served(
+    place: Path,
+) -> None:
+    """Stores written before outputs were compressed hold plain pickles: an upgrade serves
+    them as they are, and what it reads anew it stores compressed."""
+    assert sync(place)[0] == 0
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        stored = db.execute("SELECT name, payload FROM files").fetchall()
+        assert len(stored) == 4
+        for name, payload in stored:
+            db.execute("UPDATE files SET payload=? WHERE name=?", (zlib.decompress(payload), name))
+    set_rating(place / "unit" / f"{UNITS[2]}.xlsx", 1, Rating.DI_BAWAH)
+    code, _, err = sync(place)
+    assert code == 0, err
+    assert passes(place)[-1] == (4, 1, "selesai")
+    assert_published_as_konsolidasi(place, place / "hasil" / "buku-nilai-TW1-terbaru.xlsx")
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        kinds = dict(db.execute("SELECT name, substr(payload, 1, 1) FROM files"))
+    assert kinds == {  # 0x78 opens a zlib stream, 0x80 a pickle
+        f"{u}.xlsx": b"\x78" if u == UNITS[2] else b"\x80" for u in UNITS
+    }
 
 
 def test_an_edit_is_read_alone_and_recorded_exactly(place: Path) -> None:

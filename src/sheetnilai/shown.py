@@ -19,18 +19,6 @@ from sheetnilai.rules.numbers import round_half_up_float
 if TYPE_CHECKING:
     from sheetnilai.validate import IkiResult
 
-# What `iki_shown` holds, in this order (report.hasil_kerja_table unpacks it).
-IKI_SHOWN = (
-    "target",
-    "target_atas",
-    "target_periode",
-    "realisasi",
-    "realisasi_dinilai",
-    "target_dinilai",
-    "capaian",
-    "nilai",
-)
-
 
 def number(value: Fraction | None, digits: int = 2) -> float | None:
     return None if value is None else round_half_up_float(value, digits)
@@ -55,7 +43,9 @@ def cell_text(value: object) -> str:
 
 
 def iki_shown(i: IkiResult) -> tuple[str | float | None, ...]:
-    """The shown values of one IKI, in the order of `IKI_SHOWN`."""
+    """The shown values of one IKI: target, target batas atas, target periode, realisasi,
+    realisasi dinilai, target dinilai, capaian, nilai (report.hasil_kerja_table unpacks
+    them in this order)."""
     return (
         cell_text(i.target),
         cell_text(i.target_atas),

@@ -48,7 +48,7 @@ MIGRATIONS: tuple[str, ...] = (
         mtime_ns INTEGER NOT NULL,
         sha256 TEXT NOT NULL,
         config TEXT NOT NULL,          -- the settings the payload was computed under
-        payload BLOB NOT NULL,         -- the consolidation's per-file output (pickled)
+        payload BLOB NOT NULL,         -- the per-file output (consolidate.pack_output)
         unit TEXT NOT NULL DEFAULT '',
         first_seen TEXT NOT NULL,
         last_changed TEXT NOT NULL

@@ -10,12 +10,11 @@ once more.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sheetnilai import __version__
-from sheetnilai.consolidate import FileOutput, sha256
+from sheetnilai.consolidate import FileOutput, pack_output, sha256, unpack_output
 from sheetnilai.sources.folder import InputFile
 from sheetnilai.store.sqlite import FileRecord, Store
 
@@ -57,7 +56,7 @@ class StoreCache:
             if not same:
                 return None
             self.store.touch_file(f.name, st.st_size, st.st_mtime_ns)
-        output: FileOutput = pickle.loads(record.payload)
+        output = unpack_output(record.payload)
         self.served.append(f.name)
         return output
 
@@ -70,12 +69,12 @@ class StoreCache:
         record = self.store.file_by_content(digest, self.config)
         if record is None:
             return None
-        output: FileOutput = pickle.loads(record.payload)
+        output = unpack_output(record.payload)
         old_name = record.name
         self._rename(output, old_name, f.name)
         self.store.put_file(
             FileRecord(f.name, size, mtime, digest, self.config,
-                       pickle.dumps(output, pickle.HIGHEST_PROTOCOL), record.unit),
+                       pack_output(output), record.unit),
             self.now,
         )  # fmt: skip
         self.served.append(f.name)
@@ -95,8 +94,8 @@ class StoreCache:
                 iki.file = new
         problems[:] = [replace(p, file=new) if p.file == old else p for p in problems]
 
-    def remember(self, f: InputFile, output: FileOutput, pickled: bytes | None) -> None:
-        """`pickled`: the output as a worker pickled it, kept as it is (None: pickled here)."""
+    def remember(self, f: InputFile, output: FileOutput, packed: bytes | None) -> None:
+        """`packed`: the output as a worker packed it, kept as it is (None: packed here)."""
         self.read.append(f.name)
         digest, per_period, _ = output
         if not digest:
@@ -105,7 +104,7 @@ class StoreCache:
         # a different time and checks its content again.
         size, mtime = self._seen.get(f.name) or _stat(f.path)
         unit = per_period[0].unit if per_period else ""
-        payload = pickled or pickle.dumps(output, pickle.HIGHEST_PROTOCOL)
+        payload = packed or pack_output(output)
         self.store.put_file(
             FileRecord(f.name, size, mtime, digest, self.config, payload, unit), self.now
         )
