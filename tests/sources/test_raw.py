@@ -46,6 +46,7 @@ from sheetnilai.sources.raw import (
     serial_date,
 )
 from sheetnilai.workbook.layout import (
+    CETAK_SHEET,
     GUIDE_SHEET,
     IKI_ROWS,
     META_SHEET,
@@ -83,7 +84,9 @@ def unit_book(unit: tuple[Path, list[str]]) -> RawBook:
 def test_sheets_in_order_with_states(unit: tuple[Path, list[str]], unit_book: RawBook) -> None:
     _, titles = unit
     assert titles[1] == "02 Siti O'Neil"
-    assert list(unit_book.sheets) == [GUIDE_SHEET, *titles, RECAP_SHEET, RULES_SHEET, META_SHEET]
+    assert list(unit_book.sheets) == [
+        GUIDE_SHEET, *titles, RECAP_SHEET, CETAK_SHEET, RULES_SHEET, META_SHEET
+    ]  # fmt: skip
     states = {name: sheet.state for name, sheet in unit_book.sheets.items()}
     assert states.pop(META_SHEET) == "veryHidden"
     assert set(states.values()) == {"visible"}

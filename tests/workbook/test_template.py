@@ -17,6 +17,7 @@ from sheetnilai.rules.labels import OrgPredikat, Rating
 from sheetnilai.workbook.build import PlainFormulaWorksheet, RecapLayout
 from sheetnilai.workbook.layout import (
     ASPEK,
+    CETAK_SHEET,
     GUIDE_SHEET,
     META_SHEET,
     NILAI_COL,
@@ -52,7 +53,14 @@ def unit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 def test_sheets_and_names(unit: tuple[Path, list[str]]) -> None:
     path, titles = unit
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [GUIDE_SHEET, *titles, RECAP_SHEET, RULES_SHEET, META_SHEET]
+    assert wb.sheetnames == [
+        GUIDE_SHEET,
+        *titles,
+        RECAP_SHEET,
+        CETAK_SHEET,
+        RULES_SHEET,
+        META_SHEET,
+    ]
     assert wb[META_SHEET].sheet_state == "veryHidden"
     assert all(len(t) <= 31 for t in titles)
     assert titles[0] == "01 Drs. Kepala O'Neil, M.Si."
@@ -205,17 +213,18 @@ def test_every_nip_cell_is_text(unit: tuple[Path, list[str]]) -> None:
     assert len(nips) == len(titles) and all(isinstance(n, str) and len(n) == 18 for n in nips)
 
 
-def test_print_setup_is_a4_landscape_with_repeated_titles(unit: tuple[Path, list[str]]) -> None:
+def test_print_setup_is_a4_landscape_with_a_page_per_section(unit: tuple[Path, list[str]]) -> None:
     path, titles = unit
     wb = openpyxl.load_workbook(path)
     layout = SkpLayout(periods(Scheme.TRIWULAN))
     for title in titles:
         ws = wb[title]
         assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
-        # fitToWidth defaults to 1 when absent; fitToHeight 0 lets the SKP run onto more pages.
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == f"${layout.hk_group_row + 1}:${layout.hk_header_row + 1}"
+        # A fixed scale, not fit-to-page (under which Excel ignores manual page breaks), and
+        # no repeated hasil kerja header: it would print above section B.
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.scale and ws.print_title_rows is None
+        assert [b.id for b in ws.row_breaks.brk] == [layout.pk_title_row]
         assert ws.freeze_panes == "A4"
 
 
@@ -243,6 +252,8 @@ PORTABLE = {
     "IF", "AND", "OR", "NOT", "IFERROR", "ISERROR", "ISNUMBER", "ISLOGICAL", "ROUND", "INT",
     "MIN", "MAX", "SUM", "AVERAGE", "COUNT", "COUNTIF", "INDEX", "MATCH", "SUBSTITUTE", "TRIM",
     "LEN", "SUMPRODUCT",
+    # The Cetak sheet reads the picked SKP sheet by name (tests/workbook/test_print.py).
+    "INDIRECT", "UPPER",
 }  # fmt: skip
 
 

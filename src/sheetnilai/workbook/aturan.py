@@ -45,9 +45,9 @@ def _ref(row: int, col: int, rows: int = 1, cols: int = 1) -> str:
 def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ws = wb.add_worksheet(RULES_SHEET)
     ws.set_column(0, 0, 3)
-    ws.set_column(1, 1, 30)
+    ws.set_column(1, 1, 38)  # the longest policy key, whole
     ws.set_column(2, 4, 22)
-    ws.set_column(5, 10, 14)
+    ws.set_column(5, 10, 11)
     ws.write(0, 1, "ATURAN PENILAIAN (dibuat oleh sheetnilai; jangan diubah)", st.title)
     ws.write(
         1,
@@ -191,7 +191,7 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
         r = row + 1 + i
         ws.write(r, 1, key, st.label)
         ws.write(r, 2, value, st.text)
-        ws.write(r, 3, note, st.text)
+        ws.write(r, 3, note, st.text_wrap)
         names(name, r, 2)
     row += len(settings) + 2
 
@@ -254,6 +254,12 @@ def write_rules_sheet(wb: Workbook, st: Styles, policy: Policy) -> Worksheet:
     ]
     for i, (label, values) in enumerate(lists):
         ws.write(row + i, 1, label, st.label)
-        ws.write(row + i, 2, ", ".join(values), st.text)
+        ws.write(row + i, 2, ", ".join(values), st.text_wrap)
+    # Printed one page wide, landscape: the distribution table is the widest part.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&L&A&RHalaman &P dari &N")
     ws.protect("", {"format_columns": True, "format_rows": True})
     return ws

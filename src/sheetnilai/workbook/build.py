@@ -30,6 +30,7 @@ from sheetnilai.rules.nip import format_nip
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat
 from sheetnilai.workbook import formulas as f
 from sheetnilai.workbook.aturan import write_rules_sheet
+from sheetnilai.workbook.cetak import write_print_sheet
 from sheetnilai.workbook.layout import (
     ASPEK,
     BERAKHLAK,
@@ -63,6 +64,9 @@ from sheetnilai.workbook.styles import Styles, make_styles
 
 INPUT_PLAN_KEYS = {k for k, _, _ in PLAN_COLUMNS}  # every plan column is typed by the user
 INPUT_PERIOD_FIELDS = ("target_periode", "realisasi", "bukti", "umpan_balik")
+# The plan columns' width on A4 landscape, with room for fonts wider than Calibri (LibreOffice
+# without Carlito).
+PLAN_PRINT_SCALE = 44
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,7 @@ def build_unit_workbook(path: Path, spec: UnitWorkbook) -> None:
     for sheet in spec.sheets:
         _write_skp(wb, st, spec, layout, sheet)
     _write_recap(wb, st, spec, layout)
+    write_print_sheet(wb, st, spec.unit, spec.year, layout, [s.title for s in spec.sheets])
     if spec.xlwings:
         from sheetnilai.workbook import xlwings_book
 
@@ -526,14 +531,18 @@ def _write_skp(
     for (r, c), value in spec.inputs.get(name, {}).items():
         write_input(ws, r, c, value, st.input)
 
-    # Print: A4 landscape, one page wide, the SKP plan as on the official form.
+    # Print: the plan as on the official form (the Cetak sheet prints a period's evaluation),
+    # A4 landscape. Identity and A fill page 1; B starts a page of its own, so its title is
+    # never orphaned and no hasil kerja header is repeated above it. A fixed scale, because
+    # Excel ignores manual page breaks under "fit to page".
     ws.set_paper(9)
     ws.set_landscape()
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_print_scale(PLAN_PRINT_SCALE)
     ws.print_area(0, 0, L.last_row, L.print_last_col)
-    ws.repeat_rows(L.hk_group_row, L.hk_header_row)
-    ws.set_footer(f"&L{_footer_text(name)}&RHalaman &P dari &N")
+    ws.set_h_pagebreaks([L.pk_title_row])
+    who = f"{peg.nama} — NIP {format_nip(peg.nip)}" if peg is not None else "SKP"
+    ws.set_footer(f"&L{_footer_text(who)}&RHalaman &P dari &N")
     ws.freeze_panes(3, 0)
     ws.protect("", {"format_columns": True, "format_rows": True, "insert_hyperlinks": True})
 
@@ -838,7 +847,7 @@ def _write_penilaian(wb: Workbook, ws: Worksheet, st: Styles, L: SkpLayout, name
         cap = L.period_col(i, "capaian")
         cap_range = xl_range_abs(hk_first, cap, hk_last, cap)
         c = NILAI_COL
-        ws.write_string(r, c["kode"], p.key, st.label)
+        ws.write_string(r, c["kode"], p.key, st.code)
         ws.write_string(r, c["periode"], p.label, st.label)
         ws.write_formula(r, c["saran"], f.saran(cap_range), st.formula, "")
         ws.write_number(r, c["bulan"], p.months, st.input_number)
@@ -916,6 +925,9 @@ def _write_signatures(ws: Worksheet, st: Styles, L: SkpLayout) -> None:
 
 # --- Rekap --------------------------------------------------------------------------------
 
+RECAP_PERIOD_WIDTH = 14
+RECAP_PAGE_CHARS = 190  # column width per landscape page that still prints legibly
+
 
 @dataclass(frozen=True)
 class RecapLayout:
@@ -979,7 +991,7 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
     ws.set_column(2, 2, 26)
     ws.set_column(3, 3, 30)
     ws.set_column(4, 4, 16)
-    ws.set_column(5, 5 + 3 * len(L.periods), 17)
+    ws.set_column(5, R.period_col(len(L.periods) - 1, "tertinggal"), RECAP_PERIOD_WIDTH)
     ws.write(R.title_row, 0, f"REKAP PENILAIAN KINERJA — {spec.unit} — TAHUN {spec.year}", st.title)
     ws.write(
         R.title_row + 1,
@@ -1127,9 +1139,18 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
     chart.set_size({"width": 620, "height": 300})
     ws.insert_chart(R.period_row, R.dist_col(len(L.periods)) + 1, chart)
     ws.freeze_panes(R.table_key_row + 1, 3)
+    # Printed landscape, as many pages wide as keeps the text legible, with No, NIP and Nama
+    # on every page and the table's own header above each of its pages; the distribution
+    # check and its chart fill the first page.
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    widths = 5 + 24 + 26 + 30 + 16 + RECAP_PERIOD_WIDTH * len(R.FIELDS) * len(L.periods)
+    ws.fit_to_pages(-(-widths // RECAP_PAGE_CHARS), 0)
+    ws.repeat_columns(0, 2)
+    ws.repeat_rows(R.table_header_row)
+    ws.set_h_pagebreaks([R.table_header_row])
+    ws.set_footer(f"&L{_footer_text(spec.unit)} — Rekap {spec.year}&RHalaman &P dari &N")
     ws.protect("", {"format_columns": True, "format_rows": True, "sort": True, "autofilter": True})
 
 

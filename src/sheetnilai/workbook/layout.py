@@ -37,6 +37,9 @@ META_POLICY_CELL = (0, 7)
 RULES_SHEET = "Aturan"
 GUIDE_SHEET = "Petunjuk"
 RECAP_SHEET = "Rekap"
+# One SKP with the evaluation of one period, as an A4 form (cetak.py). Never an SKP sheet:
+# it has no SN_ names, and `templat perbarui` writes it again.
+CETAK_SHEET = "Cetak"
 # The sheet `sinkron --drive` writes into each unit spreadsheet: that workbook's problems.
 # Never an SKP sheet, whatever its cells hold.
 MASALAH_SHEET = "Masalah"

@@ -22,6 +22,7 @@ class Styles:
     header_group: Any
     key: Any
     label: Any
+    code: Any
     plain: Any
     text: Any
     text_wrap: Any
@@ -62,6 +63,8 @@ def make_styles(wb: Workbook) -> Styles:
         header_group=fmt(bold=True, bg_color="#B4C6E7", align="center", **border),
         key=fmt(font_size=8, font_color="#888888"),
         label=fmt(bold=True, **border),
+        # A period code in the narrow No column: shrunk, never cut ("TAHUNAN").
+        code=fmt(bold=True, shrink=True, font_size=8, **border),
         plain=fmt(),
         text=fmt(**border),
         text_wrap=fmt(text_wrap=True, **border),

@@ -375,6 +375,7 @@ def uncarried(raw: RawBook, book: UnitBook) -> list[str]:
     from sheetnilai.sources.raw import cell_ref, parse_ref
     from sheetnilai.workbook.layout import (
         ANALYSIS_SHEET,
+        CETAK_SHEET,
         GUIDE_SHEET,
         META_SHEET,
         RECAP_SHEET,
@@ -382,7 +383,16 @@ def uncarried(raw: RawBook, book: UnitBook) -> list[str]:
         XLWINGS_CONF_SHEET,
     )
 
-    ours = {GUIDE_SHEET, RECAP_SHEET, RULES_SHEET, META_SHEET, ANALYSIS_SHEET, XLWINGS_CONF_SHEET}
+    # The Cetak sheet holds only formulas and two choices: it is written again, not carried.
+    ours = {
+        GUIDE_SHEET,
+        RECAP_SHEET,
+        CETAK_SHEET,
+        RULES_SHEET,
+        META_SHEET,
+        ANALYSIS_SHEET,
+        XLWINGS_CONF_SHEET,
+    }
     skp = {s.title for s in book.sheets}
     out = [f"lembar {t}" for t in raw.sheets if t not in ours and t not in skp]
     layout = SkpLayout(periods(Scheme(book.scheme)))
