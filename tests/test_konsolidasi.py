@@ -134,8 +134,8 @@ def test_score_book_values_match_the_rules(source: tuple[Path, Path], tmp_path: 
     assert code in (0, EXIT_DATA_ERRORS), err
     assert _hashes(folder) == before  # unit workbooks are never modified
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah",
-                             "Belum Masuk", "Metadata"]  # fmt: skip
+    assert wb.sheetnames == ["Ringkasan", "Grafik", "Pegawai", "Hasil Kerja", "Distribusi",
+                             "Masalah", "Belum Masuk", "Metadata"]  # fmt: skip
     ws = wb["Pegawai"]
     rows = list(ws.iter_rows(values_only=True))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")
@@ -150,8 +150,9 @@ def test_score_book_values_match_the_rules(source: tuple[Path, Path], tmp_path: 
         assert got["Predikat"] == expected.label, nip
         assert got["Rating hasil kerja"] == hasil.label
         caps = [capaian_iki(real, target, arah).persen for target, real, arah in iki]
+        # Percent cells hold fractions in a percent format ("98%" is the cell 0.98).
         assert got["Rata-rata capaian (%)"] == pytest.approx(
-            float(sum(caps) / len(caps)), abs=0.005
+            float(sum(caps) / len(caps)) / 100, abs=0.00005
         )
         jenjang = by_nip[nip][5]
         if jenjang:
@@ -164,7 +165,7 @@ def test_score_book_values_match_the_rules(source: tuple[Path, Path], tmp_path: 
     h_at = next(i for i, r in enumerate(hk) if r and r[0] == "NIP")
     hk_rows = [dict(zip(hk[h_at], r, strict=True)) for r in hk[h_at + 1 :] if r[0]]
     kadis = next(r for r in hk_rows if r["NIP"] == KADIS and r["IKI"] == "IKI uji 1")
-    assert (kadis["Capaian (%)"], kadis["Nilai capaian (8/2021)"]) == (98, 88)
+    assert (kadis["Capaian (%)"], kadis["Nilai capaian (8/2021)"]) == (pytest.approx(0.98), 88)
     # Text that looks like a formula arrives as the same text.
     assert kadis["Bukti dukung"] == '=HYPERLINK("http://bukti")'
     assert kadis["Umpan balik"] == "+ lanjutkan"

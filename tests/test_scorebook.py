@@ -88,7 +88,8 @@ def test_values_round_trip_by_kind(tmp_path: Path) -> None:
     assert rows[2][1] is None
     assert rows[0][3] == 87.456  # full precision kept; the format shows 2 decimals
     assert rows[2][3] == pytest.approx(1 / 3, rel=0, abs=1e-15)  # Fraction → float
-    assert [r[4] for r in rows] == [97.5, 100, 12.25]  # Decimal → float
+    # Percent columns hold fractions in a percent format: 97.5 is the cell 0.975, "97.5%".
+    assert [r[4] for r in rows] == pytest.approx([0.975, 1, 0.1225])  # Decimal → float
     assert [r[7] for r in rows] == ["Ya", "Tidak", None]
     assert rows[0][6] == dt.datetime(2025, 3, 31, 16, 30, 5)
     assert rows[2][6] == dt.datetime(2025, 1, 2)
@@ -98,8 +99,8 @@ def test_values_round_trip_by_kind(tmp_path: Path) -> None:
     assert ws["A2"].number_format == "@"
     assert ws["C2"].number_format == "0"
     assert ws["D2"].number_format == "0.00"
-    assert ws["E2"].number_format == "0.##"
-    assert ws["E3"].number_format == "0"  # 100 would show as "100." with "0.##"
+    assert ws["E2"].number_format == "0.##%"
+    assert ws["E3"].number_format == "0%"  # 100% would show as "100.%" with "0.##%"
     assert ws["G2"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert ws["G4"].number_format == "yyyy-mm-dd"
     assert ws["F2"].hyperlink is not None
@@ -147,7 +148,8 @@ def test_odd_values(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["Data"]
     assert ws["A2"].value == "baris 1\nbaris 2"  # Windows line break → Excel's "\n"
     assert ws["A3"].alignment.wrap_text  # longer than a column: wraps
-    assert not ws["A2"].alignment.wrap_text
+    assert ws["A2"].alignment.wrap_text  # a line break shows only in a wrapping cell
+    assert ws.row_dimensions[2].height == 30  # two lines of 15 points
     assert [ws["A4"].value, ws["A5"].value] == ["12", "0.5"]  # a text column stays text
     assert [ws[f"B{r}"].value for r in range(2, 6)] == ["∞", "tidak dinilai", None, "-∞"]
     assert ws["C2"].value == dt.datetime(2025, 6, 30, 8, 0)  # wall-clock time kept
@@ -451,7 +453,7 @@ def test_charts_reference_the_written_ranges(tmp_path: Path) -> None:
     assert "<c:f>'Pegawai Unit'!$B$2:$B$4</c:f>" in percent
     assert '<c:grouping val="percentStacked"/>' in percent
     # Cached values are stored, so viewers that do not recalculate can draw the chart.
-    assert "<c:v>97.5</c:v>" not in bar and "<c:v>101</c:v>" in bar
+    assert "<c:v>0.975</c:v>" not in bar and "<c:v>1.01</c:v>" in bar
     # Default anchors: right of the table (col E = 4), stacked one below the other.
     anchors = re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing)
     assert anchors == [("5", "3"), ("5", str(3 + scorebook.CHART_HEIGHT_ROWS)), ("0", "20")]

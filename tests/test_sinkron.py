@@ -114,6 +114,8 @@ def chunk_windows(book: Path, rows: int, size: int) -> dict[tuple[str, int], lis
     charted = {"Distribusi"}
     windows = {}
     for ws in layout.worksheets:
+        if ws.freeze_panes is None:
+            continue  # the charts' sheet: no table
         first = ws[ws.freeze_panes].row - 1  # 0-based first data row
         values = CalamineWorkbook.from_path(str(book)).get_sheet_by_name(ws.title).to_python()
         data = values[first:]

@@ -35,7 +35,7 @@ import sheetnilai.consolidate as consolidate_module
 from sheetnilai.cli import cli
 from sheetnilai.consolidate import consolidate, consolidate_periods
 from sheetnilai.periods import Scheme, periods
-from sheetnilai.report import MULTI_SHEETS, tables, tables_many
+from sheetnilai.report import MULTI_BOOK_SHEETS, tables, tables_many
 from sheetnilai.rules.labels import Rating
 from sheetnilai.rules.policy import DEFAULT_POLICY
 from sheetnilai.workbook.build import RecapLayout
@@ -168,9 +168,14 @@ def test_every_period_in_one_run(year, tmp_path: Path) -> None:  # type: ignore[
                          str(roster), "--keluaran", str(book), "--jobs", "1")  # fmt: skip
     assert code == 3, err  # Rina's IKM has no realisasi in TW1 and TW2: galat
     wb = openpyxl.load_workbook(book)
-    assert tuple(wb.sheetnames) == MULTI_SHEETS
+    assert tuple(wb.sheetnames) == MULTI_BOOK_SHEETS
     hk = _rows(wb, "Hasil Kerja", "NIP")
-    capaian = {(r["NIP"], r["IKI"], r["Periode"]): r["Capaian (%)"] for r in hk}
+    # Percent cells hold fractions in a percent format ("67%" is the cell 0.67).
+    capaian = {
+        (r["NIP"], r["IKI"], r["Periode"]): None if c is None else round(c * 100, 6)
+        for r in hk
+        for c in [r["Capaian (%)"]]
+    }
     expected = {
         (AGUS, "Jumlah laporan monitoring"): (100, 100, 67, 100, 100),
         (AGUS, "Persentase dokumen tepat waktu"): (94,) * 5,

@@ -156,6 +156,11 @@ def test_chunked_tables_read_back_as_written_cell_by_cell(
         assert ws.dimensions == b_ws[ws.title].dimensions
         assert ws.auto_filter.ref == b_ws[ws.title].auto_filter.ref
         assert ws.freeze_panes == b_ws[ws.title].freeze_panes
+        # Rows with wrapped text are as tall in both (chunks write XlsxWriter's row heights).
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+        assert heights == {
+            r: d.height for r, d in b_ws[ws.title].row_dimensions.items() if d.height
+        }, ws.title
         for row_a, row_b in zip(ws.iter_rows(), b_ws[ws.title].iter_rows(), strict=True):
             for ca, cb in zip(row_a, row_b, strict=True):
                 if isinstance(ca.value, str) and "_x" in ca.value:

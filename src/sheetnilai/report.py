@@ -12,6 +12,7 @@ from sheetnilai import __version__
 from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
+from sheetnilai.periods import ANNUAL, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
 from sheetnilai.scorebook import Chart, ColumnKind, Table
@@ -23,6 +24,33 @@ BELUM_MASUK = "Belum masuk"
 
 K = ColumnKind
 PREDIKAT_COLUMNS = [p.label for p in CURVE_ORDER]
+# One colour per predikat, worst to best (CURVE_ORDER), as in the signed documents' charts.
+PREDIKAT_COLOURS = ("#C0392B", "#E67E22", "#F1C40F", "#27AE60", "#1F618D")
+BOOK_TITLE = "Buku Nilai Kinerja Pegawai"
+CHART_SHEET = "Grafik"
+# Widths (characters) of the columns a person reads on paper: with these, Ringkasan,
+# Distribusi, Masalah and Belum Masuk print on A4 landscape at about three quarters of full
+# size, long texts wrapping inside their column.
+PREDIKAT_WIDTHS = {"Sangat Kurang": 10, "Kurang/Misconduct": 12, "Butuh Perbaikan": 11,
+                   "Baik": 8, "Sangat Baik": 9}  # fmt: skip
+
+
+def period_label(period: str, year: int | None) -> str:
+    """A period as a title says it: "Triwulan I 2026", "Tahunan 2026", "TW1" if unknown."""
+    known = period_objects((period,))
+    label = known[0].label if known else ANNUAL.label if period == ANNUAL.key else period
+    return f"{label} {year}" if year else label
+
+
+def book_title(runs: Sequence[Consolidation]) -> str:
+    """ "Buku Nilai Kinerja Pegawai — Triwulan I 2026" (periods of a run joined by commas)."""
+    year = runs[0].year
+    labels = ", ".join(period_label(c.period, None) for c in runs)
+    return f"{BOOK_TITLE} — {labels} {year}" if year else f"{BOOK_TITLE} — {labels}"
+
+
+def agency_name(c: Consolidation) -> str | None:
+    return c.policy.instansi.nama or None
 
 
 def _label(value: object) -> str:
@@ -262,11 +290,14 @@ def distribusi_table(c: Consolidation) -> Table:
         }
     )
     kinds = {p: K.INTEGER for p in [*PREDIKAT_COLUMNS, "Jumlah berpredikat"]}
+    widths = {"Unit Kerja": 34, "Berkas": 22, "Predikat organisasi": 12, **PREDIKAT_WIDTHS,
+              "Jumlah berpredikat": 13, "Status": 14, "Keterangan": 50}  # fmt: skip
     return Table(
         "Distribusi",
         _frame(rows, cols),
         kinds,
         title=f"Kurva distribusi predikat (SE MenPANRB 3/2023) — periode {c.period}",
+        widths=widths,
     )
 
 
@@ -348,8 +379,17 @@ def ringkasan_table(c: Consolidation) -> Table:
             f"Daftar pegawai: {c.roster_count} pegawai di {len(c.roster_units)} unit; "
             f"{len(c.missing_units)} unit ({sum(c.missing_units.values())} pegawai) belum masuk.",
         )
+    widths = {"Unit Kerja": 36, "Berkas": 24, "Pegawai di daftar": 11, "Lembar SKP": 10,
+              "Sudah berpredikat": 13, "Belum berpredikat": 13, **PREDIKAT_WIDTHS, "Galat": 8,
+              "Peringatan": 12, "Status distribusi": 16}  # fmt: skip
     return Table(
-        "Ringkasan", _frame(rows, cols), kinds, title="BUKU NILAI KINERJA PEGAWAI", notes=notes
+        "Ringkasan",
+        _frame(rows, cols),
+        kinds,
+        title=book_title([c]),
+        subtitle=agency_name(c),
+        notes=notes,
+        widths=widths,
     )
 
 
@@ -374,11 +414,14 @@ def masalah_table(c: Consolidation) -> Table:
         }
         for p in problems
     )
+    widths = {"Tingkat": 11, "Kode": 18, "Berkas": 22, "Lembar": 16, "Sel": 7, "NIP": 20,
+              "Nama": 18, "Pesan": 46, "Saran": 38, "Tautan": 14}  # fmt: skip
     return Table(
         "Masalah",
         _frame(rows, cols),
         {"NIP": K.NIP, "Tautan": K.LINK},
         title="Masalah yang harus diperbaiki unit kerja",
+        widths=widths,
     )
 
 
@@ -395,11 +438,14 @@ def belum_masuk_table(c: Consolidation) -> Table:
         }
         for b in sorted(c.belum_masuk, key=lambda b: (b.unit, b.nama))
     )
+    widths = {"NIP": 20, "Nama": 26, "Unit Kerja": 30, "Jabatan": 30, "Keterangan": 44,
+              "Menunggu": 40}  # fmt: skip
     return Table(
         "Belum Masuk",
         _frame(rows, cols),
         {"NIP": K.NIP},
         title="Pegawai yang belum masuk atau belum berpredikat, dan siapa yang ditunggu",
+        widths=widths,
     )
 
 
@@ -427,7 +473,7 @@ def metadata_table(c: Consolidation) -> Table:
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
 
 
-SHEETS = SCOREBOOK_SHEETS
+SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 
 
 def tables(c: Consolidation) -> list[Table]:
@@ -444,12 +490,20 @@ def tables(c: Consolidation) -> list[Table]:
     return out
 
 
+def chart_page_title(runs: Sequence[Consolidation]) -> str:
+    name = agency_name(runs[0])
+    return book_title(runs).replace(BOOK_TITLE, f"Grafik predikat kinerja {name}".rstrip(), 1)
+
+
 def charts(c: Consolidation) -> list[Chart]:
+    """The predikat curve of the agency and the spread per unit, on a sheet of their own
+    right after Ringkasan: what a meeting looks at first."""
     n = len(c.units)
     agency_row = n + len(c.missing_units)  # units not arrived are listed before the agency
+    page = chart_page_title([c])
     return [
         Chart(
-            "Distribusi",
+            CHART_SHEET,
             "Distribusi",
             "column",
             "Kurva distribusi predikat — seluruh instansi",
@@ -458,9 +512,13 @@ def charts(c: Consolidation) -> list[Chart]:
             rows=(agency_row, agency_row),
             x_title="Predikat",
             y_title="Jumlah pegawai",
+            page=page,
+            size=(520, 340),
+            colours=PREDIKAT_COLOURS,
+            values_shown=True,
         ),
         Chart(
-            "Distribusi",
+            CHART_SHEET,
             "Distribusi",
             "bar_percent_stacked",
             "Sebaran predikat per unit kerja",
@@ -469,6 +527,10 @@ def charts(c: Consolidation) -> list[Chart]:
             rows=(0, max(n - 1, 0)),
             x_title="Unit kerja",
             y_title="Persen pegawai",
+            page=page,
+            # Tall enough for every unit's name beside its bar.
+            size=(780, max(340, 110 + 26 * n)),
+            colours=PREDIKAT_COLOURS,
         ),
     ]
 
@@ -477,6 +539,9 @@ def charts(c: Consolidation) -> list[Chart]:
 
 TREN_SHEETS = ("Tren", "Tren Unit", "Peringatan Dini")
 MULTI_SHEETS = (*SHEETS, *TREN_SHEETS)
+# The sheets of the book as opened: the charts' sheet comes right after Ringkasan.
+BOOK_SHEETS = (SHEETS[0], CHART_SHEET, *SHEETS[1:])
+MULTI_BOOK_SHEETS = (SHEETS[0], CHART_SHEET, *MULTI_SHEETS[1:])
 
 
 def run_label(results: Sequence[Consolidation]) -> str:
@@ -509,8 +574,13 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
                 frame.insert(0, "Periode", c.period)
             frames.append(frame)
         title = first.title or ""
+        if sheet == "Ringkasan":
+            title = book_title(runs)
         title = title.replace(f"periode {runs[0].period}", f"periode {label}")
-        out.append(Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title))
+        out.append(
+            Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title,
+                  widths=first.widths, subtitle=first.subtitle)
+        )  # fmt: skip
     out += [tren_table(runs), tren_unit_table(runs), peringatan_dini_table(runs)]
     return out
 
@@ -600,9 +670,10 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
     runs = in_scheme_order(results)
     n = len(runs)
     units = sorted({u.unit for c in runs for u in c.units})
+    page = chart_page_title(runs).replace("predikat kinerja", "rata-rata capaian per unit", 1)
     return [
         Chart(
-            "Tren Unit",
+            CHART_SHEET,
             "Tren Unit",
             "line",
             f"{unit}: rata-rata capaian",
@@ -610,7 +681,9 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
             ["Rata-rata capaian (%)"],
             rows=(k * n, k * n + n - 1),
             x_title="Periode",
-            y_title="Capaian (%)",
+            y_title="Capaian",
+            page=page,
+            colours=(PREDIKAT_COLOURS[-1],),
         )
         for k, unit in enumerate(units)
     ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import math
@@ -72,7 +73,9 @@ class ColumnKind(StrEnum):
     NIP = "nip"  # 18-digit text; a non-text NIP is a programmer error (precision is gone)
     INTEGER = "integer"
     NUMBER = "number"  # shown with 2 decimals; the cell keeps the full float
-    PERCENT = "percent"  # already in percent: 97.5 is shown "97.5"
+    # Given in percent (97.5); the cell holds the fraction 0.975 in a percent format, so
+    # every spreadsheet shows "97.5%" and treats it as a percentage.
+    PERCENT = "percent"
     LINK = "link"  # text that is a URL; http(s) URLs also become a clickable hyperlink
     DATETIME = "datetime"
 
@@ -85,6 +88,7 @@ class Table:
     title: str | None = None
     notes: Sequence[str] = ()
     widths: Mapping[str, float] = field(default_factory=dict)
+    subtitle: str | None = None  # a second, smaller title line (e.g. the agency's name)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,12 @@ class Chart:
     `CHART_MAX_ROWS` rows; a chart left with no rows is not inserted. `x_title` names the
     category axis and `y_title` the value axis, whichever way the chart is drawn (in "bar"
     charts the categories run down the vertical axis).
+
+    A chart whose `sheet` is no table's is put on a sheet of charts made for it, titled
+    `page` and placed right after the first table (the sheet a book opens on), so the charts
+    are the second thing a reader sees; charts without an `anchor` fill it two per row from
+    the top left. `size` is (width, height) in pixels, `colours` one per series, and
+    `values_shown` writes each bar's value on it.
     """
 
     sheet: str
@@ -108,6 +118,10 @@ class Chart:
     anchor: tuple[int, int] | None = None
     x_title: str = ""
     y_title: str = ""
+    page: str = ""
+    size: tuple[int, int] | None = None
+    colours: Sequence[str] = ()
+    values_shown: bool = False
 
 
 CHART_TYPES: Mapping[str, dict[str, str]] = {
@@ -119,6 +133,17 @@ CHART_TYPES: Mapping[str, dict[str, str]] = {
 }
 CHART_MAX_ROWS = 1000  # more bars than this cannot be read, and Excel slows down drawing them
 CHART_HEIGHT_ROWS = 18  # XlsxWriter's default chart (288 px) plus a gap, in default rows
+CHART_SIZE = (480, 288)  # XlsxWriter's default, in pixels
+CHART_GAP = 16  # pixels between the charts of a chart sheet
+CHART_PAGE_TOP = 2  # a chart sheet's charts start below its title and one blank row
+CHARTS_PER_ROW = 2  # two default charts side by side fit a 1366-pixel-wide screen
+ROW_PIXELS = 20  # a default row; a chart sheet's rows of charts start on a row of their own
+COLUMN_PIXELS = 64  # a default column (8.43 characters)
+PAGE_COLUMNS = 40  # columns of a chart sheet given that width: wider than any row of charts
+# What an A4 landscape page holds inside MARGINS, in pixels at full size (96 per inch), less a
+# little: a chart sheet is printed at the scale that fits its widest row of charts, with a
+# page break before any row of charts that would be cut at the foot of a page.
+PAGE_PIXELS = (1000, 660)
 
 MAX_WIDTH = 60.0  # longer texts wrap inside a column this wide
 MIN_WIDTH = 6.0
@@ -129,6 +154,24 @@ MAX_URLS = 65_530  # Excel's limit per sheet; a sheet with more links has none (
 MAX_URL_LENGTH = 2000  # below XlsxWriter's 2,079 so it never drops a link with a warning
 NO_DATA = "(tidak ada data)"
 YES, NO = "Ya", "Tidak"
+# Row heights for wrapped text, which no reader computes reliably on opening a file
+# (LibreOffice keeps the default height, so printed lines ran over the next row's): the
+# lines are counted from the text's length, at LINE_POINTS points each. A text wraps when it
+# is longer than the column's width less LINE_SLACK; a wrapped line holds about 1.15 × the
+# width in Indonesian prose (an average letter is narrower than the "0" a width counts),
+# less LINE_WORD for the space left at a line's end (measured in LibreOffice: a 46-wide
+# column holds 52–55 characters a line, a 12-wide one 10–14).
+LINE_SLACK = 2
+LINE_FILL = 1.15
+LINE_WORD = 4
+LINE_POINTS = 15.0
+MAX_ROW_POINTS = 408.75  # Excel's 409-point limit in whole pixels (545), as XlsxWriter stores it
+# Printing: A4, margins in inches (narrower than Excel's 0.7 so wide tables shrink less),
+# landscape when the columns are wider than a portrait page holds at full size.
+A4 = 9
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+PORTRAIT_MAX_WIDTH = 95.0  # characters of column width
+FOOTER_MAX = 255  # characters Excel allows in a footer
 
 _NUMERIC = frozenset({ColumnKind.INTEGER, ColumnKind.NUMBER, ColumnKind.PERCENT})
 _TEXTUAL = frozenset({ColumnKind.TEXT, ColumnKind.NIP, ColumnKind.LINK})
@@ -223,6 +266,7 @@ def _cut(s: str) -> str:
 @dataclass
 class _Formats:
     title: Any
+    subtitle: Any
     note: Any
     header: Any
     no_data: Any
@@ -243,17 +287,19 @@ def _formats(wb: Workbook) -> _Formats:
 
     return _Formats(
         title=fmt(bold=True, font_size=14, font_color="#1F3864"),
+        subtitle=fmt(bold=True, font_size=12, font_color="#333333"),
         note=fmt(italic=True, font_color="#444444"),
         header=fmt(bold=True, bg_color="#D9E2F3", text_wrap=True, border=1, border_color="#9AA5B1"),
         no_data=fmt(italic=True, font_color="#666666"),
         text=fmt(num_format="@"),  # "@": what a person types here later stays text too
         text_wrap=fmt(num_format="@", text_wrap=True),
         link=fmt(num_format="@", font_color="#0563C1", underline=1),
-        integer=fmt(num_format="0"),
-        number=fmt(num_format="0.00"),
-        percent=fmt(num_format="0.##"),
-        # "0.##" shows 100 as "100." in Excel and LibreOffice, so whole values get "0".
-        percent_whole=fmt(num_format="0"),
+        # Numbers keep a space from the left-aligned text in the next column.
+        integer=fmt(num_format="0", align="right", indent=1),
+        number=fmt(num_format="0.00", align="right", indent=1),
+        percent=fmt(num_format="0.##%", align="right", indent=1),
+        # "0.##%" shows 100% as "100.%" in Excel and LibreOffice, so whole values get "0%".
+        percent_whole=fmt(num_format="0%", align="right", indent=1),
         datetime=fmt(num_format="yyyy-mm-dd hh:mm:ss"),
         date=fmt(num_format="yyyy-mm-dd"),
     )
@@ -355,7 +401,7 @@ def _check_nip(values: list[Any]) -> None:
 
 
 def _header_row(table: Table) -> int:
-    above = (1 if table.title else 0) + len(table.notes)
+    above = (1 if table.title else 0) + (1 if table.subtitle else 0) + len(table.notes)
     return above + 1 if above else 0  # one blank row between the notes and the table
 
 
@@ -414,6 +460,10 @@ class TableWorksheet(Worksheet):
     the sheet XML with XlsxWriter's own). Every other cell goes to XlsxWriter.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[int, int] = {}  # row → lines of its tallest wrapped text (see _lines)
+
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
         cls = cell.__class__
         fmt = cell.format
@@ -462,14 +512,37 @@ def _other(ws: _Cells, r: int, c: int, v: object, f: _Formats) -> None:
     ws.write_string(r, c, _text(v), f.text)
 
 
-def _write_text(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
+def _lines(s: str, per: int) -> int:
+    """How many lines a wrapped text takes in a column holding `per` characters a line."""
+    if "\n" not in s:
+        return -(-len(s) // per)
+    return sum(max(1, -(-len(part) // per)) for part in s.split("\n"))
+
+
+def _write_text(
+    ws: _Cells,
+    c: int,
+    first: int,
+    values: list[Any],
+    f: _Formats,
+    limit: int = int(MAX_WIDTH),
+    per: int = int(MAX_WIDTH),
+) -> None:
+    """Texts longer than `limit` characters wrap, and their row is made tall enough for them
+    at `per` characters a line (see LINE_FILL)."""
     write = ws._write_string
-    text, wrap, limit = f.text, f.text_wrap, MAX_WIDTH
+    text, wrap, lines = f.text, f.text_wrap, ws.lines
     for r, v in enumerate(values, first):
         if v.__class__ is str:
             if "\r" in v or len(v) > CELL_MAX:
                 v = _clean(v)
-            write(r, c, v, wrap if len(v) > limit else text)
+            if len(v) > limit or "\n" in v:
+                write(r, c, v, wrap)
+                n = _lines(v, per)
+                if n > lines.get(r, 1):
+                    lines[r] = n
+            else:
+                write(r, c, v, text)
         elif not _missing(v):
             write(r, c, _text(v), text)
 
@@ -530,7 +603,7 @@ def _write_percent(ws: _Cells, c: int, first: int, values: list[Any], f: _Format
     for r, v in enumerate(values, first):
         num = v if v.__class__ is float else _number(v)
         if num is not None and math.isfinite(num):
-            write(r, c, num, whole if num.is_integer() else part)
+            write(r, c, num / 100, whole if num.is_integer() else part)
         else:
             _other(ws, r, c, v, f)
 
@@ -635,10 +708,16 @@ def write_scorebook(
                 for fmt in vars(f).values():
                     fmt._get_xf_index()
             placed: dict[str, _Placed] = {}
-            for number, t in enumerate(tables, 1):
-                placed[t.sheet], plan = _write_table(wb, t, f, number, t.sheet in big)
+            footer = _footer(tables)
+            pages = _pages(charts, tables)
+            for k, t in enumerate(tables):
+                number = len(wb.worksheets()) + 1  # its sheetN.xml, for the chunks
+                placed[t.sheet], plan = _write_table(wb, t, f, number, t.sheet in big, footer)
                 if plan is not None:
                     plans.append(plan)
+                if k == 0:
+                    for sheet, title in pages.items():
+                        placed[sheet] = _write_page(wb, sheet, title, f, footer)
             _insert_charts(wb, charts, placed)
         finally:
             wb.close()
@@ -661,22 +740,25 @@ CHUNKED_MIN_ROWS = 2_000
 @dataclass(frozen=True)
 class _ChunkPlan:
     """A large table whose data rows are written as chunks: the sheet's number, the first
-    data row, the column values, kinds and writers."""
+    data row, the column values, kinds, widths (where text wraps, and so row heights) and
+    writers."""
 
     number: int
     first: int
     values: list[list[Any]]
     kinds: tuple[ColumnKind, ...]
+    widths: tuple[float, ...]
     writers: tuple[_ColumnWriter, ...]
     clickable: bool
 
 
-_CHUNK_FORMAT = "1"  # raise when what a chunk holds for the same values changes
+_CHUNK_FORMAT = "2"  # raise when what a chunk holds for the same values changes
 
 
 def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: str) -> str:
     """Everything a chunk's bytes depend on: its values (typed: 1 and 1.0 and True differ),
-    where it starts, its columns' kinds and links, the style ids and the writing code."""
+    where it starts, its columns' kinds, widths (its rows' heights follow from them) and
+    links, the style ids and the writing code."""
     # marshal version 2 writes neither back-references nor interning flags, so equal values
     # give equal bytes whatever their identity (a value served from the store is a new
     # object; versions 3+ and pickle would make its key differ). repr is the fallback for
@@ -686,7 +768,9 @@ def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: s
     except ValueError:
         values = repr(columns).encode()
     digest = hashlib.blake2b(values, digest_size=20)
-    digest.update(f"|{plan.first + start}|{plan.kinds}|{plan.clickable}|{styles}".encode())
+    digest.update(
+        f"|{plan.first + start}|{plan.kinds}|{plan.widths}|{plan.clickable}|{styles}".encode()
+    )
     return digest.hexdigest()
 
 
@@ -713,7 +797,7 @@ def _chunks(
         for key, start, columns in pieces:
             fragment = held.get(key) or new.get(key)
             if fragment is None:
-                sheet = ChunkSheet(plan.first + start, len(columns[0]))
+                sheet = ChunkSheet(plan.first + start, len(columns[0]), LINE_POINTS, MAX_ROW_POINTS)
                 for c, writer in enumerate(plan.writers):
                     writer(sheet, c, plan.first + start, columns[c], f)
                 fragment = new[key] = sheet.fragment()
@@ -724,7 +808,7 @@ def _chunks(
 
 
 def _write_table(
-    wb: Workbook, table: Table, f: _Formats, number: int, in_chunks: bool
+    wb: Workbook, table: Table, f: _Formats, number: int, in_chunks: bool, footer: str
 ) -> tuple[_Placed, _ChunkPlan | None]:
     ws = wb.add_worksheet(table.sheet, worksheet_class=TableWorksheet)
     columns = _columns(table)
@@ -735,15 +819,25 @@ def _write_table(
         ws.write_string(row, 0, table.title, f.title)
         ws.set_row(row, 21)
         row += 1
+    if table.subtitle:
+        ws.write_string(row, 0, table.subtitle, f.subtitle)
+        ws.set_row(row, 18)
+        row += 1
     for note in table.notes:
         ws.write_string(row, 0, _clean(note), f.note)
         row += 1
 
     values = [table.frame.iloc[:, i].tolist() for i in range(len(columns))]
+    widths = []
+    header_lines = 1
     for c, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
         width = table.widths.get(name) or _width(name, kind, values[c])
+        widths.append(width)
         ws.set_column(c, c, width, _column_format(kind, f))
         ws.write_string(header_row, c, name, f.header)
+        header_lines = max(header_lines, _words_lines(name, _limit(width)))  # bold: tighter
+    if header_lines > 1:
+        ws.set_row(header_row, LINE_POINTS * header_lines)
 
     n_rows = len(table.frame)
     first = header_row + 1
@@ -752,35 +846,124 @@ def _write_table(
     links = [values[c] for c, kind in enumerate(kinds) if kind is ColumnKind.LINK]
     clickable = sum(sum(map(_is_url, column)) for column in links) <= MAX_URLS
     writers = tuple(
-        _write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind]
-        for kind in kinds
-    )
+        _column_writer(_write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind],
+                       width)
+        for kind, width in zip(kinds, widths, strict=True)
+    )  # fmt: skip
     plan = None
     if in_chunks:
-        plan = _ChunkPlan(number, first, values, tuple(kinds), writers, clickable)
+        plan = _ChunkPlan(number, first, values, tuple(kinds), tuple(widths), writers, clickable)
     else:
         for c, writer in enumerate(writers):
             writer(ws, c, first, values[c], f)
+        for r, n in ws.lines.items():
+            ws.set_row(r, min(LINE_POINTS * n, MAX_ROW_POINTS))
     if n_rows == 0:
         ws.write_string(first, 0, NO_DATA, f.no_data)
 
     ws.freeze_panes(first, 0)
     ws.autofilter(header_row, 0, header_row + n_rows, len(columns) - 1)
-    # Printed: A4 landscape, one page wide, the header row on every page.
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    # Printed: A4, one page wide, the header row on every page. A link column at the end
+    # (Masalah's Tautan) is for clicking, not for paper: it is left out of the print.
+    printed = len(columns)
+    while printed > 1 and kinds[printed - 1] is ColumnKind.LINK:
+        printed -= 1
+    _print_setup(ws, footer, sum(widths[:printed]))
     ws.repeat_rows(header_row)
+    if printed < len(columns):
+        ws.print_area(0, 0, header_row + max(n_rows, 1), printed - 1)
     return _Placed(header_row, columns, kinds, n_rows), plan
+
+
+def _limit(width: float) -> int:
+    """The longest text a column of this width shows unwrapped (see LINE_SLACK)."""
+    return max(1, int(width - LINE_SLACK))
+
+
+def _per_line(width: float) -> int:
+    """The characters a line of wrapped text holds in a column of this width."""
+    return max(1, int(width * LINE_FILL) - LINE_WORD)
+
+
+def _words_lines(text: str, per: int) -> int:
+    """Lines a short text (a header) takes when wrapped at word ends."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
+def _column_writer(writer: _ColumnWriter, width: float) -> _ColumnWriter:
+    if writer is not _write_text:
+        return writer
+    return functools.partial(_write_text, limit=_limit(width), per=_per_line(width))
+
+
+def _print_setup(ws: Worksheet, footer: str, width: float, fit: bool = True) -> None:
+    """A4, landscape when the printed columns are wide, one page wide (`fit`), with the
+    sheet's name, the book's name and "Halaman X dari Y" at the foot of every page."""
+    ws.set_paper(A4)
+    if width > PORTRAIT_MAX_WIDTH:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(**MARGINS)
+    if fit:
+        ws.fit_to_pages(1, 0)
+    ws.set_footer(footer, {"margin": 0.25})
+
+
+def _footer(tables: Sequence[Table]) -> str:
+    """The footer every sheet prints: its name (left), the book's title (centre) and the
+    page number (right). "&" starts a code in a footer, so the title's own "&" is doubled."""
+    first = tables[0]
+    name = " — ".join(t for t in (first.subtitle, first.title) if t)
+    left, right = "&L&8&A", "&R&8Halaman &P dari &N"
+    room = FOOTER_MAX - len(left) - len(right) - len("&C&8")
+    name = name.replace("&", "&&")
+    if len(name) > room:
+        name = name[: room - 1].rstrip("&") + "…"
+    centre = f"&C&8{name}" if name else ""
+    return left + centre + right
+
+
+def _pages(charts: Sequence[Chart], tables: Sequence[Table]) -> dict[str, str]:
+    """The sheets made for charts (sheet → title), in the order the charts name them."""
+    names = {t.sheet.casefold() for t in tables}
+    pages: dict[str, str] = {}
+    for chart in charts:
+        if chart.sheet.casefold() not in names and chart.page:
+            pages.setdefault(chart.sheet, chart.page)
+    return pages
+
+
+def _write_page(wb: Workbook, sheet: str, title: str, f: _Formats, footer: str) -> _Placed:
+    """A sheet for charts only: its title, no gridlines, printed like the tables."""
+    ws = wb.add_worksheet(sheet)
+    ws.write_string(0, 0, title, f.title)
+    ws.set_row(0, 21)
+    ws.hide_gridlines(2)
+    # Columns of XlsxWriter's default width, written out: a chart is anchored to cells, and
+    # LibreOffice's own default column is wider, which stretched and moved the charts.
+    ws.set_column_pixels(0, PAGE_COLUMNS - 1, COLUMN_PIXELS)
+    _print_setup(ws, footer, PORTRAIT_MAX_WIDTH + 1)  # charts side by side: landscape
+    return _Placed(CHART_PAGE_TOP - 1, (), (), 0)
 
 
 def _check_charts(charts: Sequence[Chart], tables: Sequence[Table]) -> None:
     by_sheet = {t.sheet: t for t in tables}
+    pages = _pages(charts, tables)
     for chart in charts:
         where = f"chart {chart.title!r}"
         if chart.kind not in CHART_TYPES:
             raise ValueError(f"{where}: kind must be one of {sorted(CHART_TYPES)}")
-        if chart.sheet not in by_sheet:
+        if chart.sheet in pages:
+            if not 1 <= len(chart.sheet) <= 31 or _BAD_SHEET_CHARS.search(chart.sheet):
+                raise ValueError(f"{where}: sheet name Excel refuses: {chart.sheet!r}")
+        elif chart.sheet not in by_sheet:
             raise ValueError(f"{where}: no table sheet {chart.sheet!r} to place it on")
         if chart.table not in by_sheet:
             raise ValueError(f"{where}: no table {chart.table!r}")
@@ -801,10 +984,15 @@ def _check_charts(charts: Sequence[Chart], tables: Sequence[Table]) -> None:
                 raise ValueError(f"{where}: rows must be 0 <= start <= end")
         if chart.anchor is not None and min(chart.anchor) < 0:
             raise ValueError(f"{where}: anchor must not be negative")
+        if chart.size is not None and min(chart.size) <= 0:
+            raise ValueError(f"{where}: size must be positive")
+        if chart.colours and len(chart.colours) != len(chart.series):
+            raise ValueError(f"{where}: one colour per series")
 
 
 def _insert_charts(wb: Workbook, charts: Sequence[Chart], placed: Mapping[str, _Placed]) -> None:
-    next_free: dict[str, int] = {}  # sheet → row of the next default-placed chart
+    next_free: dict[str, int] = {}  # table sheet → row of the next default-placed chart
+    grid: dict[str, _Grid] = {}  # chart sheet → where its next chart goes
     for chart in charts:
         source = placed[chart.table]
         start, end = chart.rows if chart.rows is not None else (0, source.n_rows - 1)
@@ -817,36 +1005,113 @@ def _insert_charts(wb: Workbook, charts: Sequence[Chart], placed: Mapping[str, _
         cat = source.column(chart.categories)
         spec = dict(CHART_TYPES[chart.kind])
         xl_chart = wb.add_chart(spec)
-        for name in chart.series:
+        for k, name in enumerate(chart.series):
             c = source.column(name)
-            xl_chart.add_series(
-                {
-                    "name": [sheet, source.header_row, c],
-                    "categories": [sheet, first, cat, last, cat],
-                    "values": [sheet, first, c, last, c],
-                }
-            )
-        xl_chart.set_title({"name": chart.title})
+            series: dict[str, Any] = {
+                "name": [sheet, source.header_row, c],
+                "categories": [sheet, first, cat, last, cat],
+                "values": [sheet, first, c, last, c],
+            }
+            if chart.colours and spec["type"] == "line":
+                colour = chart.colours[k]
+                series["line"] = {"color": colour, "width": 2.25}
+                series["marker"] = {"type": "circle", "fill": {"color": colour},
+                                    "border": {"color": colour}}  # fmt: skip
+            elif chart.colours:
+                series["fill"] = {"color": chart.colours[k]}
+                series["border"] = {"color": chart.colours[k]}
+            if chart.values_shown:
+                series["data_labels"] = {"value": True, "font": {"size": 9}}
+            xl_chart.add_series(series)
+        xl_chart.set_title({"name": chart.title, "name_font": {"size": 12, "bold": True}})
         # XlsxWriter's x axis is the horizontal one; in a bar chart that holds the values.
+        bar = spec["type"] == "bar"
         category_axis, value_axis = (
             (xl_chart.set_y_axis, xl_chart.set_x_axis)
-            if spec["type"] == "bar"
+            if bar
             else (xl_chart.set_x_axis, xl_chart.set_y_axis)
         )
+        # Every category labelled (no spreadsheet may skip some to save room); in a bar
+        # chart the first row is drawn at the top, as it reads in the table.
+        categories: dict[str, Any] = {"interval_unit": 1, "num_font": {"size": 9}}
+        if bar:
+            categories.update({"reverse": True, "crossing": "max"})
         if chart.x_title:
-            category_axis({"name": chart.x_title})
+            categories["name"] = chart.x_title
+        category_axis(categories)
+        values: dict[str, Any] = {"num_font": {"size": 9}, "major_gridlines": {"visible": True}}
         if chart.y_title:
-            value_axis({"name": chart.y_title})
+            values["name"] = chart.y_title
+        if all(source.kinds[source.column(name)] is ColumnKind.PERCENT for name in chart.series):
+            values["num_format"] = "0.##%"  # the cells hold fractions (ColumnKind.PERCENT)
+        value_axis(values)
         if len(chart.series) == 1:
             xl_chart.set_legend({"none": True})  # the title already names the only series
+        else:
+            xl_chart.set_legend({"position": "bottom", "font": {"size": 9}})
+        width, height = chart.size or CHART_SIZE
+        xl_chart.set_size({"width": width, "height": height})
         host = placed[chart.sheet]
+        options: dict[str, Any] = {}
         if chart.anchor is not None:
             row, col = chart.anchor
+        elif not host.columns:  # a chart sheet: side by side, from the top left
+            at = grid.setdefault(chart.sheet, _Grid())
+            row, col = at.place(width, height)
+            options = {"x_offset": at.x - width - CHART_GAP}
         else:
             row = next_free.get(chart.sheet, host.header_row)
             col = len(host.columns) + 1
             next_free[chart.sheet] = row + CHART_HEIGHT_ROWS
-        wb.get_worksheet_by_name(chart.sheet).insert_chart(row, col, xl_chart)
+        wb.get_worksheet_by_name(chart.sheet).insert_chart(row, col, xl_chart, options)
+    for sheet, at in grid.items():
+        at.print_setup(wb.get_worksheet_by_name(sheet))
+
+
+@dataclass
+class _Grid:
+    """The charts of a chart sheet, CHARTS_PER_ROW to a row; each row of charts starts on a
+    sheet row of its own, so a page can break between them."""
+
+    x: int = 0  # pixels from the left of the next chart in the current row
+    in_row: int = 0
+    rows: list[tuple[int, int]] = field(default_factory=list)  # (sheet row, height in px)
+    widest: int = 0
+
+    def place(self, width: int, height: int) -> tuple[int, int]:
+        """The sheet row and column of a chart's top left (the x offset is `x - width - gap`
+        afterwards)."""
+        if not self.rows or self.in_row == CHARTS_PER_ROW:
+            if self.rows:
+                row, tallest = self.rows[-1]
+                below = row + -(-(tallest + CHART_GAP) // ROW_PIXELS)
+            else:
+                below = CHART_PAGE_TOP
+            self.rows.append((below, 0))
+            self.x, self.in_row = 0, 0
+        row, tallest = self.rows[-1]
+        self.rows[-1] = (row, max(tallest, height))
+        self.x += width + CHART_GAP
+        self.in_row += 1
+        self.widest = max(self.widest, self.x - CHART_GAP)
+        return row, 0
+
+    def print_setup(self, ws: Worksheet) -> None:
+        """A page break before any row of charts that would be cut at the foot of a page.
+        The sheet prints one page wide, at the scale its widest row of charts needs with
+        XlsxWriter's default font: a wider substitute font (without Calibri or Carlito)
+        shrinks the print further, so a page then holds more than this counts on."""
+        wide, high = PAGE_PIXELS
+        scale = max(10, min(100, wide * 100 // max(self.widest, 1)))
+        room = high * 100 // scale
+        top, breaks = 0, []
+        for row, height in self.rows:
+            start = row * ROW_PIXELS
+            if start > top and start + height - top > room:
+                breaks.append(row)
+                top = start
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
 
 
 # --- data files ------------------------------------------------------------------------------

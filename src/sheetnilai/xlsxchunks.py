@@ -158,14 +158,19 @@ class ChunkSheet:
     the score book's column writers call, so a cell is written the same way in both paths.
 
     Rows are `first` .. `first + n - 1` (0-based); the writers go column by column, so each
-    row's cells arrive in column order.
+    row's cells arrive in column order. `lines` is what the writers note for a row holding
+    wrapped text (row → lines), as on the score book's worksheet; such a row gets the same
+    height XlsxWriter's `set_row` would give it.
     """
 
-    def __init__(self, first: int, n: int) -> None:
+    def __init__(self, first: int, n: int, line_points: float = 15.0, max_points: float = 408.75):
         self.first = first
         self.rows: list[list[str]] = [[] for _ in range(n)]
         self.links: list[str] = []
         self.rels: list[str] = []
+        self.lines: dict[int, int] = {}
+        self.line_points = line_points
+        self.max_points = max_points
 
     def _write_string(self, row: int, col: int, string: str, cell_format: Any) -> None:
         ref = xl_rowcol_to_cell_fast(row, col)
@@ -205,10 +210,20 @@ class ChunkSheet:
             'TargetMode="External"/>'
         )
 
+    def _row(self, r: int) -> str:
+        """A row's opening tag (`r` 0-based), with XlsxWriter's height attributes when its
+        text wraps."""
+        n = self.lines.get(r)
+        if n is None:
+            return f'<row r="{r + 1}">'
+        height = min(self.line_points * n, self.max_points)
+        return f'<row r="{r + 1}" ht="{height:g}" customHeight="1">'
+
     def fragment(self) -> Fragment:
+        row = self._row
         xml = "".join(
-            f'<row r="{r}">{"".join(cells)}</row>'
-            for r, cells in enumerate(self.rows, self.first + 1)
+            f"{row(r)}{''.join(cells)}</row>"
+            for r, cells in enumerate(self.rows, self.first)
             if cells
         ).encode()
         packer = _deflater()

@@ -145,7 +145,7 @@ def test_same_score_book_as_the_local_folder(units, folder, tmp_path: Path) -> N
 
 def test_every_period_from_one_fetch(units, folder, tmp_path: Path) -> None:
     """`--periode semua` from Drive: every period of the workbooks, one export each."""
-    from sheetnilai.report import MULTI_SHEETS
+    from sheetnilai.report import MULTI_BOOK_SHEETS
 
     fake, folder_id, ids = folder
     code, out, err = cli_run("konsolidasi", "--drive", folder_id, "--periode", "semua",
@@ -153,7 +153,7 @@ def test_every_period_from_one_fetch(units, folder, tmp_path: Path) -> None:
     assert code == 3, err
     book = tmp_path / "buku-nilai-semua-2026.xlsx"
     wb = openpyxl.load_workbook(book, read_only=True)
-    assert tuple(wb.sheetnames) == MULTI_SHEETS
+    assert tuple(wb.sheetnames) == MULTI_BOOK_SHEETS
     rows = list(wb["Pegawai"].iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")
     at = rows[head].index("Periode")
