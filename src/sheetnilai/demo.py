@@ -11,20 +11,21 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheetnilai.consolidate import Consolidation, consolidate
+from sheetnilai.documents.write import Written, write_documents
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.report import charts, tables
 from sheetnilai.roster import JenisJabatan, Roster, read_roster, sample_roster_path
 from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import OrgPredikat, Rating
-from sheetnilai.rules.policy import Policy, Sifat
+from sheetnilai.rules.policy import InstansiPolicy, Policy, Sifat
 from sheetnilai.scorebook import write_scorebook
 from sheetnilai.workbook.build import RecapLayout
 from sheetnilai.workbook.generate import file_names, generate_unit_workbooks
@@ -32,6 +33,7 @@ from sheetnilai.workbook.layout import IKI_PER_RHK, NILAI_COL, RECAP_SHEET, SkpL
 
 YEAR = 2026
 PERIOD = "TW1"
+INSTANSI = "Pemerintah Kabupaten Sukamaju"  # fictional, like every name of the sample
 
 # (RHK, IKI, target, satuan, direction) from the field examples of domain.md §11.
 Example = tuple[str, str, float, str, Arah]
@@ -105,6 +107,7 @@ class DemoResult:
     folder: Path
     scorebook: Path
     consolidation: Consolidation
+    documents: Written | None = None
 
 
 def _examples(unit: str) -> list[Example]:
@@ -258,7 +261,9 @@ LOCK_FILE = "~$Dinas Sosial.xlsx"
 OLD_FILE = "arsip SKP 2023.xls"
 
 
-def run_demo(folder: Path, policy: Policy, jobs: int | None = None) -> DemoResult:
+def run_demo(
+    folder: Path, policy: Policy, jobs: int | None = None, documents: bool = True
+) -> DemoResult:
     """Regenerate the demo folder and run the whole job in it.
 
     The demo rebuilds its `unit/` folder on every run, but only when that folder holds
@@ -281,7 +286,13 @@ def run_demo(folder: Path, policy: Policy, jobs: int | None = None) -> DemoResul
     (units / LATE_UNIT).unlink()
     (units / LOCK_FILE).write_bytes(b"\x00" * 165)
     (units / OLD_FILE).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    if not policy.instansi.nama:  # the sample's fictional agency, unless the policy names one
+        policy = replace(policy, instansi=InstansiPolicy(INSTANSI, "Sukamaju"))
     result = consolidate(units, PERIOD, policy, roster, jobs=jobs)
     target = folder / f"buku-nilai-{PERIOD}-{YEAR}.xlsx"
     write_scorebook(target, tables(result), charts(result), overwrite=True)
-    return DemoResult(folder, target, result)
+    written = None
+    if documents:
+        written = write_documents(result, folder / f"dokumen-{PERIOD}-{YEAR}", overwrite=True,
+                                  jobs=jobs)  # fmt: skip
+    return DemoResult(folder, target, result, written)

@@ -1023,6 +1023,23 @@ CATALOGUE: dict[str, Entry] = {
         'Folder --data "{path}" berada di dalam folder sumber "{source}".',
         "Pilih folder di luar folder sumber agar tabel data tidak bercampur dengan workbook unit.",
     ),
+    "dokumen-di-sumber": Entry(
+        G,
+        'Folder dokumen "{path}" berada di dalam folder sumber "{source}".',
+        "Pilih folder di luar folder sumber (--keluaran), agar folder itu hanya berisi "
+        "kiriman unit.",
+    ),
+    "dokumen-bukan-folder": Entry(
+        G,
+        '--keluaran "{path}" adalah berkas, bukan folder.',
+        "Sebutkan folder untuk dokumen, mis. --keluaran dokumen-tw1/.",
+    ),
+    "dokumen-folder-berisi": Entry(
+        G,
+        'Folder dokumen "{path}" sudah berisi {count} berkas.',
+        "Pilih folder lain dengan --keluaran, pindahkan isinya, atau tambahkan --timpa untuk "
+        "menimpa dokumen yang sama namanya.",
+    ),
     "keluaran-di-sumber": Entry(
         G,
         'Berkas keluaran "{path}" berada di dalam folder sumber "{source}".',
@@ -1049,6 +1066,11 @@ CATALOGUE: dict[str, Entry] = {
         G,
         'Nilai --predikat-organisasi "{value}" tidak dapat dipakai: {detail}',
         "Tulis 'Baik' untuk semua unit atau 'Nama Unit=Baik' untuk satu unit.",
+    ),
+    "opsi-tanggal-tidak-sah": Entry(
+        G,
+        'Nilai --tanggal "{value}" bukan tanggal.',
+        "Tulis tanggal sebagai TTTT-BB-HH, mis. --tanggal 2026-04-10.",
     ),
     "opsi-predikat-instansi": Entry(
         G,

@@ -35,6 +35,7 @@ from sheetnilai.workbook.layout import (
     ACTIVE_KEYS,
     DINILAI_FIELDS,
     IDENTITY_LABELS,
+    IDENTITY_ROWS,
     META_SHEET,
     RECAP_SHEET,
     TEMPLATE_VERSION,
@@ -132,6 +133,14 @@ class PegawaiResult:
     galat: int = 0
     peringatan: int = 0
     predikat_cell: str = ""
+    # What the Dokumen Evaluasi Kinerja prints besides the scores, as typed: the pejabat
+    # penilai's and the atasan's identity (nama, NIP, pangkat, jabatan, unit kerja), each
+    # BerAKHLAK aspect with its ekspektasi khusus and this period's umpan balik, and the
+    # period's catatan/rekomendasi.
+    penilai: tuple[str, ...] = ()
+    atasan_penilai: tuple[str, ...] = ()
+    perilaku: tuple[tuple[str, str, str], ...] = ()
+    catatan: str = ""
 
 
 @dataclass(slots=True)
@@ -334,6 +343,8 @@ class _SheetPlan:
             penilai_nama=sheet.ident("pnl_nama").text,
             period="",
             shown_unit=sheet.ident("peg_unit").text,
+            penilai=tuple(sheet.ident(f"pnl_{k}").text for k in IDENTITY_ROWS),
+            atasan_penilai=tuple(sheet.ident(f"apnl_{k}").text for k in IDENTITY_ROWS),
         )
         rows = [_Plan.of(row, book.periods, sink) for row in sheet.hasil_kerja]
         return cls(
@@ -452,6 +463,12 @@ def _check_sheet(
     capaian = _check_hasil_kerja(book, sheet, plan, period, policy, plan.is_jpt, sink, result, peg)
     _check_perilaku(sheet, period, sink)
     _check_nilai(sheet, period, policy, capaian, sink, peg)
+    peg.perilaku = tuple(
+        (r.get("aspek").text, r.get("ekspektasi").text, r.get(f"umpan_balik@{period}").text)
+        for r in sheet.perilaku
+    )
+    if (nilai := sheet.nilai.get(period)) is not None:
+        peg.catatan = nilai.get("catatan").text
     peg.galat = sum(1 for p in problems if p.severity.value == "galat")
     peg.peringatan = sum(1 for p in problems if p.severity.value == "peringatan")
     result.problems.extend(problems)

@@ -31,6 +31,30 @@ POLICY_OPTION = click.option(
     help="Berkas kebijakan (TOML). Bawaan: sheetnilai.toml di folder kerja bila ada.",
 )
 
+YEAR_OPTION = click.option(
+    "--tahun",
+    type=click.IntRange(2022, 2100),
+    default=None,
+    help="Tahun penilaian. Workbook tahun lain menjadi galat dan tidak dinilai. Bawaan: tahun "
+    "yang dimuat sebagian besar workbook.",
+)
+
+ROSTER_OPTION = click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
+)
+
+ORG_OPTION = click.option(
+    "--predikat-organisasi",
+    "org",
+    multiple=True,
+    metavar="[UNIT=]PREDIKAT",
+    help="Predikat organisasi bila workbook tidak memuatnya: 'Baik' untuk semua unit, "
+    "atau 'Dinas Kesehatan=Istimewa' per unit. Boleh diulang.",
+)
+
 CREDENTIALS_OPTION = click.option(
     "--kredensial",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -24,7 +24,8 @@ from sheetnilai.cli.konsolidasi import print_summary
 )
 @POLICY_OPTION
 def demo(folder: Path, policy_path: Path | None) -> None:
-    """Jalankan seluruh pekerjaan atas data contoh fiktif: buat workbook unit, isi, konsolidasi.
+    """Jalankan seluruh pekerjaan atas data contoh fiktif: buat workbook unit, isi, konsolidasi,
+    lalu tulis dokumen evaluasi (PDF).
 
     Kabupaten Sukamaju (fiktif): 12 unit, 300 pegawai. Workbook diisi seperti oleh pegawai dan
     atasan, beberapa unit dengan kesalahan yang lazim; satu unit belum mengirim.
@@ -36,6 +37,13 @@ def demo(folder: Path, policy_path: Path | None) -> None:
     click.echo(f"Konsolidasi periode {PERIOD}:\n")
     print_summary(result.consolidation)
     click.echo(f"Buku nilai: {result.scorebook}")
+    if result.documents is not None:
+        w = result.documents
+        click.echo(
+            f"Dokumen Evaluasi Kinerja (PDF): {w.documents} pegawai, Penetapan Predikat Kinerja: "
+            f"{w.units} unit, di {w.folder}/ ({len(w.skipped)} pegawai tanpa dokumen karena "
+            "lembarnya memuat galat; lihat tidak-dibuat.csv)."
+        )
     click.echo(
         "Buka lembar Masalah untuk melihat setiap kesalahan dengan berkas, lembar, dan selnya."
     )

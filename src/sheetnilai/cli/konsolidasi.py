@@ -13,7 +13,10 @@ from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.common import (
     CREDENTIALS_OPTION,
     EXIT_DATA_ERRORS,
+    ORG_OPTION,
     POLICY_OPTION,
+    ROSTER_OPTION,
+    YEAR_OPTION,
 )
 from sheetnilai.cli.common import load_policy_option as _policy
 from sheetnilai.errors import SheetnilaiError, display_name
@@ -112,27 +115,9 @@ def _run_label(values: tuple[str, ...], periods: list[str] | None) -> str:
     "workbook). Boleh diulang (--periode TW1 --periode TW2), atau 'semua' untuk setiap periode "
     "workbook; setiap workbook tetap dibaca sekali.",
 )
-@click.option(
-    "--tahun",
-    type=click.IntRange(2022, 2100),
-    default=None,
-    help="Tahun penilaian. Workbook tahun lain menjadi galat dan tidak dinilai. Bawaan: tahun "
-    "yang dimuat sebagian besar workbook.",
-)
-@click.option(
-    "--roster",
-    "roster_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
-)
-@click.option(
-    "--predikat-organisasi",
-    "org",
-    multiple=True,
-    metavar="[UNIT=]PREDIKAT",
-    help="Predikat organisasi bila workbook tidak memuatnya: 'Baik' untuk semua unit, "
-    "atau 'Dinas Kesehatan=Istimewa' per unit. Boleh diulang.",
-)
+@YEAR_OPTION
+@ROSTER_OPTION
+@ORG_OPTION
 @click.option(
     "--predikat-instansi",
     metavar="PREDIKAT",

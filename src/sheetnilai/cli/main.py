@@ -9,6 +9,7 @@ import click
 from sheetnilai import __version__
 from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.demo import demo
+from sheetnilai.cli.dokumen import dokumen
 from sheetnilai.cli.gsheet import gsheet
 from sheetnilai.cli.kebijakan import kebijakan
 from sheetnilai.cli.konsolidasi import konsolidasi
@@ -57,8 +58,8 @@ def cli() -> None:
     """
 
 
-for command in (cek_nip, templat, kebijakan, konsolidasi, periksa, demo, gsheet, xlwings, sinkron,
-                riwayat):  # fmt: skip
+for command in (cek_nip, templat, kebijakan, konsolidasi, dokumen, periksa, demo, gsheet, xlwings,
+                sinkron, riwayat):  # fmt: skip
     cli.add_command(command)
 
 

@@ -250,6 +250,15 @@ class PeringatanDiniPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class InstansiPolicy:
+    """Who the agency is, for the titles of the score book and the documents people sign:
+    no rule reads it."""
+
+    nama: str = ""  # e.g. "Pemerintah Kabupaten Sukamaju"
+    tempat: str = ""  # the place written above the signatures, e.g. "Sukamaju"
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
     capaian_periodik: CapaianPeriodikPolicy = field(default_factory=CapaianPeriodikPolicy)
@@ -261,6 +270,7 @@ class Policy:
     pp30: Pp30Policy = field(default_factory=Pp30Policy)
     plausibilitas: PlausibilitasPolicy = field(default_factory=PlausibilitasPolicy)
     peringatan_dini: PeringatanDiniPolicy = field(default_factory=PeringatanDiniPolicy)
+    instansi: InstansiPolicy = field(default_factory=InstansiPolicy)
 
 
 DEFAULT_POLICY = Policy()
@@ -389,6 +399,12 @@ def _tiers(value: object) -> tuple[tuple[int, Fraction], ...]:
     return tuple(tiers)
 
 
+def _name(value: object) -> str:
+    if not isinstance(value, str) or len(value.strip()) > 120 or "\n" in value:
+        raise _Bad("teks satu baris, paling panjang 120 huruf")
+    return value.strip()
+
+
 def _ak_percent(value: object) -> Mapping[Predikat, Fraction]:
     allowed = 'tabel predikat = persen, mis. { "Sangat Baik" = 150, "Baik" = 100 }'
     if not isinstance(value, dict):
@@ -460,6 +476,7 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "persen_kali": _number(Fraction(1), Fraction(10)),
     },
     "peringatan_dini": {"selisih_target": _number(Fraction(0), Fraction(100))},
+    "instansi": {"nama": _name, "tempat": _name},
 }
 
 
