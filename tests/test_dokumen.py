@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from sheetnilai.cli import cli
-from tests.support.corpus import UNITS, Corpus, edit, nilai_ref, put
+from tests.support.corpus import UNITS, Corpus, edit, hk_ref, nilai_ref, put, set_stored_cell
 
 GOLDEN = Path(__file__).parent / "golden"
 INSTANSI = "Pemerintah Kabupaten Sukamaju"
@@ -167,6 +167,30 @@ def test_a_pegawai_with_a_galat_gets_no_document_and_is_listed(
     assert "Belum dapat ditetapkan" in penetapan
 
 
+def test_hostile_texts_still_make_a_document(corpus: Corpus, tmp_path: Path) -> None:
+    """A catatan of 5,000 words, an umpan balik of 30,000 characters without a space, and an
+    IKI whose stored text decodes to a lone surrogate (OOXML "_xD800_"): the document is
+    still made, the long texts cut with a note, the character shown as U+FFFD."""
+    source = tmp_path / "unit"
+    shutil.copytree(corpus.clean, source)
+    nip = corpus.unit_nips(UNITS[2])[1]
+    file, sheet = corpus.where[nip]
+    with edit(source / file) as wb:
+        put(wb[sheet], hk_ref("umpan_balik@TW1"), "x" * 30_000)
+        put(wb[sheet], nilai_ref("catatan"), "kata " * 5_000)
+    set_stored_cell(source / file, sheet, hk_ref("iki", 1),
+                    ' t="inlineStr"><is><t>IKI _xD800_ rusak</t></is>')  # fmt: skip
+    code, output = run("dokumen", source, "--periode", "TW1", "--keluaran", tmp_path / "out")
+    assert code == 0, output
+    reader = PdfReader(document_of(tmp_path / "out", corpus, nip))
+    assert len(reader.pages) <= 4
+    text = text_of(document_of(tmp_path / "out", corpus, nip))
+    assert "(terpotong; 30000 huruf, selengkapnya di workbook)" in text
+    catatan = len(("kata " * 5_000).strip())  # a cell's text is read without its edges
+    assert f"(terpotong; {catatan} huruf, selengkapnya di workbook)" in text
+    assert "IKI \ufffd rusak" in text
+
+
 def test_a_second_run_refuses_the_filled_folder_until_timpa(corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("dokumen", corpus.clean, "--periode", "TW1", "--keluaran", out)[0] == 0
@@ -183,6 +207,7 @@ def test_a_second_run_refuses_the_filled_folder_until_timpa(corpus: Corpus, tmp_
     [
         (("--periode", "TW9"), "tidak dikenal"),
         (("--periode", "TW1", "--tanggal", "10/04/2026"), "bukan tanggal"),
+        (("--periode", "semua"), "lebih dari satu periode"),
     ],
 )
 def test_command_mistakes_are_refused_before_any_work(

@@ -131,6 +131,13 @@ class Staged:
                             target.unlink()
                 raise
 
+    def drop(self, tmp: Path) -> None:
+        """One output given up (it could not be made): its temporary file goes, the rest of
+        the group still appears."""
+        self.items = [(t, target) for t, target in self.items if t != tmp]
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
     def discard(self) -> None:
         for tmp, _ in self.items:
             with contextlib.suppress(OSError):

@@ -1029,6 +1029,11 @@ CATALOGUE: dict[str, Entry] = {
         "Pilih folder di luar folder sumber (--keluaran), agar folder itu hanya berisi "
         "kiriman unit.",
     ),
+    "dokumen-satu-periode": Entry(
+        G,
+        '--periode "{value}" menyebut lebih dari satu periode; dokumen ditandatangani per periode.',
+        "Sebutkan satu periode, mis. --periode TW1, dan jalankan sekali untuk setiap periode.",
+    ),
     "dokumen-bukan-folder": Entry(
         G,
         '--keluaran "{path}" adalah berkas, bukan folder.',

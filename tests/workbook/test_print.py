@@ -275,6 +275,12 @@ def test_whole_workbook_prints_sections_whole_and_labels_uncut(tmp_path: Path) -
     # Rekap: its table header is printed only above the table.
     rekap = [p for p in pages if "— Rekap 2026" in p]
     assert rekap and "REKAP PENILAIAN KINERJA" in rekap[0]
+    # The curve's chart prints once, whole, on the page of the distribution check (its
+    # title and every category label on that one page).
+    chart = "Kurva distribusi predikat kinerja pegawai"
+    assert [k for k, p in enumerate(rekap) if chart in _flat(p)] == [0]
+    for label in ("Sangat Kurang", "Butuh Perbaikan", "Sangat Baik", "Jumlah pegawai"):
+        assert _flat(rekap[0]).count(label) >= 2, label  # the check's row and the chart's axis
 
 
 @pytest.mark.libreoffice

@@ -108,7 +108,10 @@ def dokumen(
     if not found.to_read:
         raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
     years, held = prescan(found.to_read)
-    (period,) = period_options((periode,), held) or [periode]
+    chosen = period_options((periode,), held) or []
+    if len(chosen) != 1:  # "semua": a document is signed for one period
+        raise SheetnilaiError("dokumen-satu-periode", {"value": periode})
+    (period,) = chosen
     if held and period not in held:
         raise SheetnilaiError(
             "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}

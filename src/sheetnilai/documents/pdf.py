@@ -75,7 +75,21 @@ def _styles() -> dict[str, ParagraphStyle]:
 S = _styles()
 
 
+# A form is signed, not read for pages: a text longer than this (a catatan pasted from a
+# report) is cut, with a note saying so, and the workbook keeps it whole.
+MAX_TEXT = 1000
+
+
+def printable(text: str) -> str:
+    """`text` as a document can print it: at most MAX_TEXT characters, and a lone surrogate
+    (an OOXML "_xD800_" escape decodes to one; no PDF can hold it) shown as U+FFFD."""
+    if len(text) > MAX_TEXT:
+        text = f"{text[:MAX_TEXT]} … (terpotong; {len(text)} huruf, selengkapnya di workbook)"
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _escape(text: str) -> str:
+    text = printable(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -95,7 +109,9 @@ def _grid(
     header_rows: int = 1,
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
-    table = Table(rows, colWidths=list(widths), repeatRows=header_rows)
+    # A row taller than a page (an umpan balik of thousands of words) splits across pages
+    # instead of failing the whole document.
+    table = Table(rows, colWidths=list(widths), repeatRows=header_rows, splitInRow=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -368,7 +384,7 @@ def _numbered(footer: str) -> type[Canvas]:
                 self.__dict__.update(state)
                 self.setFont(fonts.REGULAR, 7)
                 self.setFillColor(colors.HexColor("#555555"))
-                self.drawString(15 * mm, 9 * mm, footer[:150])
+                self.drawString(15 * mm, 9 * mm, printable(footer)[:150])
                 self.drawRightString(A4[0] - 15 * mm, 9 * mm, f"halaman {number} dari {count}")
                 super().showPage()
             super().save()
@@ -384,8 +400,8 @@ def write_pdf(path: Path, story: list[Flowable], title: str, subject: str, foote
         rightMargin=15 * mm,
         topMargin=14 * mm,
         bottomMargin=16 * mm,
-        title=title,
-        subject=subject,
+        title=printable(title),
+        subject=printable(subject),
         author="sheetnilai",
         creator=f"sheetnilai {__version__}",
     )

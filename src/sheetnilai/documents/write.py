@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.documents.content import Skipped, UnitDocuments, unit_documents
-from sheetnilai.files import staged
+from sheetnilai.files import Staged, staged
 from sheetnilai.pool import process_pool
 from sheetnilai.roster import safe_file_stem
 
@@ -38,6 +39,7 @@ class Written:
     documents: int = 0
     files: list[Path] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    failed: int = 0  # documents that could not be laid out (listed in `skipped`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,25 +61,46 @@ def _unique(stem: str, taken: set[str]) -> str:
     return name
 
 
-def _write_unit(job: _Job) -> int:
+# What failed to be laid out in a worker: (temporary path, reason). A defect of ours that one
+# pegawai's text sets off costs that one document, never the unit's or the run's.
+_Failed = list[tuple[Path, str]]
+
+
+def _attempt(write: Callable[[], None], path: Path, failed: _Failed) -> bool:
+    try:
+        write()
+    except Exception:
+        failed.append((path, "dokumen tidak dapat disusun; laporkan ke pengembang sheetnilai"))
+        return False
+    return True
+
+
+def _write_unit(job: _Job) -> tuple[int, _Failed]:
     from pypdf import PdfWriter
 
-    from sheetnilai.documents.pdf import write_evaluasi, write_penetapan
+    from sheetnilai.documents.pdf import printable, write_evaluasi, write_penetapan
 
-    for doc, path in zip(job.docs.evaluasi, job.evaluasi, strict=True):
-        write_evaluasi(path, doc)
-    if job.merged is not None:
+    failed: _Failed = []
+    made = [
+        (doc, path)
+        for doc, path in zip(job.docs.evaluasi, job.evaluasi, strict=True)
+        if _attempt(functools.partial(write_evaluasi, path, doc), path, failed)
+    ]
+    if job.merged is not None and made:
         merged = PdfWriter()
-        for doc, path in zip(job.docs.evaluasi, job.evaluasi, strict=True):
+        for doc, path in made:
             who = f"{doc.pegawai.nama} ({doc.pegawai.nip})" if doc.pegawai.nip else doc.pegawai.nama
-            merged.append(str(path), outline_item=who)
+            merged.append(str(path), outline_item=printable(who))
         merged.add_metadata(
             {"/Title": f"Dokumen Evaluasi Kinerja — {job.docs.unit}", "/Author": "sheetnilai"}
         )
         with open(job.merged, "wb") as out:
             merged.write(out)
-    write_penetapan(job.penetapan, job.docs.penetapan)
-    return len(job.evaluasi)
+    elif job.merged is not None:
+        failed.append((job.merged, "tidak ada dokumen pegawai untuk digabung"))
+    _attempt(functools.partial(write_penetapan, job.penetapan, job.docs.penetapan), job.penetapan,
+             failed)  # fmt: skip
+    return len(made), failed
 
 
 def write_documents(
@@ -117,19 +140,43 @@ def write_documents(
             written.files.append(target)
         workers = min(jobs or os.cpu_count() or 1, len(work)) or 1
         if workers <= 1:
-            done = map(_write_unit, work)
-            for job, count in zip(work, done, strict=True):
-                _count(written, job, count, progress)
+            for job, done in zip(work, map(_write_unit, work), strict=True):
+                _count(written, job, done, group, progress)
         else:
             with process_pool(workers) as pool:
-                for job, count in zip(work, pool.map(_write_unit, work), strict=True):
-                    _count(written, job, count, progress)
+                for job, done in zip(work, pool.map(_write_unit, work), strict=True):
+                    _count(written, job, done, group, progress)
+        if written.failed:
+            target = folder / SKIPPED
+            if target not in written.files:
+                written.files.append(target)
+                _write_skipped(group.path(target), written.skipped)
+            else:  # written before the failures were known: again, with them
+                tmp = next(t for t, final in group.items if final == target)
+                _write_skipped(tmp, written.skipped)
     return written
 
 
-def _count(written: Written, job: _Job, count: int, progress: Callable[[str], None] | None) -> None:
+def _count(
+    written: Written,
+    job: _Job,
+    done: tuple[int, _Failed],
+    group: Staged,
+    progress: Callable[[str], None] | None,
+) -> None:
+    count, failed = done
     written.units += 1
     written.documents += count
+    for path, reason in failed:
+        target = next(final for tmp, final in group.items if tmp == path)
+        group.drop(path)
+        written.files.remove(target)
+        written.failed += 1
+        doc = next((d for d, p in zip(job.docs.evaluasi, job.evaluasi, strict=True)
+                    if p == path), None)  # fmt: skip
+        nip, nama, sheet = (doc.pegawai.nip, doc.pegawai.nama, doc.sheet) if doc else ("", "", "")
+        written.skipped.append(Skipped(job.docs.unit, doc.file if doc else "", sheet, nip, nama,
+                                       f"{target.name}: {reason}"))  # fmt: skip
     if progress is not None:
         progress(job.docs.unit)
 

@@ -955,9 +955,17 @@ class RecapLayout:
     def helper_row(self, slot: int, name: str) -> int:
         return self.text_row + 1 + slot * len(self.HELPERS) + self.HELPERS.index(name)
 
+    # The curve's chart sits below the distribution check, in rows left free for it: beside
+    # the check it straddled two printed pages; here it prints whole on the first page.
+    CHART_ROWS = 16  # a 300-pixel chart in default rows, and a blank row under it
+
+    @property
+    def chart_row(self) -> int:
+        return self.helper_row(f.DIST_SLOTS - 1, "sentence") + 2
+
     @property
     def table_header_row(self) -> int:
-        return self.helper_row(f.DIST_SLOTS - 1, "sentence") + 3
+        return self.chart_row + self.CHART_ROWS + 1
 
     @property
     def table_key_row(self) -> int:
@@ -1137,7 +1145,7 @@ def _write_recap(wb: Workbook, st: Styles, spec: UnitWorkbook, L: SkpLayout) -> 
     chart.set_x_axis({"name": "Predikat"})
     chart.set_y_axis({"name": "Jumlah pegawai", "major_unit": 1, "min": 0})
     chart.set_size({"width": 620, "height": 300})
-    ws.insert_chart(R.period_row, R.dist_col(len(L.periods)) + 1, chart)
+    ws.insert_chart(R.chart_row, 1, chart)
     ws.freeze_panes(R.table_key_row + 1, 3)
     # Printed landscape, as many pages wide as keeps the text legible, with No, NIP and Nama
     # on every page and the table's own header above each of its pages; the distribution
