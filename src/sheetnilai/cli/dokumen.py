@@ -95,7 +95,13 @@ def dokumen(
     untuk ditandatangani pimpinan. Pegawai yang lembarnya memuat galat tidak dibuatkan
     dokumen; mereka tercantum dengan alasannya di tidak-dibuat.csv.
     """
-    from sheetnilai.consolidate import consolidate_periods, discover, prescan, run_year
+    from sheetnilai.consolidate import (
+        consolidate_periods,
+        discover,
+        prescan,
+        require_period,
+        run_year,
+    )
     from sheetnilai.documents.write import SKIPPED, write_documents
     from sheetnilai.problems import Severity
     from sheetnilai.roster import read_roster
@@ -137,6 +143,7 @@ def dokumen(
         year=year,
         jobs=jobs,
     )
+    require_period(result)
 
     def progress(unit: str) -> None:
         if show:

@@ -12,7 +12,7 @@ from sheetnilai.consolidate import Consolidation
 from sheetnilai.periods import ANNUAL, period_end, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import JenisJabatan
-from sheetnilai.rules.distribution import DistributionResult
+from sheetnilai.rules.distribution import DistributionResult, count_predikat
 from sheetnilai.rules.labels import CURVE_ORDER
 from sheetnilai.rules.numbers import number_text, percent_text
 from sheetnilai.shown import cell_text
@@ -196,9 +196,12 @@ def curve(result: Consolidation, unit: UnitResult) -> Curve:
 def _counts(
     pegawai: Sequence[PegawaiResult], dist: DistributionResult | None
 ) -> tuple[tuple[str, int], ...]:
-    if dist is not None:
-        return tuple((p.label, dist.counts.get(p, 0)) for p in CURVE_ORDER)
-    return tuple((p.label, sum(1 for g in pegawai if g.predikat is p)) for p in CURVE_ORDER)
+    counts = (
+        dist.counts
+        if dist is not None
+        else count_predikat(g.predikat for g in pegawai if g.predikat is not None)
+    )
+    return tuple((p.label, counts.get(p, 0)) for p in CURVE_ORDER)
 
 
 def _person(values: tuple[str, ...]) -> Person:
@@ -327,7 +330,9 @@ def unit_documents(
                     sheet=peg.sheet,
                 )
             )
-        predikat = _label(peg.predikat) or "Belum dapat ditetapkan: ada galat pada lembarnya"
+        predikat = _label(peg.predikat) or (
+            f"Belum dapat ditetapkan: lembar {peg.sheet} memuat galat (lihat tidak-dibuat.csv)"
+        )
         rows.append(
             PenetapanRow(
                 peg.nama,
