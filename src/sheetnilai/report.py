@@ -12,6 +12,7 @@ from sheetnilai import __version__
 from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
+from sheetnilai.kalibrasi import kalibrasi_table
 from sheetnilai.periods import ANNUAL, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
@@ -482,6 +483,7 @@ def tables(c: Consolidation) -> list[Table]:
         pegawai_table(c),
         hasil_kerja_table(c),
         distribusi_table(c),
+        kalibrasi_table(c),
         masalah_table(c),
         belum_masuk_table(c),
         metadata_table(c),

@@ -259,6 +259,16 @@ class InstansiPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class KalibrasiPolicy:
+    """Calibration help (rules/kalibrasi.py); a judgement call, no regulation."""
+
+    # A unit whose curve needs more predikat changes than this gets no list of candidates,
+    # only the sentence that no change of at most this many pegawai meets the curve (the
+    # organisation predikat itself may be worth a second look). None: no limit.
+    batas_perubahan: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
     capaian_periodik: CapaianPeriodikPolicy = field(default_factory=CapaianPeriodikPolicy)
@@ -271,6 +281,7 @@ class Policy:
     plausibilitas: PlausibilitasPolicy = field(default_factory=PlausibilitasPolicy)
     peringatan_dini: PeringatanDiniPolicy = field(default_factory=PeringatanDiniPolicy)
     instansi: InstansiPolicy = field(default_factory=InstansiPolicy)
+    kalibrasi: KalibrasiPolicy = field(default_factory=KalibrasiPolicy)
 
 
 DEFAULT_POLICY = Policy()
@@ -359,6 +370,14 @@ def _decimals(value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
         raise _Bad('bilangan bulat 0 sampai 6, atau "tanpa" (tanpa pembulatan)')
+    return value
+
+
+def _change_limit(value: object) -> int | None:
+    if value == "tanpa":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        raise _Bad('bilangan bulat 1 sampai 100000, atau "tanpa" (tanpa batas)')
     return value
 
 
@@ -477,6 +496,7 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
     },
     "peringatan_dini": {"selisih_target": _number(Fraction(0), Fraction(100))},
     "instansi": {"nama": _name, "tempat": _name},
+    "kalibrasi": {"batas_perubahan": _change_limit},
 }
 
 

@@ -36,6 +36,17 @@ SCOREBOOK_SHEETS = (
     "Pegawai",
     "Hasil Kerja",
     "Distribusi",
+    "Kalibrasi",
+    "Masalah",
+    "Belum Masuk",
+    "Metadata",
+)
+# Enough to recognise a score book, also one written before later sheets (Kalibrasi, …).
+SCOREBOOK_CORE = (
+    "Ringkasan",
+    "Pegawai",
+    "Hasil Kerja",
+    "Distribusi",
     "Masalah",
     "Belum Masuk",
     "Metadata",
@@ -285,7 +296,7 @@ def extract(book: RawBook, name: str) -> UnitBook:
     unit = UnitBook(path=book.path, name=name)
     unit.format = str(_meta(book, "SN_FORMAT") or "")
     if unit.format != TEMPLATE_FORMAT:
-        if all(s in book.sheets for s in SCOREBOOK_SHEETS):
+        if all(s in book.sheets for s in SCOREBOOK_CORE):
             raise NotReadable(Problem.make("buku-nilai-dilewati", file=name))
         raise NotReadable(Problem.make("bukan-templat-sheetnilai", file=name))
     version = _meta(book, "SN_VERSI")
