@@ -5,6 +5,7 @@ would review first with the evidence at hand. It proposes; it never changes a ra
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -184,7 +185,12 @@ def rating_change(p: PegawaiResult, target: Predikat) -> str:
     "hasil kerja: Sesuai Ekspektasi → Di Bawah Ekspektasi"."""
     if p.rating_hasil is None or p.rating_perilaku is None:
         return ""
-    now = (p.rating_hasil, p.rating_perilaku)
+    return _rating_change(p.rating_hasil, p.rating_perilaku, target)
+
+
+@functools.cache
+def _rating_change(hasil: Rating, perilaku: Rating, target: Predikat) -> str:
+    now = (hasil, perilaku)
     options = sorted(
         (abs(h.rank - now[0].rank) + abs(b.rank - now[1].rank), -h.rank, -b.rank, h, b)
         for (h, b), pred in MATRIX.items()
@@ -209,12 +215,21 @@ def _cut(text: str) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1].rstrip() + "…"
 
 
+def _percent(i: IkiResult) -> str:
+    """The capaian as the Hasil Kerja sheet shows it (rounded half up to 2 decimals, taken
+    from the values the worker already rounded when it has them), Indonesian comma."""
+    shown = i.shown[6] if i.shown else None
+    if not isinstance(shown, float):
+        return number_text(i.capaian or 0)
+    return f"{shown:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def evidence(p: PegawaiResult, iki: Sequence[IkiResult], target: Predikat) -> dict[str, object]:
     """What an atasan looks at before changing a rating, compactly."""
     capaian, no_bukti, umpan = [], [], []
     for k, i in enumerate(iki, 1):
         if i.capaian is not None:
-            capaian.append(f"IKI {k}: {number_text(i.capaian)}% dari target")
+            capaian.append(f"IKI {k}: {_percent(i)}% dari target")
         elif i.target_kualitatif:
             capaian.append(f"IKI {k}: kualitatif")
         else:
