@@ -14,7 +14,9 @@ one predikat (at most / at least so many heads, none), on a group of predikat (B
 + Kurang at least so many), and "this predikat is the largest". The search fixes the largest
 group's count and each group's sum (nearest to the current counts first, stopping once they
 alone would cost more than the best found), and solves what is left in closed form:
-O(m²) steps for m changes, so a unit of 300 takes milliseconds. The chosen target is checked
+O(m²) steps for m changes, so a unit of 300 takes milliseconds. The closed form keeps the
+changes minimal but may move them further than needed, so the best target is then improved
+by exchanging one or two pegawai at a time (without adding a change). It is checked
 with `check_distribution` itself before it is returned; `tests/rules/test_kalibrasi.py`
 compares it with a brute force over every target for every unit of up to 12 pegawai.
 
