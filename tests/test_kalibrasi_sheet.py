@@ -18,10 +18,13 @@ from click.testing import CliRunner
 
 from sheetnilai.cli import cli
 from sheetnilai.consolidate import Consolidation, consolidate, consolidate_periods
-from sheetnilai.kalibrasi import SHEET
+from sheetnilai.kalibrasi import SHEET, unit_rows
 from sheetnilai.report import tables, tables_many
 from sheetnilai.roster import read_roster
+from sheetnilai.rules.kalibrasi import propose
+from sheetnilai.rules.labels import OrgPredikat, Predikat
 from sheetnilai.rules.policy import DEFAULT_POLICY, KalibrasiPolicy
+from sheetnilai.validate import UnitResult
 from tests.support.corpus import (
     UNITS,
     edit,
@@ -175,3 +178,17 @@ def test_score_book_has_the_sheet_and_multi_period_rows(
     one = next(t for t in tables(runs[0]) if t.sheet == SHEET).frame
     tw1 = many[many["Periode"] == "TW1"].drop(columns="Periode").reset_index(drop=True)
     assert tw1.fillna("").equals(one.fillna(""))
+
+
+def test_unit_too_small_for_its_curve_says_so() -> None:
+    # One rated pegawai under organisation predikat Baik: Baik cannot be the largest group
+    # and have a Butuh Perbaikan/Kurang beside it (domain.md §2.9).
+    unit = UnitResult(name="Unit Kecil.xlsx", unit="Unit Kecil", sha256="", periods=("TW1",))
+    proposal = propose(OrgPredikat.BAIK, {Predikat.BAIK: 1})
+    (row,) = unit_rows(unit, proposal, "Temuan.")
+    assert row["Sebaran sekarang"] == "SK 0, K 0, BP 0, B 1, SB 0"
+    assert row["Jumlah perubahan"] is None and "Usulan perubahan" not in row
+    assert row["Keterangan"] == (
+        "Temuan. Kurva ini tidak dapat dipenuhi oleh unit dengan 1 pegawai berpredikat, "
+        "berapa pun predikat yang diubah; periksa predikat organisasi atau cakupan unit."
+    )
