@@ -36,6 +36,7 @@ SCOREBOOK_SHEETS = (
     "Pegawai",
     "Hasil Kerja",
     "Distribusi",
+    "IKM",
     "Masalah",
     "Belum Masuk",
     "Metadata",
