@@ -392,3 +392,59 @@ def test_a_renamed_survey_is_served_under_its_new_name(source: Path, tmp_path: P
     junk = [p for p in table(latest, "Masalah", "Tingkat") if p["Kode"] == "ikm-jawaban-tidak-sah"]
     assert {p["Berkas"] for p in junk} == {"Survei B.xlsx"}
     assert math.isclose(rows["Puskesmas B"]["Nilai IKM"], 91.48)
+
+
+# --- IKI whose source is a survey ------------------------------------------------------------
+
+
+def type_iki(path: Path, iki: dict[int, list[tuple[str, float, float]]]) -> None:
+    """Type (indikator, target, realisasi TW1) rows on the k-th SKP sheet of a unit workbook."""
+    from sheetnilai.periods import Scheme, periods
+    from sheetnilai.workbook.layout import SkpLayout
+
+    layout = SkpLayout(periods(Scheme.TRIWULAN))
+    col = {k: i + 1 for i, k in enumerate(layout.hk_keys)}
+    wb = openpyxl.load_workbook(path)
+    titles = [t for t in wb.sheetnames if t[:2].isdigit()]
+    for k, rows in iki.items():
+        ws = wb[titles[k]]
+        row = layout.hk_first_row + 1
+        ws.cell(row, col["rhk"], "Meningkatnya kepuasan masyarakat")
+        for j, (text, target, real) in enumerate(rows):
+            ws.cell(row + j, col["iki"], text)
+            ws.cell(row + j, col["target"], target)
+            ws.cell(row + j, col["arah"], "Semakin tinggi semakin baik")
+            ws.cell(row + j, col["realisasi@TW1"], real)
+    wb.save(path)
+
+
+def test_an_iki_names_its_survey(source: Path, tmp_path: Path) -> None:
+    type_iki(
+        source / "Dinas Uji.xlsx",
+        {
+            0: [("Nilai IKM Puskesmas A", 85, 91.48), ("Persentase dokumen selesai", 100, 90)],
+            1: [("Indeks Kepuasan Masyarakat Puskesmas B", 85, 90)],
+        },
+    )
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run("konsolidasi", source, "--periode", "TW1", "--keluaran", book,
+                       "--jobs", "1")  # fmt: skip
+    assert code in (0, 3), err
+    hk = {r["IKI"]: r for r in table(book, "Hasil Kerja", "NIP")}
+    a = hk["Nilai IKM Puskesmas A"]
+    assert (a["Sumber data"], a["Realisasi survei IKM"]) == (
+        "IKM Puskesmas A (IKM Puskesmas A.xlsx)",
+        91.48,
+    )
+    b = hk["Indeks Kepuasan Masyarakat Puskesmas B"]
+    assert b["Sumber data"] == "IKM Puskesmas B (IKM Puskesmas B.xlsx)"
+    assert hk["Persentase dokumen selesai"]["Sumber data"] in ("", None)
+    warned = [p for p in table(book, "Masalah", "Tingkat") if p["Kode"] == "ikm-realisasi-berbeda"]
+    # 91.48 typed for A is the survey's value; 90 typed for B is not.
+    assert [(p["Tingkat"], p["Lembar"], p["Sel"]) for p in warned] == [
+        ("peringatan", b["Lembar"], b["Sel realisasi"])
+    ]
+    assert warned[0]["Pesan"] == (
+        'Realisasi IKI "Indeks Kepuasan Masyarakat Puskesmas B" diketik 90, sedangkan sumber '
+        "datanya, survei IKM Puskesmas B (IKM Puskesmas B.xlsx), memberi nilai IKM 91,48."
+    )

@@ -51,6 +51,7 @@ PAGES = {
     "Pegawai": 1,
     "Hasil Kerja": 1,
     "Distribusi": 1,
+    "IKM": 1,
     "Masalah": 1,
     "Belum Masuk": 1,
 }

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from sheetnilai.cascade import check_cascade
 from sheetnilai.errors import display_name, os_reason
+from sheetnilai.ikm_link import link_surveys
 from sheetnilai.pool import gc_paused, process_pool
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Pegawai, Roster, safe_file_stem
@@ -103,6 +104,8 @@ class Consolidation:
     roster_units: dict[str, int] = field(default_factory=dict)  # unit -> head-count
     folders: list[tuple[str, str]] = field(default_factory=list)  # noted folders and status
     surveys: list[SurveyResult] = field(default_factory=list)  # IKM survey workbooks read
+    # IKI whose source is a survey (ikm_link.py), by (file, sheet, realisasi cell).
+    iki_surveys: dict[tuple[str, str, str], SurveyResult] = field(default_factory=dict)
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -362,6 +365,7 @@ def consolidate_periods(
         for result, period_read in zip(results, read, strict=True):
             _across_files(result, period_read, shared, folders, files, done, roster, year)
             result.surveys = list(surveys)
+            link_surveys(result)
             _distribution(result, org_predikat or {}, org_default, agency_predikat)
     return results
 

@@ -949,6 +949,13 @@ CATALOGUE: dict[str, Entry] = {
         "Pilih nama atau folder lain, pindahkan berkas itu, atau tambahkan --timpa untuk "
         "menimpanya.",
     ),
+    "ikm-realisasi-berbeda": Entry(
+        P,
+        'Realisasi IKI "{iki}" diketik {typed}, sedangkan sumber datanya, survei {survey}, '
+        "memberi nilai IKM {value}.",
+        "Ketik {value} sebagai realisasi, atau periksa workbook survei bila angka yang diketik "
+        "yang benar.",
+    ),
     "ikm-templat-sudah-ada": Entry(
         G,
         '{count} workbook survei IKM sudah ada di folder "{folder}" (mis. "{path}"); tidak ada '

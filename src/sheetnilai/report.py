@@ -168,12 +168,18 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Berkas",
         "Lembar",
         "Sel realisasi",
+        "Sumber data",
+        "Realisasi survei IKM",
     ]
     # Tuples in the order of `cols`, not dicts: this table has a row per IKI of the agency.
     # The shown values come with each IKI from the worker that checked it (shown.py).
+    from sheetnilai.ikm_link import survey_source
+
     rows = []
+    linked = c.iki_surveys
     for u in c.units:
         for i in u.iki:
+            survey = linked.get((i.file, i.sheet, i.cell)) if linked else None
             t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
                 i
             )
@@ -209,6 +215,8 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     i.file,
                     i.sheet,
                     i.cell,
+                    survey_source(survey) if survey else "",
+                    float(survey.hasil.konversi_tampil) if survey and survey.hasil else None,
                 )
             )
     kinds = {
@@ -223,6 +231,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Target periode": K.TEXT,
         "Realisasi dinilai": K.NUMBER,
         "Target dinilai": K.NUMBER,
+        "Realisasi survei IKM": K.NUMBER,
     }
     # Every other column is text; saying so spares inferring it from 100,000 object values.
     kinds = {name: kinds.get(name, K.TEXT) for name in cols}

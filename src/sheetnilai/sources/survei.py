@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 from sheetnilai.problems import Problem
 from sheetnilai.rules.errors import RuleError
@@ -27,7 +28,7 @@ from sheetnilai.workbook.survei import (
     SURVEY_FORMAT,
 )
 
-__all__ = ["SurveyResult", "is_survey", "read_survey"]
+__all__ = ["SurveyResult", "is_survey", "is_survey_file", "read_survey"]
 
 
 @dataclass(slots=True)
@@ -177,3 +178,14 @@ def _populasi(book: RawBook, name: str, problems: list[Problem]) -> int | None:
         )
     )
     return None
+
+
+def is_survey_file(path: Path) -> bool:
+    """A quick look (the marker sheet only) for commands that must leave surveys alone."""
+    from sheetnilai.sources.raw import ReadError, read_book
+    from sheetnilai.workbook.survei import MARK_SHEET
+
+    try:
+        return is_survey(read_book(path, only=frozenset({MARK_SHEET})))
+    except (ReadError, OSError):
+        return False
