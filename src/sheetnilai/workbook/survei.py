@@ -19,6 +19,7 @@ cell. A hidden sheet carries the marker names the consolidation recognises the w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -74,8 +75,10 @@ def build_survey_workbook(
     periode: str = "",
     populasi: int | None = None,
     policy: IkmPolicy | None = None,
+    jawaban: Sequence[Sequence[object]] = (),
 ) -> None:
-    """Write the survey workbook of `unit` to `path` (an .xlsx)."""
+    """Write the survey workbook of `unit` to `path` (an .xlsx); `jawaban` are answer rows
+    already given (timestamp or number, then the nine answers), for samples and tests."""
     policy = policy or IkmPolicy()
     wb = xlsxwriter.Workbook(str(path))
     title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})
@@ -229,6 +232,11 @@ def build_survey_workbook(
             "input_message": "1 tidak baik, 2 kurang baik, 3 baik, 4 sangat baik.",
         },
     )
+
+    for r, row in enumerate(jawaban):
+        for c, value in enumerate(row):
+            if value is not None:
+                ans.write(ANSWER_FIRST_ROW + r, c, value)
 
     # --- marker ------------------------------------------------------------------------
     mark.write(0, 0, "format")
