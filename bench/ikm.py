@@ -56,7 +56,7 @@ def main() -> None:
             build_survey_workbook(surveys / f"IKM Unit {k:03d}.xlsx", f"Unit {k:03d}",
                                   "Triwulan I 2026", 1_000, None, rows)  # fmt: skip
         (surveys / "selesai").write_text("ok")
-    survey_files = discover(surveys).files
+    survey_files = [f for f in discover(surveys).files if not f.status]
     t0 = time.perf_counter()
     for f in survey_files:
         read_survey(read_book(f.path), f.name, DEFAULT_POLICY.ikm)
