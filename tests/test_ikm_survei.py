@@ -448,3 +448,30 @@ def test_an_iki_names_its_survey(source: Path, tmp_path: Path) -> None:
         'Realisasi IKI "Indeks Kepuasan Masyarakat Puskesmas B" diketik 90, sedangkan sumber '
         "datanya, survei IKM Puskesmas B (IKM Puskesmas B.xlsx), memberi nilai IKM 91,48."
     )
+
+
+@pytest.mark.parametrize("target", ["xlsx:Calc MS Excel 2007 XML", "ods"])
+def test_saved_by_libreoffice_it_still_reads(tmp_path: Path, target: str) -> None:
+    """A survey saved by LibreOffice (.xlsx or .ods) is recognised and read the same."""
+    from sheetnilai.sources.raw import read_book
+    from sheetnilai.sources.survei import is_survey, read_survey
+
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    rows = [*public_rows(), JUNK_ROW]
+    path = tmp_path / "lo.xlsx"
+    build_survey_workbook(path, "Puskesmas LO", "2026", 100)
+    fill(path, rows)
+    (out,) = convert([path], tmp_path / "out", target=target)
+    book = read_book(out)
+    assert is_survey(book)
+    got = read_survey(book, out.name, IkmPolicy())
+    assert got.hasil == ikm_from_respondents(junk_clean(rows))
+    assert (got.unit, got.populasi, got.sampel_minimum, got.tidak_sah) == (
+        "Puskesmas LO",
+        100,
+        80,
+        4,
+    )
+    bad = sorted(p.cell or "" for p in got.problems if p.code == "ikm-jawaban-tidak-sah")
+    assert bad == ["B31", "D31", "F31", "H31"]  # 0, 5, "x", 2.5 of respondent 30
