@@ -52,6 +52,7 @@ PAGES = {
     "Hasil Kerja": 1,
     "Distribusi": 1,
     "Kalibrasi": 1,  # every unit meets its curve: the notes only
+    "IKM": 1,
     "Masalah": 1,
     "Belum Masuk": 1,
 }

@@ -256,6 +256,43 @@ def fill_sample(folder: Path, roster: Roster, rnd: random.Random) -> None:
         wb.save(path)
 
 
+# Fictional public-satisfaction surveys beside the unit workbooks (sheetnilai ikm templat):
+# (unit layanan, population, respondents, the unsur answered worst, a junk answer planted).
+SURVEYS = (
+    ("Dinas Kependudukan dan Pencatatan Sipil", 150, 112, 2, True),
+    ("Dinas Kesehatan", 2_000, 64, 7, False),
+)
+
+
+def write_surveys(folder: Path, policy: Policy, rnd: random.Random) -> list[Path]:
+    """Survey workbooks filled with answers as respondents give them: mostly 3 and 4, one
+    unsur answered worse; one typed 5 that the consolidation reports at its cell."""
+    from sheetnilai.rules.ikm import UNSUR
+    from sheetnilai.workbook.survei import (
+        ANSWER_FIRST_COL,
+        ANSWER_FIRST_ROW,
+        ANSWER_SHEET,
+        write_survey_workbooks,
+    )
+
+    units = [unit for unit, *_ in SURVEYS]
+    paths = write_survey_workbooks(units, folder, "Triwulan I 2026", None, policy.ikm, True)
+    for path, (_, populasi, count, weak, junk) in zip(paths, SURVEYS, strict=True):
+        wb = openpyxl.load_workbook(path)
+        wb["Survei IKM"]["B5"] = populasi
+        ws = wb[ANSWER_SHEET]
+        for r in range(count):
+            row = ANSWER_FIRST_ROW + 1 + r
+            ws.cell(row, 1, f"{1 + r % 28:02d}/03/2026 {8 + r % 8:02d}.{r % 60:02d}")
+            for u in range(len(UNSUR)):
+                pool = (2, 2, 3, 3, 3, 4) if u == weak else (3, 3, 4, 4, 4, 2)
+                ws.cell(row, ANSWER_FIRST_COL + 1 + u, rnd.choice(pool))
+        if junk:
+            ws.cell(ANSWER_FIRST_ROW + 5, ANSWER_FIRST_COL + 4, 5)
+        wb.save(path)
+    return paths
+
+
 LATE_UNIT = "Kecamatan Sukamaju Utara.xlsx"
 LOCK_FILE = "~$Dinas Sosial.xlsx"
 OLD_FILE = "arsip SKP 2023.xls"
@@ -272,7 +309,10 @@ def run_demo(
     units = folder / "unit"
     roster = read_roster(sample_roster_path(), policy)
     if units.exists():
+        from sheetnilai.workbook.survei import survey_file_names
+
         ours = set(file_names(list(roster.units()))) | {LOCK_FILE, OLD_FILE}
+        ours |= set(survey_file_names([unit for unit, *_ in SURVEYS]))
         foreign = sorted(p.name for p in units.iterdir() if p.name not in ours or p.is_dir())
         if foreign:
             raise SheetnilaiError(
@@ -282,6 +322,7 @@ def run_demo(
         shutil.rmtree(units)
     generate_unit_workbooks(roster, YEAR, Scheme.TRIWULAN, units, policy, jobs=jobs)
     fill_sample(units, roster, random.Random(YEAR))
+    write_surveys(units, policy, random.Random(YEAR))
     # What arrives in a real shared folder: one unit late, a file still open, an old .xls.
     (units / LATE_UNIT).unlink()
     (units / LOCK_FILE).write_bytes(b"\x00" * 165)

@@ -241,12 +241,31 @@ CATALOGUE: dict[str, Entry] = {
     "ikm-jawaban-tidak-sah": Entry(
         G,
         'Jawaban "{value}" untuk unsur {unsur} (responden ke-{responden}) bukan 1, 2, 3, atau 4.',
-        "Isi jawaban dengan angka 1 sampai 4, atau kosongkan bila tidak dijawab.",
+        "Isi jawaban dengan angka 1 sampai 4, atau kosongkan bila tidak dijawab. Pada survei "
+        "yang dikonsolidasi, jawaban ini tidak dihitung; jawaban lain responden itu tetap "
+        "dihitung.",
     ),
     "ikm-unsur-kosong": Entry(
         G,
         "Unsur {unsur} tidak memiliki satu pun jawaban.",
         "Pastikan setiap unsur dijawab oleh sedikitnya satu responden.",
+    ),
+    "ikm-populasi-tidak-sah": Entry(
+        P,
+        'Jumlah populasi (pengguna layanan) "{value}" bukan bilangan bulat 1 atau lebih, '
+        "sehingga sampel minimum tidak dapat dihitung.",
+        "Ketik jumlah pengguna layanan dalam periode survei (mis. 1200) pada sel Jumlah populasi.",
+    ),
+    "ikm-sampel-kurang": Entry(
+        P,
+        "Survei unit layanan {unit} baru memiliki {count} responden; sampel minimum untuk "
+        "populasi {populasi} adalah {minimum} (Krejcie–Morgan).",
+        "Tambah responden sampai sedikitnya {minimum} sebelum hasil IKM dipakai.",
+    ),
+    "ikm-unit-kosong": Entry(
+        G,
+        "Workbook survei kepuasan tidak menyebut nama unit layanan.",
+        "Ketik nama unit layanan (mis. Puskesmas Sukamaju) pada sel Unit layanan.",
     ),
     # --- PP 46/2011 and PP 30/2019 (legacy) -------------------------------------------
     "pp46-tanpa-kegiatan": Entry(
@@ -929,6 +948,25 @@ CATALOGUE: dict[str, Entry] = {
         'Berkas "{path}" sudah ada dan tidak ditimpa.',
         "Pilih nama atau folder lain, pindahkan berkas itu, atau tambahkan --timpa untuk "
         "menimpanya.",
+    ),
+    "ikm-realisasi-berbeda": Entry(
+        P,
+        'Realisasi IKI "{iki}" diketik {typed}, sedangkan sumber datanya, survei {survey}, '
+        "memberi nilai IKM {value}.",
+        "Ketik {value} sebagai realisasi, atau periksa workbook survei bila angka yang diketik "
+        "yang benar.",
+    ),
+    "ikm-templat-sudah-ada": Entry(
+        G,
+        '{count} workbook survei IKM sudah ada di folder "{folder}" (mis. "{path}"); tidak ada '
+        "yang ditulis.",
+        "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
+    ),
+    "ikm-templat-tanpa-unit": Entry(
+        G,
+        "Tidak ada unit layanan untuk dibuatkan workbook survei IKM.",
+        'Sebut unit layanan dengan --unit "Puskesmas Sukamaju" (boleh diulang), atau berikan '
+        "daftar pegawai dengan --roster.",
     ),
     "templat-sudah-ada": Entry(
         G,

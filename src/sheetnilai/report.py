@@ -16,6 +16,7 @@ from sheetnilai.kalibrasi import kalibrasi_table
 from sheetnilai.periods import ANNUAL, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
+from sheetnilai.rules.numbers import round_half_up
 from sheetnilai.scorebook import Chart, ColumnKind, Table
 from sheetnilai.shown import iki_shown
 from sheetnilai.shown import number as _num
@@ -168,12 +169,18 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Berkas",
         "Lembar",
         "Sel realisasi",
+        "Sumber data",
+        "Realisasi survei IKM",
     ]
     # Tuples in the order of `cols`, not dicts: this table has a row per IKI of the agency.
     # The shown values come with each IKI from the worker that checked it (shown.py).
+    from sheetnilai.ikm_link import survey_source
+
     rows = []
+    linked = c.iki_surveys
     for u in c.units:
         for i in u.iki:
+            survey = linked.get((i.file, i.sheet, i.cell)) if linked else None
             t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
                 i
             )
@@ -209,6 +216,8 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     i.file,
                     i.sheet,
                     i.cell,
+                    survey_source(survey) if survey else "",
+                    float(survey.hasil.konversi_tampil) if survey and survey.hasil else None,
                 )
             )
     kinds = {
@@ -223,6 +232,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Target periode": K.TEXT,
         "Realisasi dinilai": K.NUMBER,
         "Target dinilai": K.NUMBER,
+        "Realisasi survei IKM": K.NUMBER,
     }
     # Every other column is text; saying so spares inferring it from 100,000 object values.
     kinds = {name: kinds.get(name, K.TEXT) for name in cols}
@@ -474,6 +484,53 @@ def metadata_table(c: Consolidation) -> Table:
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
 
 
+def _comma(value: Fraction) -> str:
+    return f"{round_half_up(value, 2)}".replace(".", ",")
+
+
+def ikm_table(c: Consolidation) -> Table:
+    """Per survey workbook (sources/survei.py): the IKM recomputed from its answers, the
+    minimum sample, and the unsur below the mean NRR, lowest first, that pull it down."""
+    from sheetnilai.rules.ikm import UNSUR
+
+    nrr_cols = [f"NRR U{u + 1} {name}" for u, name in enumerate(UNSUR)]
+    cols = ["Unit Layanan", "Periode Survei", "Responden", "Populasi", "Sampel Minimum",
+            "Sampel Cukup", *nrr_cols, "IKM", "Nilai IKM", "Mutu", "Kinerja Unit",
+            "Unsur Penarik", "Jawaban Tidak Sah", "Berkas"]  # fmt: skip
+    rows = []
+    for s in sorted(c.surveys, key=lambda s: (s.unit, s.name)):
+        h = s.hasil
+        row: dict[str, object] = {
+            "Unit Layanan": s.unit,
+            "Periode Survei": s.periode,
+            "Responden": h.responden if h else None,
+            "Populasi": s.populasi,
+            "Sampel Minimum": s.sampel_minimum,
+            "Sampel Cukup": {True: "ya", False: "tidak", None: ""}[s.sampel_cukup],
+            "IKM": _num(h.ikm, 4) if h else None,
+            "Nilai IKM": float(h.konversi_tampil) if h else None,
+            "Mutu": h.mutu if h else "",
+            "Kinerja Unit": h.kinerja if h else "Tidak dapat dihitung (lihat Masalah)",
+            "Unsur Penarik": "; ".join(
+                f"U{u + 1} {UNSUR[u]} ({_comma(h.nrr[u])})" for u in s.penarik()
+            )
+            if h
+            else "",
+            "Jawaban Tidak Sah": s.tidak_sah,
+            "Berkas": s.name,
+        }
+        for u, col in enumerate(nrr_cols):
+            row[col] = _num(h.nrr[u], 4) if h else None
+        rows.append(row)
+    ints = ("Responden", "Populasi", "Sampel Minimum", "Jawaban Tidak Sah")
+    return Table(
+        "IKM",
+        _frame(rows, cols),
+        {**{k: K.INTEGER for k in ints}, **{k: K.NUMBER for k in (*nrr_cols, "IKM", "Nilai IKM")}},
+        title="Indeks Kepuasan Masyarakat per unit layanan (PermenPANRB 14/2017)",
+    )
+
+
 SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 
 
@@ -484,6 +541,7 @@ def tables(c: Consolidation) -> list[Table]:
         hasil_kerja_table(c),
         distribusi_table(c),
         kalibrasi_table(c),
+        ikm_table(c),
         masalah_table(c),
         belum_masuk_table(c),
         metadata_table(c),

@@ -11,6 +11,7 @@ from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.demo import demo
 from sheetnilai.cli.dokumen import dokumen
 from sheetnilai.cli.gsheet import gsheet
+from sheetnilai.cli.ikm import ikm
 from sheetnilai.cli.kebijakan import kebijakan
 from sheetnilai.cli.konsolidasi import konsolidasi
 from sheetnilai.cli.nip import cek_nip
@@ -59,7 +60,7 @@ def cli() -> None:
 
 
 for command in (cek_nip, templat, kebijakan, konsolidasi, dokumen, periksa, demo, gsheet, xlwings,
-                sinkron, riwayat):  # fmt: skip
+                sinkron, riwayat, ikm):  # fmt: skip
     cli.add_command(command)
 
 

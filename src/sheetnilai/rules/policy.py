@@ -46,6 +46,13 @@ class IkmWeight(StrEnum):
         return Fraction(1, 9) if self is IkmWeight.NINTH else Fraction(11, 100)
 
 
+class IkmSampleRounding(StrEnum):
+    """How the Krejcie–Morgan minimum sample is rounded (domain.md §6)."""
+
+    TABLE = "tabel"  # nearest whole respondent, as the published table prints it
+    UP = "ke-atas"  # the next whole respondent whenever there is a fraction
+
+
 class BandRounding(StrEnum):
     """How a PP 46/2011 score is rounded before it is put in a band (domain.md §4.5)."""
 
@@ -204,6 +211,7 @@ class AngkaKreditPolicy:
 @dataclass(frozen=True, slots=True)
 class IkmPolicy:
     bobot: IkmWeight = IkmWeight.NINTH
+    sampel: IkmSampleRounding = IkmSampleRounding.TABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +486,7 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "koefisien": _koefisien,
         "desimal_tampilan": _number(Fraction(0), Fraction(6)),
     },
-    "ikm": {"bobot": _choice(IkmWeight)},
+    "ikm": {"bobot": _choice(IkmWeight), "sampel": _choice(IkmSampleRounding)},
     "pp46": {
         "bobot_skp": _percent_of_100,
         "pembulatan_sebutan": _choice(BandRounding),

@@ -37,6 +37,7 @@ SCOREBOOK_SHEETS = (
     "Hasil Kerja",
     "Distribusi",
     "Kalibrasi",
+    "IKM",
     "Masalah",
     "Belum Masuk",
     "Metadata",
