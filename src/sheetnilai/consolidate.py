@@ -101,6 +101,9 @@ class Consolidation:
     roster_count: int | None = None  # pegawai the roster expects (None: no roster)
     roster_units: dict[str, int] = field(default_factory=dict)  # unit -> head-count
     folders: list[tuple[str, str]] = field(default_factory=list)  # noted folders and status
+    # NIP -> potensial (Rendah/Menengah/Tinggi) from the roster's optional column, for the
+    # Talenta sheet; `talenta.apply_potensial` adds an assessment file's.
+    potensial: dict[str, str] = field(default_factory=dict)
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -374,6 +377,7 @@ def _across_files(
         result.roster_source = display_name(roster.source)
         result.roster_count = len(roster.pegawai)
         result.roster_units = {u: len(m) for u, m in roster.units().items()}
+        result.potensial = {p.nip: p.potensial.value for p in roster.pegawai if p.potensial}
 
 
 def _in_order(
