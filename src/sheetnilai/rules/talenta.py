@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sheetnilai.rules.errors import RuleError
@@ -204,6 +205,7 @@ OTHER_THEME = "Konseling dan coaching oleh atasan langsung"
 _ASPECT_KEYS = {_key(a): a for a in ASPECT_THEMES}
 
 
+@lru_cache(maxsize=1024)
 def aspect_name(text: str) -> str:
     """The aspect's official name for a label as typed ("berorientasi  pelayanan", "1. Loyal")."""
     key = _key(re.sub(r"^\s*\d+[.)]?\s*", "", text))
@@ -228,17 +230,28 @@ DEFAULT_CUES = (
 )
 
 
+@lru_cache(maxsize=32)
+def _cue_patterns(
+    cues: tuple[str, ...],
+) -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    each = [
+        (cue, r"\b" + r"\s+".join(map(re.escape, words)) + r"\b")
+        for cue in cues
+        if (words := cue.casefold().split())
+    ]
+    any_cue = re.compile("|".join(p for _, p in each) or r"(?!)")
+    return any_cue, tuple((cue, re.compile(p)) for cue, p in each)
+
+
 def critical_cue(umpan_balik: str, cues: Sequence[str]) -> str | None:
-    """The first cue found in the feedback, matched as whole words regardless of case and
-    spacing ("KURANG  teliti" has "kurang"; "kurangnya" does not), else None."""
-    text = " ".join(umpan_balik.casefold().split())
-    if not text:
+    """The first cue of the list found in the feedback, matched as whole words regardless of
+    case and spacing ("KURANG  teliti" has "kurang"; "kurangnya" does not), else None."""
+    text = umpan_balik.casefold()
+    # One search decides most feedback (no cue at all); a hit looks for the list's first cue.
+    any_cue, each = _cue_patterns(tuple(cues))
+    if any_cue.search(text) is None:
         return None
-    for cue in cues:
-        words = cue.casefold().split()
-        if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", text):
-            return cue
-    return None
+    return next(cue for cue, p in each if p.search(text))
 
 
 def persistently_behind(capaian: Sequence[Fraction | None], policy: PengembanganPolicy) -> bool:
