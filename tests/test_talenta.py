@@ -315,3 +315,24 @@ def test_bad_potensial_file_stops_the_run_naming_the_row(
     assert 'Berkas potensial "' in err and f'asesmen.csv" baris {row}:' in err
     assert fragment in err
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_sinkron_publishes_talenta_with_the_potensial_file(
+    source: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, roster = source
+    assessed = tmp_path / "asesmen.csv"
+    assessed.write_text(f"NIP,Potensial\n{RINA},Tinggi\n", encoding="utf-8")
+    code, _, err = run("sinkron", "--sumber", str(folder), "--periode", "TW1", "--periode",
+                       "TW2", "--keluaran", str(tmp_path / "hasil"), "--penyimpanan",
+                       str(tmp_path / "s.sqlite"), "--roster", str(roster), "--potensial",
+                       str(assessed), "--sekali", "--jobs", "1")  # fmt: skip
+    assert code in (0, EXIT_DATA_ERRORS), err
+    (latest,) = (tmp_path / "hasil").glob("buku-nilai-*-terbaru.xlsx")
+    got = {r["NIP"]: r for r in rows(latest, "Talenta", "Unit Kerja")}
+    # Rina: Sangat Kurang → Di Bawah; Tinggi from the file → box 6 (domain.md §2.14).
+    assert (got[RINA]["Kinerja"], got[RINA]["Potensial"], got[RINA]["Kotak"]) == (
+        "Di Bawah Ekspektasi", "Tinggi", 6)  # fmt: skip
+    assert (got[KADIS]["Kotak"], got[KADIS]["Kandidat"]) == (9, "Promosi")
+    needs = {(r["NIP"], r["Jenis"]) for r in rows(latest, "Pengembangan", "Unit Kerja")}
+    assert (KADIS, "Hasil kerja") in needs and (DEWI, "Perilaku") in needs
