@@ -7,6 +7,7 @@ below and domain.md §2.14, not from the code's output."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -14,10 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
+from sheetnilai.consolidate import Consolidation
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import read_roster
-from sheetnilai.rules.labels import Rating
+from sheetnilai.rules.labels import Predikat, Rating
+from sheetnilai.rules.policy import DEFAULT_POLICY
 from sheetnilai.rules.talenta import Potensial
+from sheetnilai.talenta_report import needs, talent_rows
+from sheetnilai.validate import PegawaiResult, UnitResult
 from sheetnilai.workbook.layout import NILAI_COL, SkpLayout
 
 HEADER = [
@@ -336,3 +341,41 @@ def test_sinkron_publishes_talenta_with_the_potensial_file(
     assert (got[KADIS]["Kotak"], got[KADIS]["Kandidat"]) == (9, "Promosi")
     needs = {(r["NIP"], r["Jenis"]) for r in rows(latest, "Pengembangan", "Unit Kerja")}
     assert (KADIS, "Hasil kerja") in needs and (DEWI, "Perilaku") in needs
+
+
+# --- rows from consolidations assembled directly (cases a folder would take long to build) ---
+
+
+def _peg(nip: str, unit: str, period: str, **kw: object) -> PegawaiResult:
+    base = dict(unit=unit, file=f"{unit}.xlsx", sheet="01 Uji", nip=nip, nama="Uji",
+                jabatan="Analis", jenis_jabatan="Pelaksana", status="PNS", jenjang="",
+                pangkat="", penilai_nip="", penilai_nama="", period=period)  # fmt: skip
+    return PegawaiResult(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def _run(period: str, *pegawai: PegawaiResult) -> Consolidation:
+    c = Consolidation("masuk", period, DEFAULT_POLICY, dt.datetime(2026, 7, 1))
+    units: dict[str, UnitResult] = {}
+    for p in pegawai:
+        units.setdefault(p.unit, UnitResult(p.file, p.unit, "", (period,))).pegawai.append(p)
+    c.units = list(units.values())
+    return c
+
+
+def test_moved_pegawai_keeps_one_history_and_gaps_are_explained() -> None:
+    tw1 = _run("TW1", _peg(AGUS, "Dinas A", "TW1", predikat=Predikat.SANGAT_BAIK),
+               _peg(RINA, "Dinas A", "TW1"))  # fmt: skip
+    tw2 = _run("TW2", _peg(AGUS, "Dinas B", "TW2", predikat=Predikat.SANGAT_BAIK),
+               _peg(RINA, "Dinas A", "TW2", rating_perilaku=Rating.DI_BAWAH))  # fmt: skip
+    rows_ = {r["NIP"]: r for r in talent_rows([tw1, tw2])}
+    assert len(rows_) == 2
+    agus = rows_[AGUS]
+    assert agus["Unit Kerja"] == "Dinas B"  # the latest unit
+    assert agus["Predikat per periode"] == "TW1 Sangat Baik; TW2 Sangat Baik"
+    assert (agus["Kotak"], agus["Kandidat"]) == (None, "Promosi")
+    rina = rows_[RINA]
+    assert rina["Kinerja"] is None and rina["Kotak"] is None
+    assert "belum ada predikat" in str(rina["Keterangan"])
+    # Di Bawah Ekspektasi with no umpan balik per aspect at all: one row for every aspect.
+    [need] = needs([tw1, tw2])
+    assert (need["NIP"], need["Kebutuhan"]) == (RINA, "Perilaku: seluruh aspek")

@@ -47,17 +47,19 @@ PERILAKU = "Perilaku"
 HASIL_KERJA = "Hasil kerja"
 
 
-def _person(p: PegawaiResult | IkiResult) -> tuple[str, str]:
-    return p.nip or f"{p.file}›{p.sheet}", p.unit
+def _person(p: PegawaiResult | IkiResult) -> str:
+    # By NIP alone: a pegawai who moved unit during the run keeps one history (shown in the
+    # latest unit); a sheet without a NIP is its own person.
+    return p.nip or f"{p.file}›{p.sheet}"
 
 
 def _pct(value: Fraction) -> str:
     return number_text(value) + "%"
 
 
-def _history(runs: Sequence[Consolidation]) -> dict[tuple[str, str], list[PegawaiResult | None]]:
+def _history(runs: Sequence[Consolidation]) -> dict[str, list[PegawaiResult | None]]:
     """Each pegawai's result per period of the run (None where absent), oldest first."""
-    out: dict[tuple[str, str], list[PegawaiResult | None]] = {}
+    out: dict[str, list[PegawaiResult | None]] = {}
     for k, c in enumerate(runs):
         for p in c.pegawai:
             out.setdefault(_person(p), [None] * len(runs))[k] = p
@@ -144,7 +146,7 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
     jabatan = {_person(p): p.jabatan for c in runs for p in c.pegawai}
     for r in rows:
         if not r["Jabatan"]:
-            who = (str(r["NIP"]) or f"{r['Berkas']}›{r['Lembar']}", str(r["Unit Kerja"]))
+            who = str(r["NIP"]) or f"{r['Berkas']}›{r['Lembar']}"
             r["Jabatan"] = jabatan.get(who, "")
     rows.sort(key=lambda r: (str(r["Unit Kerja"]), str(r["Nama"]), str(r["Jenis"]) != PERILAKU,
                              str(r["Kebutuhan"])))  # fmt: skip
