@@ -703,22 +703,20 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
     n = len(runs)
     units = sorted({u.unit for c in runs for u in c.units})
     page = chart_page_title(runs).replace("predikat kinerja", "rata-rata capaian per unit", 1)
-    return [
-        talent_chart(),
-        *(
-            Chart(
-                CHART_SHEET,
-                "Tren Unit",
-                "line",
-                f"{unit}: rata-rata capaian",
-                "Periode",
-                ["Rata-rata capaian (%)"],
-                rows=(k * n, k * n + n - 1),
-                x_title="Periode",
-                y_title="Capaian",
-                page=page,
-                colours=(PREDIKAT_COLOURS[-1],),
-            )
-            for k, unit in enumerate(units)
-        ),
+    lines = [
+        Chart(
+            CHART_SHEET,
+            "Tren Unit",
+            "line",
+            f"{unit}: rata-rata capaian",
+            "Periode",
+            ["Rata-rata capaian (%)"],
+            rows=(k * n, k * n + n - 1),
+            x_title="Periode",
+            y_title="Capaian",
+            page=page,
+            colours=(PREDIKAT_COLOURS[-1],),
+        )
+        for k, unit in enumerate(units)
     ]
+    return [*lines, talent_chart()]
