@@ -106,6 +106,9 @@ class Consolidation:
     surveys: list[SurveyResult] = field(default_factory=list)  # IKM survey workbooks read
     # IKI whose source is a survey (ikm_link.py), by (file, sheet, realisasi cell).
     iki_surveys: dict[tuple[str, str, str], SurveyResult] = field(default_factory=dict)
+    # NIP -> potensial (Rendah/Menengah/Tinggi) from the roster's optional column, for the
+    # Talenta sheet; `talenta.apply_potensial` adds an assessment file's.
+    potensial: dict[str, str] = field(default_factory=dict)
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -394,6 +397,7 @@ def _across_files(
         result.roster_source = display_name(roster.source)
         result.roster_count = len(roster.pegawai)
         result.roster_units = {u: len(m) for u, m in roster.units().items()}
+        result.potensial = {p.nip: p.potensial.value for p in roster.pegawai if p.potensial}
 
 
 def _in_order(

@@ -444,6 +444,17 @@ CATALOGUE: dict[str, Entry] = {
         "Tulis alamat surel lengkap (mis. nama@instansi.go.id) atau kosongkan; sampai "
         "diperbaiki, alamat ini tidak dipakai.",
     ),
+    "roster-potensial-tidak-sah": Entry(
+        P,
+        'Baris {baris}, kolom {kolom}: potensial "{value}" bukan salah satu dari: {allowed}.',
+        "Tulis Rendah, Menengah atau Tinggi sesuai hasil asesmen, atau kosongkan; sampai "
+        "diperbaiki, pegawai ini tampil di lembar Talenta tanpa kotak.",
+    ),
+    "potensial-tidak-dikenal": Entry(
+        G,
+        'Potensial "{value}" bukan salah satu dari: {allowed}.',
+        "Tulis Rendah, Menengah atau Tinggi sesuai hasil asesmen.",
+    ),
     # --- pejabat penilai ------------------------------------------------------------------
     "roster-nip-pejabat-tidak-sah": Entry(
         P,
@@ -943,6 +954,13 @@ CATALOGUE: dict[str, Entry] = {
         "Pilih predikat organisasi di lembar Rekap, atau berikan --predikat-organisasi.",
     ),
     # --- files ----------------------------------------------------------------------------
+    "potensial-berkas-tidak-sah": Entry(
+        G,
+        'Berkas potensial "{path}" baris {row}: {detail}.',
+        "Berkas potensial berisi dua kolom berjudul NIP (18 digit, sebagai teks) dan "
+        "Potensial (Rendah, Menengah atau Tinggi), satu baris per pegawai. Perbaiki barisnya, "
+        "lalu jalankan lagi.",
+    ),
     "berkas-sudah-ada": Entry(
         G,
         'Berkas "{path}" sudah ada dan tidak ditimpa.',

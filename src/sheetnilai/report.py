@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from sheetnilai import __version__
+from sheetnilai import __version__, talenta_report
 from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
@@ -534,8 +534,12 @@ def ikm_table(c: Consolidation) -> Table:
 SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 
 
-def tables(c: Consolidation) -> list[Table]:
-    out = [
+# Sheets built once from all the periods of a run, never one per period and concatenated.
+RUN_SHEETS = talenta_report.SHEETS
+
+
+def _period_tables(c: Consolidation) -> list[Table]:
+    return [
         ringkasan_table(c),
         pegawai_table(c),
         hasil_kerja_table(c),
@@ -546,6 +550,15 @@ def tables(c: Consolidation) -> list[Table]:
         belum_masuk_table(c),
         metadata_table(c),
     ]
+
+
+def _in_order(own: list[Table], runs: Sequence[Consolidation]) -> list[Table]:
+    by_sheet = {t.sheet: t for t in [*own, *talenta_report.tables(runs)]}
+    return [by_sheet[s] for s in SHEETS]
+
+
+def tables(c: Consolidation) -> list[Table]:
+    out = _in_order(_period_tables(c), [c])
     assert tuple(t.sheet for t in out) == SHEETS
     return out
 
@@ -592,7 +605,24 @@ def charts(c: Consolidation) -> list[Chart]:
             size=(780, max(340, 110 + 26 * n)),
             colours=PREDIKAT_COLOURS,
         ),
+        talent_chart(),
     ]
+
+
+def talent_chart() -> Chart:
+    """The 9-box counts beside the grid: per kinerja row, one bar per potensial column."""
+    return Chart(
+        talenta_report.GRID_SHEET,
+        talenta_report.GRID_SHEET,
+        "column",
+        "Kotak talenta: pegawai per kinerja dan potensial",
+        "Kinerja",
+        ["Rendah", "Menengah", "Tinggi"],
+        x_title="Kinerja",
+        y_title="Jumlah pegawai",
+        colours=(PREDIKAT_COLOURS[0], PREDIKAT_COLOURS[2], PREDIKAT_COLOURS[4]),
+        values_shown=True,
+    )
 
 
 # --- several periods in one run ---------------------------------------------------------------
@@ -617,9 +647,10 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
 
     runs = in_scheme_order(results)
     label = ", ".join(c.period for c in runs)
-    per = [tables(c) for c in runs]
+    per = [_period_tables(c) for c in runs]
+    own = [s for s in SHEETS if s not in RUN_SHEETS]
     out = []
-    for k, sheet in enumerate(SHEETS):
+    for k, sheet in enumerate(own):
         first = per[0][k]
         if sheet == "Metadata":
             frame = first.frame.copy()
@@ -641,6 +672,7 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
             Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title,
                   widths=first.widths, subtitle=first.subtitle)
         )  # fmt: skip
+    out = _in_order(out, runs)
     out += [tren_table(runs), tren_unit_table(runs), peringatan_dini_table(runs)]
     return out
 
@@ -731,7 +763,7 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
     n = len(runs)
     units = sorted({u.unit for c in runs for u in c.units})
     page = chart_page_title(runs).replace("predikat kinerja", "rata-rata capaian per unit", 1)
-    return [
+    lines = [
         Chart(
             CHART_SHEET,
             "Tren Unit",
@@ -747,3 +779,4 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
         )
         for k, unit in enumerate(units)
     ]
+    return [*lines, talent_chart()]

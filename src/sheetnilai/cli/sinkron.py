@@ -123,6 +123,15 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
     help="Daftar pegawai (CSV/XLSX) untuk memeriksa yang belum masuk.",
 )
 @click.option(
+    "--potensial",
+    "potensial_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="BERKAS",
+    help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
+    "Talenta; dibaca sekali saat sinkron dimulai.",
+)
+@click.option(
     "--predikat-organisasi",
     "org",
     multiple=True,
@@ -152,6 +161,7 @@ def sinkron(
     keluaran: Path,
     store_path: Path,
     roster_path: Path | None,
+    potensial_path: Path | None,
     org: tuple[str, ...],
     predikat_instansi: str | None,
     tahun: int | None,
@@ -192,6 +202,7 @@ def sinkron(
     from sheetnilai.store.sqlite import SqliteStore
     from sheetnilai.sync.lock import StoreLock
     from sheetnilai.sync.run import SyncSettings
+    from sheetnilai.talenta_report import read_potensial
 
     interval = parse_duration(selang)
     periods = period_options(periode)
@@ -203,6 +214,7 @@ def sinkron(
     source = _drive(drive_id, kredensial, store_path, unggah) if drive_id is not None else None
     by_unit, default = org_options(org)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
+    potensial = read_potensial(potensial_path) if potensial_path is not None else {}
     settings = SyncSettings(
         source=sumber or Path(f"drive-{drive_id}"),
         output=keluaran,
@@ -211,6 +223,7 @@ def sinkron(
         policy_text=policy_text,
         roster=roster,
         roster_path=roster_path,
+        potensial=potensial,
         org_predikat=by_unit,
         org_default=default,
         agency_predikat=agency_option(predikat_instansi),

@@ -19,6 +19,13 @@ from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Predikat, parse_predikat
 from sheetnilai.rules.numbers import exact, number_text
+from sheetnilai.rules.talenta import (
+    DEFAULT_CUES,
+    DEFAULT_KINERJA,
+    AntarPeriode,
+    Kinerja,
+    KinerjaMap,
+)
 
 
 class DistributionRounding(StrEnum):
@@ -277,6 +284,27 @@ class KalibrasiPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class TalentaPolicy:
+    """The 9-box (rules/talenta.py, domain.md §2.14): no regulation maps predikat to kinerja."""
+
+    kinerja: Mapping[Predikat, Kinerja] = field(default_factory=lambda: DEFAULT_KINERJA)
+    antar_periode: AntarPeriode = AntarPeriode.TERAKHIR
+    jumlah_periode: int = 2  # the last periods "terendah"/"modus" look at
+    kotak_promosi: tuple[int, ...] = (9,)
+    sangat_baik_berturut: int = 2  # 0: Sangat Baik in a row makes no promotion candidate
+    kotak_pengembangan: tuple[int, ...] = (1, 2, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class PengembanganPolicy:
+    """Development needs (rules/talenta.py): judgement calls, no regulation."""
+
+    kata_kritis: tuple[str, ...] = DEFAULT_CUES
+    batas_capaian: Fraction = Fraction(100)  # capaian (percent) below this is behind target
+    periode_berturut: int = 2  # periods in a row an IKI must be behind, in a multi-period run
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
     capaian_periodik: CapaianPeriodikPolicy = field(default_factory=CapaianPeriodikPolicy)
@@ -290,6 +318,8 @@ class Policy:
     peringatan_dini: PeringatanDiniPolicy = field(default_factory=PeringatanDiniPolicy)
     instansi: InstansiPolicy = field(default_factory=InstansiPolicy)
     kalibrasi: KalibrasiPolicy = field(default_factory=KalibrasiPolicy)
+    talenta: TalentaPolicy = field(default_factory=TalentaPolicy)
+    pengembangan: PengembanganPolicy = field(default_factory=PengembanganPolicy)
 
 
 DEFAULT_POLICY = Policy()
@@ -455,6 +485,50 @@ def _koefisien(value: object) -> Mapping[str, Fraction]:
     return _ro(table)
 
 
+def _count(lo: int, hi: int) -> Callable[[object], int]:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise _Bad(f"bilangan bulat {lo} sampai {hi}")
+        return value
+
+    return parse
+
+
+def _boxes(value: object) -> tuple[int, ...]:
+    allowed = "daftar nomor kotak 1 sampai 9 tanpa ulangan, mis. [9] atau [1, 2, 3]"
+    if not isinstance(value, list) or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 9 for v in value
+    ):
+        raise _Bad(allowed)
+    if len(set(value)) != len(value):
+        raise _Bad(allowed)
+    return tuple(sorted(value))
+
+
+def _kinerja_map(value: object) -> Mapping[Predikat, Kinerja]:
+    allowed = (
+        'tabel predikat = kinerja ("di-atas", "sesuai", "di-bawah"), mis. { "Baik" = "di-atas" }'
+    )
+    if not isinstance(value, dict):
+        raise _Bad(allowed)
+    table = dict(DEFAULT_KINERJA)
+    for key, level in value.items():
+        try:
+            table[parse_predikat(key)] = Kinerja(level)
+        except (RuleError, ValueError):
+            raise _Bad(allowed) from None
+    return KinerjaMap(table)
+
+
+def _cues(value: object) -> tuple[str, ...]:
+    allowed = 'daftar kata atau frasa, mis. ["perlu ditingkatkan", "kurang", "belum"]'
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.strip() and "\n" not in v for v in value
+    ):
+        raise _Bad(allowed)
+    return tuple(" ".join(v.split()) for v in value)
+
+
 _Parser = Callable[[object], Any]
 
 # Section -> key -> parser. The order is the README's.
@@ -505,6 +579,19 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
     "peringatan_dini": {"selisih_target": _number(Fraction(0), Fraction(100))},
     "instansi": {"nama": _name, "tempat": _name},
     "kalibrasi": {"batas_perubahan": _change_limit},
+    "talenta": {
+        "kinerja": _kinerja_map,
+        "antar_periode": _choice(AntarPeriode),
+        "jumlah_periode": _count(1, 12),
+        "kotak_promosi": _boxes,
+        "sangat_baik_berturut": _count(0, 12),
+        "kotak_pengembangan": _boxes,
+    },
+    "pengembangan": {
+        "kata_kritis": _cues,
+        "batas_capaian": _number(Fraction(1), Fraction(1000)),
+        "periode_berturut": _count(1, 12),
+    },
 }
 
 

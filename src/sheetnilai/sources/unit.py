@@ -40,18 +40,16 @@ SCOREBOOK_SHEETS = (
     "IKM",
     "Masalah",
     "Belum Masuk",
+    "Pengembangan",
+    "Rencana Pengembangan",
+    "Talenta",
+    "Kotak Talenta",
     "Metadata",
 )
-# Enough to recognise a score book, also one written before later sheets (Kalibrasi, …).
-SCOREBOOK_CORE = (
-    "Ringkasan",
-    "Pegawai",
-    "Hasil Kerja",
-    "Distribusi",
-    "Masalah",
-    "Belum Masuk",
-    "Metadata",
-)
+# The sheets every score book has had since the first version: enough to recognise one, also
+# one written before later sheets (Kalibrasi, IKM, Talenta, …).
+SCOREBOOK_CORE = ("Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah",
+                  "Belum Masuk", "Metadata")  # fmt: skip
 # The names every SKP sheet stores for its blocks and the columns each block must keep; a
 # sheet missing any of them cannot be read reliably and is reported, never dropped.
 BLOCK_NAMES = ("SN_HK", "SN_PK", "SN_NILAI")

@@ -48,6 +48,7 @@ from sheetnilai.sync.publish import (
     publish_scorebook,
     write_feedback,
 )
+from sheetnilai.talenta_report import apply_potensial
 from sheetnilai.workbook.layout import MASALAH_SHEET
 
 
@@ -66,6 +67,7 @@ class SyncSettings:
     year: int | None = None
     jobs: int | None = None
     drive: DriveSource | None = None
+    potensial: dict[str, str] = field(default_factory=dict)  # NIP -> potensial (--potensial)
 
     @property
     def label(self) -> str:
@@ -116,6 +118,7 @@ def _config(settings: SyncSettings) -> str:
             settings.org_default,
             settings.agency_predikat,
             settings.year,
+            sorted(settings.potensial.items()),
         )
     )
     return config_digest(settings.periods, settings.policy_text + options, roster_digest)
@@ -176,6 +179,8 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         digest = sha256(settings.roster_path)
         for result in results:
             result.roster_sha256 = digest
+    if settings.potensial:
+        apply_potensial(results, settings.potensial)
     seconds = {"konsolidasi": time.perf_counter() - clock}
     inputs = _inputs(results[0], previous, set(cache.read))
     digest = _digest(config, inputs)
