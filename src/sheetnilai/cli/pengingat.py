@@ -1,0 +1,213 @@
+"""`sheetnilai pengingat`: one reminder per person being waited for, as a mail-merge file or
+e-mail (`reminders.py` builds and sends; this module only parses, prints and exits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from sheetnilai.cli import i18n as cli_i18n
+from sheetnilai.cli.common import POLICY_OPTION, ROSTER_OPTION, YEAR_OPTION
+from sheetnilai.cli.common import load_policy_option as _policy
+from sheetnilai.errors import SheetnilaiError, display_name
+
+EXIT_SEND_FAILED = 4
+LEDGER_NAME = "pengingat-terkirim.sqlite"
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise SheetnilaiError("opsi-tanggal-tidak-sah", {"value": value}) from None
+
+
+@click.command("pengingat", cls=cli_i18n.IdCommand)
+@click.argument("sumber", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--periode",
+    required=True,
+    metavar="PERIODE",
+    help="Periode yang ditunggu: TW1…TW4, S1, S2, JAN…DES, atau TAHUNAN. Tenggatnya dari "
+    "[tenggat] di berkas kebijakan.",
+)
+@YEAR_OPTION
+@ROSTER_OPTION
+@click.option(
+    "--keluaran",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Berkas gabung surat (.csv atau .xlsx). Bawaan: pengingat-PERIODE-TANGGAL-JAM.csv "
+    "di folder kerja.",
+)
+@click.option("--timpa", is_flag=True, help="Timpa berkas --keluaran yang sudah ada.")
+@click.option("--kirim", is_flag=True, help="Kirim surel lewat SMTP ([smtp] di berkas kebijakan).")
+@click.option(
+    "--ulang",
+    is_flag=True,
+    help="Kirim lagi juga kepada penerima yang sudah dikirimi untuk tenggat ini.",
+)
+@click.option(
+    "--catatan-kirim",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Berkas catatan pengiriman (SQLite). Bawaan: {LEDGER_NAME} di folder berkas --keluaran.",
+)
+@click.option(
+    "--hari-ini",
+    metavar="TTTT-BB-HH",
+    help="Tanggal yang dipakai menghitung sisa hari menuju tenggat. Bawaan: hari ini.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Jumlah proses paralel. Bawaan: jumlah inti."
+)
+@POLICY_OPTION
+def pengingat(
+    sumber: Path,
+    periode: str,
+    tahun: int | None,
+    roster_path: Path | None,
+    keluaran: Path | None,
+    timpa: bool,
+    kirim: bool,
+    ulang: bool,
+    ledger_path: Path | None,
+    hari_ini: str | None,
+    jobs: int | None,
+    policy_path: Path | None,
+) -> None:
+    """Buat pengingat bagi setiap orang yang isiannya masih ditunggu untuk PERIODE.
+
+    Dari workbook unit di SUMBER: pejabat penilai yang rating pegawainya belum diisi,
+    pegawai yang realisasinya kosong, dan admin unit yang workbooknya belum masuk; setiap
+    pesan menyebut apa yang kurang dan di mana (berkas, lembar, sel) serta sisa hari menuju
+    tenggat. Bawaannya uji coba: hanya menulis berkas gabung surat. Dengan --kirim, pesan
+    dikirim lewat SMTP; penerima yang sudah dikirimi untuk tenggat yang sama dilewati
+    kecuali dengan --ulang.
+    """
+    from sheetnilai.consolidate import consolidate_periods, discover, prescan, run_year
+    from sheetnilai.files import check_outputs
+    from sheetnilai.periods import period_key
+    from sheetnilai.reminders import (
+        Ledger,
+        build_reminders,
+        days_text,
+        period_label,
+        send_reminders,
+        tanggal,
+        write_merge_file,
+    )
+    from sheetnilai.roster import read_roster
+
+    policy = _policy(policy_path)
+    period = period_key(periode)
+    today = _date(hari_ini)
+    deadline = policy.tenggat.of(period)
+    if deadline is None:
+        raise SheetnilaiError("pengingat-tanpa-tenggat", {"period": period})
+    smtp = policy.smtp
+    password: str | None = None
+    if kirim:
+        if not smtp.host or not smtp.pengirim:
+            raise SheetnilaiError("pengingat-smtp-belum-diatur")
+        if smtp.pengguna:
+            password = os.environ.get(smtp.sandi_env)
+            if not password:
+                raise SheetnilaiError("pengingat-sandi-kosong", {"env": smtp.sandi_env})
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = keluaran or Path(f"pengingat-{period}-{stamp}.csv")
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise SheetnilaiError("pengingat-keluaran-jenis", {"path": target})
+    inputs = [p for p in (roster_path, policy_path) if p is not None]
+    check_outputs([target], None, sumber, inputs)
+    if target.exists() and not timpa:
+        raise SheetnilaiError("berkas-sudah-ada", {"path": target})
+    ledger_file = ledger_path or target.parent / LEDGER_NAME
+    check_outputs([ledger_file], None, sumber, inputs)
+    if not os.access(sumber, os.R_OK | os.X_OK):
+        raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
+    found = discover(sumber)
+    roster = read_roster(roster_path, policy) if roster_path is not None else None
+    years, held = prescan(found.to_read) if found.to_read else ([], [])
+    if held and period not in held:
+        raise SheetnilaiError(
+            "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
+        )
+    year = tahun or run_year(years) if found.to_read else tahun
+    click.echo(f"Membaca {len(found.to_read)} workbook di {display_name(str(sumber))} …", err=True)
+    (result,) = consolidate_periods(
+        sumber, [period], policy, roster=roster, found=found, year=year, jobs=jobs
+    )
+    reminders = build_reminders(
+        result,
+        roster,
+        deadline,
+        today,
+        dict(policy.pengingat.admin_unit),
+        policy.instansi.nama,
+    )
+    for r in reminders:
+        if r.email is None:
+            r.status = f"tanpa surel: {r.no_email}"
+    failed = 0
+    if kirim:
+        ledger = Ledger(ledger_file)
+        try:
+            sent = send_reminders(reminders, smtp, password, ledger, period, deadline, ulang)
+        finally:
+            ledger.close()
+        failed = len(sent.failed)
+    else:
+        # A dry run reads an existing ledger (to say who would be skipped), never creates one.
+        known = Ledger(ledger_file) if ledger_file.is_file() else None
+        for r in reminders:
+            if r.email is None:
+                continue
+            before = known.sent_at(period, deadline, r.key) if known and not ulang else None
+            r.status = f"sudah terkirim {before}" if before else "uji coba: belum dikirim"
+        if known:
+            known.close()
+    write_merge_file(reminders, target, timpa)
+
+    roles: dict[str, int] = {}
+    for r in reminders:
+        roles[r.role] = roles.get(r.role, 0) + 1
+    items = sum(len(r.items) for r in reminders)
+    label = f"{period_label(period)} {result.year or ''}".strip()
+    click.echo(f"Pengingat {label}: tenggat {tanggal(deadline)} ({days_text(deadline, today)}).")
+    if not reminders:
+        click.echo("Tidak ada yang ditunggu: semua isian periode ini sudah lengkap.")
+    else:
+        per_role = ", ".join(f"{n} {role}" for role, n in roles.items())
+        click.echo(f"{len(reminders)} penerima ({per_role}), {items} butir belum lengkap.")
+    missing = [r for r in reminders if r.email is None]
+    if missing:
+        click.echo(f"Tanpa alamat surel ({len(missing)}), tidak dapat dikirimi:")
+        for r in missing:
+            who = f"{r.nama} (NIP {r.nip})" if r.nip else r.nama
+            click.echo(f"  - {r.role} {who}: {r.no_email}")
+    if kirim:
+        click.echo(
+            f"Terkirim: {len(sent.sent)}; sudah terkirim sebelumnya untuk tenggat ini: "
+            f"{len(sent.skipped)}; gagal: {failed}."
+        )
+        if sent.skipped:
+            click.echo(
+                "Yang sudah terkirim tidak dikirim lagi; pakai --ulang untuk mengirim ulang."
+            )
+        for r, why in sent.failed:
+            click.echo(f"  Gagal dikirim kepada {r.nama} <{r.email}>: {why}", err=True)
+    else:
+        waiting = sum(1 for r in reminders if r.status == "uji coba: belum dikirim")
+        click.echo(
+            f"Uji coba: tidak ada surel yang dikirim ({waiting} siap dikirim). "
+            "Tambahkan --kirim untuk mengirim."
+        )
+    click.echo(f"Berkas gabung surat: {display_name(str(target))}")
+    if failed:
+        sys.exit(EXIT_SEND_FAILED)
