@@ -433,3 +433,31 @@ def test_ratings_missing_are_named_as_the_workbook_names_them() -> None:
     # The message says "hasil kerja"/"perilaku kerja", the sheet's own words (guard for
     # the expectations above).
     assert Rating.SESUAI.label == "Sesuai Ekspektasi"
+
+
+def test_a_unit_workbook_never_stores_the_mail_settings(tmp_path: Path) -> None:
+    from sheetnilai.sources.raw import read_book
+    from sheetnilai.sources.unit import extract
+
+    roster = tmp_path / "daftar.csv"
+    roster.write_text(
+        ",".join(HEADER) + "\n198807222011011004,Agus Uji,Analis,Pelaksana,PNS,,"
+        "Penata Muda (III/a),Dinas Uji,,,agus@sukamaju.go.id\n",
+        encoding="utf-8",
+    )
+    policy = tmp_path / "kebijakan.toml"
+    policy.write_text(
+        "[saran_rating]\nbatas_di_atas = 105\n[tenggat]\nTW1 = 2026-04-10\n[smtp]\n"
+        'host = "smtp.rahasia.go.id"\npengguna = "bkpsdm-login"\n'
+        '[pengingat.admin_unit]\n"Dinas Uji" = "admin@uji.go.id"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["templat", "buat", str(roster), "--tahun", "2026",
+                                      "--keluaran", str(tmp_path / "unit"), "--kebijakan",
+                                      str(policy)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (path,) = (tmp_path / "unit").iterdir()
+    stored = extract(read_book(path), path.name).policy_text
+    assert "batas_di_atas = 105" in stored  # the scoring settings are kept
+    for secret in ("smtp.rahasia.go.id", "bkpsdm-login", "admin@uji.go.id", "2026-04-10"):
+        assert secret not in stored

@@ -191,7 +191,7 @@ def build_reminders(
     label = f"{period_label(result.period)} {result.year or ''}".strip()
     out = sorted(found.values(), key=lambda r: (_ROLE_ORDER[r.role], r.unit, r.nama, r.key))
     for r in out:
-        r.subject, r.body = _compose(r, label, deadline, today, agency)
+        r.subject, r.body = compose(r, label, deadline, today, agency)
     return out
 
 
@@ -232,7 +232,7 @@ def days_text(deadline: dt.date, today: dt.date) -> str:
     return f"sudah lewat {-left} hari dari tenggat"
 
 
-def _compose(
+def compose(
     r: Reminder, label: str, deadline: dt.date, today: dt.date, agency: str
 ) -> tuple[str, str]:
     subject = (

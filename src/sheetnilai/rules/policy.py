@@ -378,6 +378,15 @@ class Policy:
 
 DEFAULT_POLICY = Policy()
 
+# Settings of HR's own runs (reminders), not of any score: they stay out of what a unit
+# workbook stores, so a workbook never carries the agency's mail server or login name.
+OPERATIONAL_SECTIONS = ("tenggat", "smtp", "pengingat")
+
+
+def scoring_policy(policy: Policy) -> Policy:
+    """`policy` with the operational sections at their defaults (what a workbook stores)."""
+    return replace(policy, **{name: getattr(DEFAULT_POLICY, name) for name in OPERATIONAL_SECTIONS})
+
 
 # --- reading a parsed sheetnilai.toml ----------------------------------------------------
 
