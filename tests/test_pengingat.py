@@ -461,3 +461,94 @@ def test_a_unit_workbook_never_stores_the_mail_settings(tmp_path: Path) -> None:
     assert "batas_di_atas = 105" in stored  # the scoring settings are kept
     for secret in ("smtp.rahasia.go.id", "bkpsdm-login", "admin@uji.go.id", "2026-04-10"):
         assert secret not in stored
+
+
+def test_without_roster_everyone_is_listed_with_the_reason(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = server
+    policy = policy_file(tmp_path, port)
+    out = tmp_path / "a.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["pengingat", str(scene.source), "--periode", PERIOD, "--kebijakan", str(policy),
+         "--hari-ini", TODAY, "--jobs", "1", "--keluaran", str(out), "--kirim"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert inbox.messages == []
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    # Without a roster the missing unit is unknown; the penilai come from the SKP sheets.
+    assert {r["peran"] for r in rows} == {"pejabat penilai", "pegawai"}
+    assert all(r["email"] == "" for r in rows)
+    assert {r["status"] for r in rows} == {
+        "tanpa surel: tanpa daftar pegawai (--roster), alamat surel tidak diketahui"
+    }
+    assert "Terkirim: 0; sudah terkirim sebelumnya untuk tenggat ini: 0; gagal: 0." in (
+        result.output
+    )
+
+
+def test_an_empty_source_waits_for_every_unit(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = server
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    policy = policy_file(tmp_path, port)
+    result = CliRunner().invoke(
+        cli,
+        ["pengingat", str(empty), "--periode", PERIOD, "--roster", str(scene.roster),
+         "--kebijakan", str(policy), "--hari-ini", "2026-04-12", "--keluaran",
+         str(tmp_path / "a.csv"), "--kirim", "--tahun", "2026"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    received = inbox.by_address()
+    assert set(received) == {ADMIN_KECAMATAN}  # the only unit with an admin address
+    body = received[ADMIN_KECAMATAN].get_content()
+    assert f"Workbook unit {GONE_UNIT} (4 pegawai) belum masuk" in body
+    assert "(sudah lewat 2 hari dari tenggat)" in body
+    for unit in UNITS[:3]:
+        assert f"admin unit Admin {unit}: alamat surel admin unit belum ada" in result.output
+
+
+@pytest.fixture
+def ssl_server(tmp_path: Path) -> Iterator[tuple[Inbox, int, Path]]:
+    """SMTPS (TLS from the first byte) with a self-signed certificate for 127.0.0.1."""
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        yield inbox, port, cert
+    finally:
+        controller.stop()
+
+
+def test_ssl_and_an_untrusted_certificate(
+    scene: Scene,
+    ssl_server: tuple[Inbox, int, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox, port, cert = ssl_server
+    policy = policy_file(tmp_path, port, tls="ssl")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "tidak-ada.pem"))  # trusts nothing
+    code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "a.csv")
+    assert code == 4 and output.count("tidak dapat diverifikasi") == 4, output
+    assert inbox.messages == []
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "b.csv")
+    assert code == 0, output
+    check_received(inbox, scene.expected)

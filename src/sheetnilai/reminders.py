@@ -133,7 +133,7 @@ def build_reminders(
             found[key] = Reminder(
                 role,
                 key,
-                known.nama if known else nama,
+                known.nama if known else nama or f"{role.capitalize()} (nama tidak diketahui)",
                 nip,
                 known.unit if known else unit,
                 email,
