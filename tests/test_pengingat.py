@@ -94,6 +94,11 @@ def scene(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Scene:
             put(wb[sheet], nilai_ref(key), None)
             exp.add(address(head_pend), f"Rating {which} belum diisi",
                     f"{file} › {sheet}!{nilai_ref(key)}")  # fmt: skip
+        # The head is also a pegawai with an empty realisasi: still one message to them.
+        file, sheet = _sheet(corpus, head_pend)
+        at = hk_ref(f"realisasi@{PERIOD}", 1)
+        put(wb[sheet], at, None)
+        exp.add(address(head_pend), 'Realisasi IKI "IKI 2 ', f"{file} › {sheet}!{at}")
         file, sheet = _sheet(corpus, no_mail)
         put(wb[sheet], hk_ref(f"realisasi@{PERIOD}", 0), None)
         exp.add(None, "Realisasi IKI", f"{file} › {sheet}!{hk_ref(f'realisasi@{PERIOD}', 0)}")
@@ -423,9 +428,10 @@ def test_deadline_and_smtp_settings_are_validated() -> None:
 
 
 def test_rating_of_pegawai_listed_under_their_penilai(scene: Scene) -> None:
-    # The two ratings left empty in Dinas Pendidikan are both the head's to give: one message.
+    # The two ratings left empty in Dinas Pendidikan are both the head's to give, and the
+    # head's own realisasi is empty: one message of three items (check_received).
     pend = scene.corpus.unit_nips(PENDIDIKAN)
-    assert len(scene.expected.items[address(pend[0])]) == 2
+    assert len(scene.expected.items[address(pend[0])]) == 3
     assert {scene.corpus.people[n].penilai for n in pend[1:3]} == {pend[0]}
 
 
@@ -479,7 +485,10 @@ def test_without_roster_everyone_is_listed_with_the_reason(
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     # Without a roster the missing unit is unknown; the penilai come from the SKP sheets.
-    assert {r["peran"] for r in rows} == {"pejabat penilai", "pegawai"}
+    # The head of Dinas Pendidikan is found as penilai by the NIP the sheets name.
+    assert sorted(r["peran"] for r in rows) == [
+        "pegawai", "pegawai", "pejabat penilai", "pejabat penilai, pegawai"
+    ]  # fmt: skip
     assert all(r["email"] == "" for r in rows)
     assert {r["status"] for r in rows} == {
         "tanpa surel: tanpa daftar pegawai (--roster), alamat surel tidak diketahui"

@@ -77,6 +77,7 @@ class Item:
     cell: str = ""
     nip: str = ""  # the pegawai concerned
     nama: str = ""
+    role: str = ""  # as whom the recipient is asked: PENILAI, PEGAWAI or ADMIN
 
     @property
     def place(self) -> str:
@@ -89,8 +90,8 @@ class Item:
 
 @dataclass(slots=True)
 class Reminder:
-    role: str  # PENILAI, PEGAWAI or ADMIN
-    key: str  # who, for the ledger: "pejabat penilai:NIP", "pegawai:NIP", "admin unit:UNIT"
+    role: str  # PENILAI, PEGAWAI or ADMIN: the first role the recipient was found in
+    key: str  # who, for the ledger: "nip:NIP" (or "nama:…" without a NIP), "admin unit:UNIT"
     nama: str
     nip: str
     unit: str
@@ -100,6 +101,13 @@ class Reminder:
     subject: str = ""
     body: str = ""
     status: str = ""  # filled by the CLI: sent, already sent, failed (why), dry run, no address
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role this person is waited for in (a head can be both pejabat penilai and a
+        pegawai with an empty realisasi: still one message)."""
+        found = {i.role or self.role for i in self.items} or {self.role}
+        return sorted(found, key=lambda role: _ROLE_ORDER[role])
 
     @property
     def digest(self) -> str:
@@ -126,7 +134,7 @@ def build_reminders(
     peg_of = {(p.file, p.sheet): p for p in result.pegawai}
 
     def person(role: str, nip: str, nama: str, unit: str) -> Reminder:
-        key = f"{role}:{nip or nama}"
+        key = f"nip:{nip}" if nip else f"nama:{_norm(nama)}"
         if key not in found:
             known = by_nip.get(nip) if nip else None
             email, why = _address(known, nip, roster)
@@ -151,7 +159,10 @@ def build_reminders(
 
     for unit_name, count in sorted(result.missing_units.items()):
         admin(unit_name).items.append(
-            Item(f"Workbook unit {unit_name} ({count} pegawai) belum masuk ke folder konsolidasi")
+            Item(
+                f"Workbook unit {unit_name} ({count} pegawai) belum masuk ke folder konsolidasi",
+                role=ADMIN,
+            )
         )
     for unit in result.units:
         for p in unit.problems:
@@ -162,6 +173,7 @@ def build_reminders(
                         p.file or unit.name,
                         nip=p.nip or "",
                         nama=p.nama or "",
+                        role=ADMIN,
                     )
                 )
             elif p.code == "rating-kosong":
@@ -176,6 +188,7 @@ def build_reminders(
                         p.cell or "",
                         p.nip or "",
                         p.nama or "",
+                        PENILAI,
                     )
                 )
             elif p.code in ("realisasi-kosong", "skp-tanpa-iki"):
@@ -186,10 +199,18 @@ def build_reminders(
                 )
                 who = person(PEGAWAI, p.nip or "", p.nama or "", unit.unit)
                 who.items.append(
-                    Item(what, p.file or "", p.sheet or "", p.cell or "", p.nip or "", p.nama or "")
+                    Item(
+                        what,
+                        p.file or "",
+                        p.sheet or "",
+                        p.cell or "",
+                        p.nip or "",
+                        p.nama or "",
+                        PEGAWAI,
+                    )
                 )
     label = f"{period_label(result.period)} {result.year or ''}".strip()
-    out = sorted(found.values(), key=lambda r: (_ROLE_ORDER[r.role], r.unit, r.nama, r.key))
+    out = sorted(found.values(), key=lambda r: (_ROLE_ORDER[r.roles[0]], r.unit, r.nama, r.key))
     for r in out:
         r.subject, r.body = compose(r, label, deadline, today, agency)
     return out
@@ -239,32 +260,40 @@ def compose(
         f"Pengingat penilaian kinerja {label}: {len(r.items)} isian belum lengkap, "
         f"tenggat {tanggal(deadline)}"
     )
-    role = {
+    as_whom = {
         PENILAI: "pejabat penilai",
         PEGAWAI: "pegawai yang dinilai",
         ADMIN: f"admin unit {r.unit}",
-    }[r.role]
-    lines = [
-        f"Yth. {r.nama},",
-        "",
-        f"Untuk penilaian kinerja {label}, isian berikut masih ditunggu dari Anda sebagai {role}:",
-        "",
-    ]
-    for n, item in enumerate(r.items, 1):
-        who = ""
-        if item.nama or item.nip:
-            who = f"{item.nama} (NIP {item.nip})" if item.nip else item.nama
-            who = f"{who}: " if r.role != PEGAWAI else ""
-        place = f" — {item.place}" if item.place else ""
-        lines.append(f"{n}. {who}{item.what}{place}")
+    }
+    roles = r.roles
+    intro = f"Untuk penilaian kinerja {label}, isian berikut masih ditunggu dari Anda"
+    lines = [f"Yth. {r.nama},", ""]
+    lines.append(f"{intro} sebagai {as_whom[roles[0]]}:" if len(roles) == 1 else f"{intro}.")
+    n = 0
+    for role in roles:
+        if len(roles) > 1:
+            lines += ["", f"Sebagai {as_whom[role]}:"]
+        else:
+            lines.append("")
+        for item in r.items:
+            if (item.role or r.role) != role:
+                continue
+            n += 1
+            who = ""
+            if role != PEGAWAI and (item.nama or item.nip):
+                who = f"{item.nama} (NIP {item.nip}): " if item.nip else f"{item.nama}: "
+            place = f" — {item.place}" if item.place else ""
+            lines.append(f"{n}. {who}{item.what}{place}")
     lines += [
         "",
         f"Tenggat: {tanggal(deadline)} ({days_text(deadline, today)}).",
         "",
-        "Mohon workbook unit dikirim ke folder konsolidasi sebelum tenggat."
-        if r.role == ADMIN
-        else "Mohon dilengkapi dan workbook unit disimpan kembali di folder konsolidasi "
-        "sebelum tenggat.",
+        (
+            "Mohon workbook unit dikirim ke folder konsolidasi"
+            if roles == [ADMIN]
+            else "Mohon dilengkapi dan workbook unit disimpan kembali di folder konsolidasi"
+        )
+        + (" sebelum tenggat." if deadline >= today else " secepatnya."),
         "",
         "Pesan ini dibuat otomatis oleh sheetnilai dari konsolidasi workbook unit"
         + (f" {agency}" if agency else "")
@@ -280,8 +309,8 @@ MERGE_COLUMNS = ("email", "nama", "peran", "nip", "unit", "subjek", "isi", "juml
 
 
 def _merge_row(r: Reminder) -> list[object]:
-    return [r.email or "", r.nama, r.role, r.nip, r.unit, r.subject, r.body, len(r.items),
-            r.status]  # fmt: skip
+    roles = ", ".join(r.roles)
+    return [r.email or "", r.nama, roles, r.nip, r.unit, r.subject, r.body, len(r.items), r.status]
 
 
 def write_merge_file(reminders: Sequence[Reminder], target: Path, overwrite: bool) -> None:

@@ -176,7 +176,8 @@ def pengingat(
 
     roles: dict[str, int] = {}
     for r in reminders:
-        roles[r.role] = roles.get(r.role, 0) + 1
+        for role in r.roles:
+            roles[role] = roles.get(role, 0) + 1
     items = sum(len(r.items) for r in reminders)
     label = f"{period_label(period)} {result.year or ''}".strip()
     click.echo(f"Pengingat {label}: tenggat {tanggal(deadline)} ({days_text(deadline, today)}).")
@@ -190,7 +191,7 @@ def pengingat(
         click.echo(f"Tanpa alamat surel ({len(missing)}), tidak dapat dikirimi:")
         for r in missing:
             who = f"{r.nama} (NIP {r.nip})" if r.nip else r.nama
-            click.echo(f"  - {r.role} {who}: {r.no_email}")
+            click.echo(f"  - {', '.join(r.roles)} {who}: {r.no_email}")
     if kirim:
         click.echo(
             f"Terkirim: {len(sent.sent)}; sudah terkirim sebelumnya untuk tenggat ini: "
