@@ -561,3 +561,18 @@ def test_ssl_and_an_untrusted_certificate(
     code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "b.csv")
     assert code == 0, output
     check_received(inbox, scene.expected)
+
+
+def test_a_damaged_ledger_stops_before_anything_is_sent(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = server
+    ledger = tmp_path / "catatan.sqlite"
+    ledger.write_bytes(b"bukan basis data " * 100)
+    code, output = run(scene, tmp_path, policy_file(tmp_path, port), "--kirim",
+                       "--catatan-kirim", ledger, "--keluaran", tmp_path / "a.csv")  # fmt: skip
+    assert code == 1, output
+    assert 'Berkas catatan pengiriman "' in output and "(bukan berkas SQLite)" in output
+    assert "Membaca" not in output  # refused before the workbooks are read
+    assert inbox.messages == []
+    assert not (tmp_path / "a.csv").exists()

@@ -235,13 +235,13 @@ def _address(known: Pegawai | None, nip: str, roster: Roster | None) -> tuple[st
 def _penilai(peg: object, nip: str, by_nip: dict[str, Pegawai]) -> tuple[str, str]:
     """The pejabat penilai of the pegawai `nip`: from the roster, else as the sheet names them."""
     listed = by_nip.get(nip)
-    if listed is not None and listed.penilai_nip:
-        boss = by_nip.get(listed.penilai_nip)
-        return listed.penilai_nip, boss.nama if boss else ""
     sheet_nip = str(getattr(peg, "penilai_nip", "") or "")
     sheet_nama = str(getattr(peg, "penilai_nama", "") or "")
-    boss = by_nip.get(sheet_nip)
-    return sheet_nip, boss.nama if boss else sheet_nama
+    penilai_nip = listed.penilai_nip if listed is not None and listed.penilai_nip else sheet_nip
+    boss = by_nip.get(penilai_nip)
+    if boss is not None:
+        return penilai_nip, boss.nama
+    return penilai_nip, sheet_nama if penilai_nip == sheet_nip else ""
 
 
 def days_text(deadline: dt.date, today: dt.date) -> str:

@@ -139,39 +139,41 @@ def pengingat(
             "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
         )
     year = tahun or run_year(years) if found.to_read else tahun
-    click.echo(f"Membaca {len(found.to_read)} workbook di {display_name(str(sumber))} …", err=True)
-    (result,) = consolidate_periods(
-        sumber, [period], policy, roster=roster, found=found, year=year, jobs=jobs
-    )
-    reminders = build_reminders(
-        result,
-        roster,
-        deadline,
-        today,
-        dict(policy.pengingat.admin_unit),
-        policy.instansi.nama,
-    )
-    for r in reminders:
-        if r.email is None:
-            r.status = f"tanpa surel: {r.no_email}"
-    failed = 0
-    if kirim:
-        ledger = Ledger(ledger_file)
-        try:
-            sent = send_reminders(reminders, smtp, password, ledger, period, deadline, ulang)
-        finally:
-            ledger.close()
-        failed = len(sent.failed)
-    else:
-        # A dry run reads an existing ledger (to say who would be skipped), never creates one.
-        known = Ledger(ledger_file) if ledger_file.is_file() else None
+    # Opened before the (long) consolidation, so a damaged ledger stops the run at once. A dry
+    # run reads an existing ledger (to say who would be skipped), never creates one.
+    ledger = Ledger(ledger_file) if kirim or ledger_file.is_file() else None
+    try:
+        click.echo(
+            f"Membaca {len(found.to_read)} workbook di {display_name(str(sumber))} …", err=True
+        )
+        (result,) = consolidate_periods(
+            sumber, [period], policy, roster=roster, found=found, year=year, jobs=jobs
+        )
+        reminders = build_reminders(
+            result,
+            roster,
+            deadline,
+            today,
+            dict(policy.pengingat.admin_unit),
+            policy.instansi.nama,
+        )
         for r in reminders:
             if r.email is None:
-                continue
-            before = known.sent_at(period, deadline, r.key) if known and not ulang else None
-            r.status = f"sudah terkirim {before}" if before else "uji coba: belum dikirim"
-        if known:
-            known.close()
+                r.status = f"tanpa surel: {r.no_email}"
+        failed = 0
+        if kirim:
+            assert ledger is not None
+            sent = send_reminders(reminders, smtp, password, ledger, period, deadline, ulang)
+            failed = len(sent.failed)
+        else:
+            for r in reminders:
+                if r.email is None:
+                    continue
+                before = ledger.sent_at(period, deadline, r.key) if ledger and not ulang else None
+                r.status = f"sudah terkirim {before}" if before else "uji coba: belum dikirim"
+    finally:
+        if ledger is not None:
+            ledger.close()
     write_merge_file(reminders, target, timpa)
 
     roles: dict[str, int] = {}
