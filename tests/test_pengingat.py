@@ -80,7 +80,7 @@ def scene(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Scene:
     shutil.copytree(corpus.clean, source)
     (source / corpus.file_of(GONE_UNIT)).unlink()
     exp = Expected()
-    exp.add(ADMIN_KECAMATAN, f"Workbook unit {GONE_UNIT} (4 pegawai) belum masuk", "")
+    exp.add(ADMIN_KECAMATAN, f'Workbook unit "{GONE_UNIT}" (4 pegawai) belum masuk', "")
 
     pend = corpus.unit_nips(PENDIDIKAN)  # head first, then three staff rated by the head
     kes = corpus.unit_nips(KESEHATAN)
@@ -515,7 +515,7 @@ def test_an_empty_source_waits_for_every_unit(
     received = inbox.by_address()
     assert set(received) == {ADMIN_KECAMATAN}  # the only unit with an admin address
     body = received[ADMIN_KECAMATAN].get_content()
-    assert f"Workbook unit {GONE_UNIT} (4 pegawai) belum masuk" in body
+    assert f'Workbook unit "{GONE_UNIT}" (4 pegawai) belum masuk' in body
     assert "(sudah lewat 2 hari dari tenggat)" in body
     for unit in UNITS[:3]:
         assert f"admin unit Admin {unit}: alamat surel admin unit belum ada" in result.output
@@ -576,3 +576,32 @@ def test_a_damaged_ledger_stops_before_anything_is_sent(
     assert "Membaca" not in output  # refused before the workbooks are read
     assert inbox.messages == []
     assert not (tmp_path / "a.csv").exists()
+
+
+def test_from_the_sync_store_without_reading_the_workbooks(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = server
+    store = tmp_path / "sinkron.sqlite"
+    result = CliRunner().invoke(
+        cli,
+        ["sinkron", "--sumber", str(scene.source), "--periode", PERIOD, "--roster",
+         str(scene.roster), "--sekali", "--penyimpanan", str(store), "--keluaran",
+         str(tmp_path / "hasil"), "--jobs", "1", "--senyap"],
+    )  # fmt: skip
+    assert result.exit_code in (0, 3), result.output
+    policy = policy_file(tmp_path, port)
+    args = ["pengingat", "--penyimpanan", str(store), "--periode", PERIOD, "--roster",
+            str(scene.roster), "--kebijakan", str(policy), "--hari-ini", TODAY, "--tahun",
+            "2026", "--keluaran", str(tmp_path / "a.csv"), "--kirim"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Membaca" not in result.output
+    check_received(inbox, scene.expected)
+    # A period the sync did not assess, and two sources at once, are refused.
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("[tenggat]\n", "[tenggat]\nTW2 = 2026-07-10\n"), "utf-8")
+    result = CliRunner().invoke(cli, [*args[:4], "TW2", *args[5:], "--timpa"])
+    assert result.exit_code == 1 and "tidak menilai periode TW2" in result.output, result.output
+    result = CliRunner().invoke(cli, [*args, "--timpa", str(scene.source)])
+    assert result.exit_code == 1 and "Sebutkan tepat satu sumber" in result.output

@@ -1325,6 +1325,18 @@ CATALOGUE: dict[str, Entry] = {
         "Isi variabel itu sebelum menjalankan perintah (sandi tidak pernah ditulis di berkas "
         "kebijakan), atau kosongkan smtp.pengguna bila server tidak meminta login.",
     ),
+    "pengingat-sumber": Entry(
+        G,
+        "Sebutkan tepat satu sumber: folder SUMBER atau --penyimpanan BERKAS dari sinkron.",
+        "Contoh: sheetnilai pengingat masuk/ --periode TW1, atau sheetnilai pengingat "
+        "--penyimpanan sinkron.sqlite --periode TW1.",
+    ),
+    "pengingat-periode-tidak-disinkron": Entry(
+        G,
+        "Sinkron terakhir di penyimpanan ini tidak menilai periode {period} (periode yang "
+        "disinkron: {periods}).",
+        "Jalankan sinkron dengan --periode {period}, atau baca workbook langsung dengan SUMBER.",
+    ),
     "pengingat-keluaran-jenis": Entry(
         G,
         'Berkas gabung surat "{path}" harus berakhiran .csv atau .xlsx.',

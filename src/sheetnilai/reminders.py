@@ -24,12 +24,13 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
+import re
 import smtplib
 import socket
 import sqlite3
 import ssl
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
@@ -40,6 +41,7 @@ from sheetnilai.files import atomic_path
 from sheetnilai.periods import all_period_keys, period_objects
 from sheetnilai.roster import Pegawai, Roster
 from sheetnilai.rules.policy import SmtpPolicy, TlsMode
+from sheetnilai.store.sqlite import ProblemRow
 
 __all__ = [
     "MERGE_COLUMNS",
@@ -47,8 +49,11 @@ __all__ = [
     "Ledger",
     "Reminder",
     "SendResult",
+    "Waiting",
     "build_reminders",
     "send_reminders",
+    "waiting_in",
+    "waiting_in_store",
     "write_merge_file",
 ]
 
@@ -119,19 +124,96 @@ def period_label(period: str) -> str:
     return next((p.label for p in known if p.key == period), period)
 
 
+# What the reminders are built from: the problems that mean "someone still has to act".
+WAITING_CODES = ("unit-belum-masuk", "pegawai-belum-masuk", "rating-kosong", "realisasi-kosong",
+                 "skp-tanpa-iki")  # fmt: skip
+_UNIT_MISSING = re.compile(r'^Workbook unit "(?P<unit>.*)" \((?P<count>\d+) pegawai\)')
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """One problem of WAITING_CODES, with what is known of the pegawai's pejabat penilai."""
+
+    code: str
+    what: str  # the catalogue's message, without its final full stop
+    unit: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    nip: str = ""
+    nama: str = ""
+    penilai_nip: str = ""  # as the SKP sheet names them (the roster, when given, comes first)
+    penilai_nama: str = ""
+
+
+def waiting_in(result: Consolidation) -> list[Waiting]:
+    """What `result` (one period's consolidation) is still waiting for."""
+    out: list[Waiting] = []
+    unit_of = {u.name: u.unit for u in result.units}
+    for p in result.problems:  # the checks across files
+        if p.code == "unit-belum-masuk":
+            out.append(Waiting(p.code, p.message.rstrip("."), str(p.params.get("unit", ""))))
+        elif p.code == "pegawai-belum-masuk":
+            file = p.file or ""
+            out.append(
+                Waiting(p.code, p.message.rstrip("."), unit_of.get(file, ""), file,
+                        nip=p.nip or "", nama=p.nama or "")
+            )  # fmt: skip
+    for unit in result.units:
+        sheets = {(q.file, q.sheet): q for q in unit.pegawai}
+        for p in unit.problems:
+            if p.code not in WAITING_CODES:
+                continue
+            peg = sheets.get((p.file or "", p.sheet or ""))
+            out.append(
+                Waiting(
+                    p.code,
+                    p.message.rstrip("."),
+                    unit.unit,
+                    p.file or unit.name,
+                    p.sheet or "",
+                    p.cell or "",
+                    p.nip or "",
+                    p.nama or "",
+                    peg.penilai_nip if peg else "",
+                    peg.penilai_nama if peg else "",
+                )
+            )
+    return out
+
+
+def waiting_in_store(problems: Iterable[ProblemRow], period: str) -> list[Waiting]:
+    """The same from the sync service's last recorded state (`Store.last_state`): its problem
+    rows keep the message, place and unit, but not the sheet's pejabat penilai (the roster
+    then names them)."""
+    out: list[Waiting] = []
+    for p in problems:
+        if p.period != period or p.code not in WAITING_CODES:
+            continue
+        unit = p.unit
+        if p.code == "unit-belum-masuk":
+            m = _UNIT_MISSING.match(p.message)
+            unit = m["unit"] if m else ""
+        out.append(
+            Waiting(p.code, p.message.rstrip("."), unit, p.file, p.sheet, p.cell, p.nip, p.nama)
+        )
+    return out
+
+
 def build_reminders(
-    result: Consolidation,
+    waiting: Iterable[Waiting],
     roster: Roster | None,
+    label: str,
     deadline: dt.date,
     today: dt.date,
     admin_addresses: dict[str, str] | None = None,
     agency: str = "",
 ) -> list[Reminder]:
-    """Every person being waited for in `result`'s period, with their message written."""
+    """Every person being waited for, with their message written; `label` names the period
+    ("Triwulan I 2026")."""
     by_nip = roster.by_nip() if roster is not None else {}
     admins = {_norm(k): v for k, v in (admin_addresses or {}).items()}
     found: dict[str, Reminder] = {}
-    peg_of = {(p.file, p.sheet): p for p in result.pegawai}
 
     def person(role: str, nip: str, nama: str, unit: str) -> Reminder:
         key = f"nip:{nip}" if nip else f"nama:{_norm(nama)}"
@@ -157,59 +239,17 @@ def build_reminders(
             found[key] = Reminder(ADMIN, key, f"Admin {unit}", "", unit, email, why)
         return found[key]
 
-    for unit_name, count in sorted(result.missing_units.items()):
-        admin(unit_name).items.append(
-            Item(
-                f"Workbook unit {unit_name} ({count} pegawai) belum masuk ke folder konsolidasi",
-                role=ADMIN,
+    for w in waiting:
+        item = Item(w.what, w.file, w.sheet, w.cell, w.nip, w.nama)
+        if w.code in ("unit-belum-masuk", "pegawai-belum-masuk"):
+            admin(w.unit).items.append(replace(item, role=ADMIN))
+        elif w.code == "rating-kosong":
+            penilai_nip, penilai_nama = _penilai(w, by_nip)
+            person(PENILAI, penilai_nip, penilai_nama, w.unit).items.append(
+                replace(item, role=PENILAI)
             )
-        )
-    for unit in result.units:
-        for p in unit.problems:
-            if p.code == "pegawai-belum-masuk":
-                admin(unit.unit).items.append(
-                    Item(
-                        "Lembar SKP pegawai ini tidak ada di workbook unit",
-                        p.file or unit.name,
-                        nip=p.nip or "",
-                        nama=p.nama or "",
-                        role=ADMIN,
-                    )
-                )
-            elif p.code == "rating-kosong":
-                peg = peg_of.get((p.file or "", p.sheet or ""))
-                penilai_nip, penilai_nama = _penilai(peg, p.nip or "", by_nip)
-                who = person(PENILAI, penilai_nip, penilai_nama, unit.unit)
-                who.items.append(
-                    Item(
-                        f"Rating {p.params.get('which', '')} belum diisi",
-                        p.file or "",
-                        p.sheet or "",
-                        p.cell or "",
-                        p.nip or "",
-                        p.nama or "",
-                        PENILAI,
-                    )
-                )
-            elif p.code in ("realisasi-kosong", "skp-tanpa-iki"):
-                what = (
-                    f'Realisasi IKI "{p.params.get("iki", "")}" belum diisi'
-                    if p.code == "realisasi-kosong"
-                    else "SKP belum memuat satu pun IKI"
-                )
-                who = person(PEGAWAI, p.nip or "", p.nama or "", unit.unit)
-                who.items.append(
-                    Item(
-                        what,
-                        p.file or "",
-                        p.sheet or "",
-                        p.cell or "",
-                        p.nip or "",
-                        p.nama or "",
-                        PEGAWAI,
-                    )
-                )
-    label = f"{period_label(result.period)} {result.year or ''}".strip()
+        else:
+            person(PEGAWAI, w.nip, w.nama, w.unit).items.append(replace(item, role=PEGAWAI))
     out = sorted(found.values(), key=lambda r: (_ROLE_ORDER[r.roles[0]], r.unit, r.nama, r.key))
     for r in out:
         r.subject, r.body = compose(r, label, deadline, today, agency)
@@ -232,16 +272,14 @@ def _address(known: Pegawai | None, nip: str, roster: Roster | None) -> tuple[st
     return known.email, ""
 
 
-def _penilai(peg: object, nip: str, by_nip: dict[str, Pegawai]) -> tuple[str, str]:
-    """The pejabat penilai of the pegawai `nip`: from the roster, else as the sheet names them."""
-    listed = by_nip.get(nip)
-    sheet_nip = str(getattr(peg, "penilai_nip", "") or "")
-    sheet_nama = str(getattr(peg, "penilai_nama", "") or "")
-    penilai_nip = listed.penilai_nip if listed is not None and listed.penilai_nip else sheet_nip
+def _penilai(w: Waiting, by_nip: dict[str, Pegawai]) -> tuple[str, str]:
+    """The pejabat penilai of the pegawai `w.nip`: the roster's, else the sheet's."""
+    listed = by_nip.get(w.nip)
+    penilai_nip = listed.penilai_nip if listed is not None and listed.penilai_nip else w.penilai_nip
     boss = by_nip.get(penilai_nip)
     if boss is not None:
         return penilai_nip, boss.nama
-    return penilai_nip, sheet_nama if penilai_nip == sheet_nip else ""
+    return penilai_nip, w.penilai_nama if penilai_nip == w.penilai_nip else ""
 
 
 def days_text(deadline: dt.date, today: dt.date) -> str:
@@ -359,6 +397,9 @@ class Ledger:
         try:
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
+            # As the sync store: a committed row survives a killed process; only a power loss
+            # in the second after a send could lose it (and resend that one message).
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS sent (period TEXT NOT NULL, deadline TEXT NOT NULL,"
                 " recipient TEXT NOT NULL, email TEXT NOT NULL, digest TEXT NOT NULL,"

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,10 @@ from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.common import POLICY_OPTION, ROSTER_OPTION, YEAR_OPTION
 from sheetnilai.cli.common import load_policy_option as _policy
 from sheetnilai.errors import SheetnilaiError, display_name
+
+if TYPE_CHECKING:
+    from sheetnilai.consolidate import Discovery
+    from sheetnilai.reminders import Waiting
 
 EXIT_SEND_FAILED = 4
 LEDGER_NAME = "pengingat-terkirim.sqlite"
@@ -29,7 +34,9 @@ def _date(value: str | None) -> dt.date:
 
 
 @click.command("pengingat", cls=cli_i18n.IdCommand)
-@click.argument("sumber", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "sumber", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option(
     "--periode",
     required=True,
@@ -59,6 +66,13 @@ def _date(value: str | None) -> dt.date:
     help=f"Berkas catatan pengiriman (SQLite). Bawaan: {LEDGER_NAME} di folder berkas --keluaran.",
 )
 @click.option(
+    "--penyimpanan",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ambil keadaan terakhir dari penyimpanan `sheetnilai sinkron` (mis. sinkron.sqlite) "
+    "alih-alih membaca workbook di SUMBER.",
+)
+@click.option(
     "--hari-ini",
     metavar="TTTT-BB-HH",
     help="Tanggal yang dipakai menghitung sisa hari menuju tenggat. Bawaan: hari ini.",
@@ -68,7 +82,7 @@ def _date(value: str | None) -> dt.date:
 )
 @POLICY_OPTION
 def pengingat(
-    sumber: Path,
+    sumber: Path | None,
     periode: str,
     tahun: int | None,
     roster_path: Path | None,
@@ -77,20 +91,20 @@ def pengingat(
     kirim: bool,
     ulang: bool,
     ledger_path: Path | None,
+    store_path: Path | None,
     hari_ini: str | None,
     jobs: int | None,
     policy_path: Path | None,
 ) -> None:
     """Buat pengingat bagi setiap orang yang isiannya masih ditunggu untuk PERIODE.
 
-    Dari workbook unit di SUMBER: pejabat penilai yang rating pegawainya belum diisi,
-    pegawai yang realisasinya kosong, dan admin unit yang workbooknya belum masuk; setiap
-    pesan menyebut apa yang kurang dan di mana (berkas, lembar, sel) serta sisa hari menuju
-    tenggat. Bawaannya uji coba: hanya menulis berkas gabung surat. Dengan --kirim, pesan
-    dikirim lewat SMTP; penerima yang sudah dikirimi untuk tenggat yang sama dilewati
-    kecuali dengan --ulang.
+    Dari workbook unit di SUMBER (atau keadaan terakhir sinkron, --penyimpanan): pejabat
+    penilai yang rating pegawainya belum diisi, pegawai yang realisasinya kosong, dan admin
+    unit yang workbooknya belum masuk; setiap pesan menyebut apa yang kurang dan di mana
+    (berkas, lembar, sel) serta sisa hari menuju tenggat. Bawaannya uji coba: hanya menulis
+    berkas gabung surat. Dengan --kirim, pesan dikirim lewat SMTP; penerima yang sudah
+    dikirimi untuk tenggat yang sama dilewati kecuali dengan --ulang.
     """
-    from sheetnilai.consolidate import consolidate_periods, discover, prescan, run_year
     from sheetnilai.files import check_outputs
     from sheetnilai.periods import period_key
     from sheetnilai.reminders import (
@@ -100,10 +114,13 @@ def pengingat(
         period_label,
         send_reminders,
         tanggal,
+        waiting_in,
         write_merge_file,
     )
     from sheetnilai.roster import read_roster
 
+    if (sumber is None) == (store_path is None):
+        raise SheetnilaiError("pengingat-sumber")
     policy = _policy(policy_path)
     period = period_key(periode)
     today = _date(hari_ini)
@@ -129,29 +146,34 @@ def pengingat(
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
     ledger_file = ledger_path or target.parent / LEDGER_NAME
     check_outputs([ledger_file], None, sumber, inputs)
-    if not os.access(sumber, os.R_OK | os.X_OK):
-        raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
-    found = discover(sumber)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
-    years, held = prescan(found.to_read) if found.to_read else ([], [])
-    if held and period not in held:
-        raise SheetnilaiError(
-            "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
-        )
-    year = tahun or run_year(years) if found.to_read else tahun
+    if store_path is not None:
+        waiting, year = _from_store(store_path, period), tahun
+        read = None
+    else:
+        assert sumber is not None
+        read = _folder(sumber, period, tahun)
     # Opened before the (long) consolidation, so a damaged ledger stops the run at once. A dry
     # run reads an existing ledger (to say who would be skipped), never creates one.
     ledger = Ledger(ledger_file) if kirim or ledger_file.is_file() else None
     try:
-        click.echo(
-            f"Membaca {len(found.to_read)} workbook di {display_name(str(sumber))} …", err=True
-        )
-        (result,) = consolidate_periods(
-            sumber, [period], policy, roster=roster, found=found, year=year, jobs=jobs
-        )
+        if read is not None:
+            from sheetnilai.consolidate import consolidate_periods
+
+            assert sumber is not None
+            found, year = read
+            click.echo(
+                f"Membaca {len(found.to_read)} workbook di {display_name(str(sumber))} …", err=True
+            )
+            (result,) = consolidate_periods(
+                sumber, [period], policy, roster=roster, found=found, year=year, jobs=jobs
+            )
+            waiting, year = waiting_in(result), result.year
+        label = f"{period_label(period)} {year or ''}".strip()
         reminders = build_reminders(
-            result,
+            waiting,
             roster,
+            label,
             deadline,
             today,
             dict(policy.pengingat.admin_unit),
@@ -181,7 +203,6 @@ def pengingat(
         for role in r.roles:
             roles[role] = roles.get(role, 0) + 1
     items = sum(len(r.items) for r in reminders)
-    label = f"{period_label(period)} {result.year or ''}".strip()
     click.echo(f"Pengingat {label}: tenggat {tanggal(deadline)} ({days_text(deadline, today)}).")
     if not reminders:
         click.echo("Tidak ada yang ditunggu: semua isian periode ini sudah lengkap.")
@@ -206,11 +227,50 @@ def pengingat(
         for r, why in sent.failed:
             click.echo(f"  Gagal dikirim kepada {r.nama} <{r.email}>: {why}", err=True)
     else:
-        waiting = sum(1 for r in reminders if r.status == "uji coba: belum dikirim")
+        ready = sum(1 for r in reminders if r.status == "uji coba: belum dikirim")
         click.echo(
-            f"Uji coba: tidak ada surel yang dikirim ({waiting} siap dikirim). "
+            f"Uji coba: tidak ada surel yang dikirim ({ready} siap dikirim). "
             "Tambahkan --kirim untuk mengirim."
         )
     click.echo(f"Berkas gabung surat: {display_name(str(target))}")
     if failed:
         sys.exit(EXIT_SEND_FAILED)
+
+
+def _folder(sumber: Path, period: str, tahun: int | None) -> tuple[Discovery, int | None]:
+    """The workbooks to read and the run's year; a period they do not hold is refused."""
+    from sheetnilai.consolidate import discover, prescan, run_year
+
+    if not os.access(sumber, os.R_OK | os.X_OK):
+        raise SheetnilaiError("sumber-tidak-terbaca", {"path": sumber})
+    found = discover(sumber)
+    if not found.to_read:  # nothing arrived yet: every unit of the roster is waited for
+        return found, tahun
+    years, held = prescan(found.to_read)
+    if held and period not in held:
+        raise SheetnilaiError(
+            "periode-tidak-ada-di-workbook", {"period": period, "valid": ", ".join(held)}
+        )
+    return found, tahun or run_year(years)
+
+
+def _from_store(path: Path, period: str) -> list[Waiting]:
+    """What the newest recorded sync pass is waiting for, without reading any workbook."""
+    from sheetnilai.reminders import waiting_in_store
+    from sheetnilai.store.sqlite import SqliteStore
+
+    if not path.is_file():
+        raise SheetnilaiError("penyimpanan-tidak-ada", {"path": path})
+    store = SqliteStore(path)
+    try:
+        last = store.last_pass(finished_only=True)
+        synced = [p for p in (last.periods.split(",") if last else []) if p]
+        if period not in synced:
+            raise SheetnilaiError(
+                "pengingat-periode-tidak-disinkron",
+                {"period": period, "periods": ", ".join(synced) or "-"},
+            )
+        _results, problems, _inputs = store.last_state()
+    finally:
+        store.close()
+    return waiting_in_store(problems, period)
