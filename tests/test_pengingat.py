@@ -605,3 +605,26 @@ def test_from_the_sync_store_without_reading_the_workbooks(
     assert result.exit_code == 1 and "tidak menilai periode TW2" in result.output, result.output
     result = CliRunner().invoke(cli, [*args, "--timpa", str(scene.source)])
     assert result.exit_code == 1 and "Sebutkan tepat satu sumber" in result.output
+
+
+def test_a_missing_sheet_goes_to_the_unit_admin_and_roles_share_one_message() -> None:
+    from sheetnilai.reminders import Waiting, build_reminders
+
+    unit = "Dinas Uji"
+    waiting = [
+        Waiting("pegawai-belum-masuk", "Tidak ada lembar", unit, "uji.xlsx", nip="1", nama="A"),
+        Waiting("rating-kosong", "Rating hasil kerja belum diisi", unit, "uji.xlsx", "02 B",
+                "D83", "2", "B", penilai_nip="3", penilai_nama="C"),
+        Waiting("realisasi-kosong", "Realisasi kosong", unit, "uji.xlsx", "03 C", "N22", "3",
+                "C"),
+    ]  # fmt: skip
+    out = build_reminders(waiting, None, "Triwulan I 2026", DEADLINE, DEADLINE,
+                          {"dinas  uji": "admin@uji.go.id"})  # fmt: skip
+    assert [(r.roles, r.email, len(r.items)) for r in out] == [
+        (["admin unit"], "admin@uji.go.id", 1),
+        (["pejabat penilai", "pegawai"], None, 2),
+    ]
+    body = out[1].body
+    assert "Sebagai pejabat penilai:\n1. B (NIP 2): Rating hasil kerja belum diisi" in body
+    assert "Sebagai pegawai yang dinilai:\n2. Realisasi kosong — uji.xlsx › 03 C!N22" in body
+    assert "(tenggatnya hari ini)" in body
