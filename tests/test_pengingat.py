@@ -628,3 +628,22 @@ def test_a_missing_sheet_goes_to_the_unit_admin_and_roles_share_one_message() ->
     assert "Sebagai pejabat penilai:\n1. B (NIP 2): Rating hasil kerja belum diisi" in body
     assert "Sebagai pegawai yang dinilai:\n2. Realisasi kosong — uji.xlsx › 03 C!N22" in body
     assert "(tenggatnya hari ini)" in body
+
+
+def test_unset_reminder_settings_are_not_printed_into_books(tmp_path: Path) -> None:
+    import tomllib
+
+    from sheetnilai.config import policy_toml
+    from sheetnilai.rules.policy import DEFAULT_POLICY, policy_from_mapping, scoring_policy
+
+    text = policy_toml(DEFAULT_POLICY)
+    assert "[tenggat]" not in text and "[smtp]" not in text and "[pengingat" not in text
+    set_ = policy_from_mapping(
+        {"smtp": {"host": "smtp.uji.go.id"}, "tenggat": {"S1": "2026-07-10"}}
+    )
+    full = policy_toml(set_)
+    assert "[smtp]" in full and "S1 = 2026-07-10" in full and "[pengingat" not in full
+    assert policy_from_mapping(tomllib.loads(full)) == set_
+    assert policy_toml(scoring_policy(set_)) == text  # what books and workbooks store
+    result = CliRunner().invoke(cli, ["kebijakan"])
+    assert "# Belum diatur (untuk sheetnilai pengingat" in result.output
