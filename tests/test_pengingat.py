@@ -647,3 +647,17 @@ def test_unset_reminder_settings_are_not_printed_into_books(tmp_path: Path) -> N
     assert policy_toml(scoring_policy(set_)) == text  # what books and workbooks store
     result = CliRunner().invoke(cli, ["kebijakan"])
     assert "# Belum diatur (untuk sheetnilai pengingat" in result.output
+
+
+def test_two_sending_runs_on_one_ledger_are_refused(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    from sheetnilai.sync.lock import StoreLock
+
+    inbox, port = server
+    ledger = tmp_path / "pengingat-terkirim.sqlite"
+    with StoreLock(ledger):  # another run, sending
+        code, output = run(scene, tmp_path, policy_file(tmp_path, port), "--kirim",
+                           "--keluaran", tmp_path / "a.csv")  # fmt: skip
+    assert code == 1 and "Pengiriman pengingat dengan catatan ini sedang berjalan" in output
+    assert inbox.messages == []

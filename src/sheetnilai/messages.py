@@ -1337,6 +1337,11 @@ CATALOGUE: dict[str, Entry] = {
         "disinkron: {periods}).",
         "Jalankan sinkron dengan --periode {period}, atau baca workbook langsung dengan SUMBER.",
     ),
+    "pengingat-sudah-berjalan": Entry(
+        G,
+        "Pengiriman pengingat dengan catatan ini sedang berjalan (PID {pid}; kunci {path}).",
+        "Tunggu sampai selesai: penerima yang sudah dikirimi tidak akan dikirimi lagi.",
+    ),
     "pengingat-keluaran-jenis": Entry(
         G,
         'Berkas gabung surat "{path}" harus berakhiran .csv atau .xlsx.',

@@ -19,6 +19,7 @@ from sheetnilai.errors import SheetnilaiError, display_name
 if TYPE_CHECKING:
     from sheetnilai.consolidate import Discovery
     from sheetnilai.reminders import Waiting
+    from sheetnilai.sync.lock import StoreLock
 
 EXIT_SEND_FAILED = 4
 LEDGER_NAME = "pengingat-terkirim.sqlite"
@@ -155,6 +156,7 @@ def pengingat(
         read = _folder(sumber, period, tahun)
     # Opened before the (long) consolidation, so a damaged ledger stops the run at once. A dry
     # run reads an existing ledger (to say who would be skipped), never creates one.
+    lock = _sending_lock(ledger_file) if kirim else None
     ledger = Ledger(ledger_file) if kirim or ledger_file.is_file() else None
     try:
         if read is not None:
@@ -196,6 +198,8 @@ def pengingat(
     finally:
         if ledger is not None:
             ledger.close()
+        if lock is not None:
+            lock.__exit__(None, None, None)
     write_merge_file(reminders, target, timpa)
 
     roles: dict[str, int] = {}
@@ -274,3 +278,15 @@ def _from_store(path: Path, period: str) -> list[Waiting]:
     finally:
         store.close()
     return waiting_in_store(problems, period)
+
+
+def _sending_lock(ledger_file: Path) -> StoreLock:
+    """One sending run per ledger: two at once would both find a recipient not yet sent."""
+    from sheetnilai.sync.lock import StoreLock
+
+    try:
+        return StoreLock(ledger_file).__enter__()
+    except SheetnilaiError as exc:
+        if exc.message_id != "sinkron-sudah-berjalan":
+            raise
+        raise SheetnilaiError("pengingat-sudah-berjalan", exc.params) from None
