@@ -1363,6 +1363,52 @@ CATALOGUE: dict[str, Entry] = {
         "berlaku untuk sinkron).",
         "Contoh: --periode TW3 --periode TAHUNAN.",
     ),
+    # --- sheetnilai pengingat (reminders.py) ---------------------------------------------
+    "pengingat-tanpa-tenggat": Entry(
+        G,
+        "Tenggat periode {period} belum diatur.",
+        "Tambahkan tanggalnya di bagian [tenggat] berkas kebijakan, mis. {period} = 2026-04-10.",
+    ),
+    "pengingat-smtp-belum-diatur": Entry(
+        G,
+        "Server surel belum diatur: smtp.host dan smtp.pengirim wajib diisi untuk --kirim.",
+        "Isi bagian [smtp] berkas kebijakan, atau jalankan tanpa --kirim untuk membuat berkas "
+        "gabung surat saja.",
+    ),
+    "pengingat-sandi-kosong": Entry(
+        G,
+        "Sandi SMTP tidak ditemukan: variabel lingkungan {env} kosong atau tidak ada.",
+        "Isi variabel itu sebelum menjalankan perintah (sandi tidak pernah ditulis di berkas "
+        "kebijakan), atau kosongkan smtp.pengguna bila server tidak meminta login.",
+    ),
+    "pengingat-sumber": Entry(
+        G,
+        "Sebutkan tepat satu sumber: folder SUMBER atau --penyimpanan BERKAS dari sinkron.",
+        "Contoh: sheetnilai pengingat masuk/ --periode TW1, atau sheetnilai pengingat "
+        "--penyimpanan sinkron.sqlite --periode TW1.",
+    ),
+    "pengingat-periode-tidak-disinkron": Entry(
+        G,
+        "Sinkron terakhir di penyimpanan ini tidak menilai periode {period} (periode yang "
+        "disinkron: {periods}).",
+        "Jalankan sinkron dengan --periode {period}, atau baca workbook langsung dengan SUMBER.",
+    ),
+    "pengingat-sudah-berjalan": Entry(
+        G,
+        "Pengiriman pengingat dengan catatan ini sedang berjalan (PID {pid}; kunci {path}).",
+        "Tunggu sampai selesai: penerima yang sudah dikirimi tidak akan dikirimi lagi.",
+    ),
+    "pengingat-keluaran-jenis": Entry(
+        G,
+        'Berkas gabung surat "{path}" harus berakhiran .csv atau .xlsx.',
+        "Contoh: --keluaran pengingat-TW1.csv atau --keluaran pengingat-TW1.xlsx.",
+    ),
+    "pengingat-catatan-rusak": Entry(
+        G,
+        'Berkas catatan pengiriman "{path}" tidak dapat dipakai ({detail}).',
+        "Sebutkan berkas lain dengan --catatan-kirim. Tanpa catatan lama, pesan yang sudah "
+        "terkirim untuk tenggat ini akan dikirim lagi.",
+    ),
     "durasi-tidak-sah": Entry(
         G,
         'Lama waktu "{value}" tidak dikenali.',

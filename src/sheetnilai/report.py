@@ -17,6 +17,7 @@ from sheetnilai.periods import ANNUAL, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
 from sheetnilai.rules.numbers import round_half_up
+from sheetnilai.rules.policy import scoring_policy
 from sheetnilai.scorebook import Chart, ColumnKind, Table
 from sheetnilai.shown import iki_shown
 from sheetnilai.shown import number as _num
@@ -469,7 +470,8 @@ def metadata_table(c: Consolidation) -> Table:
         {"Butir": "Sumber", "Nilai": display_name(c.source)},
         {"Butir": "Daftar pegawai", "Nilai": c.roster_source or "(tidak dipakai)"},
         {"Butir": "SHA-256 daftar pegawai", "Nilai": c.roster_sha256},
-        {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(c.policy)},
+        # The settings that decide scores; the reminders' deadlines and mail server are not.
+        {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(scoring_policy(c.policy))},
     ]
     for name, status in c.folders:
         rows.append({"Butir": f"Folder: {name}", "Nilai": status})

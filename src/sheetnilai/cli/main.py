@@ -15,6 +15,7 @@ from sheetnilai.cli.ikm import ikm
 from sheetnilai.cli.kebijakan import kebijakan
 from sheetnilai.cli.konsolidasi import konsolidasi
 from sheetnilai.cli.nip import cek_nip
+from sheetnilai.cli.pengingat import pengingat
 from sheetnilai.cli.periksa import periksa
 from sheetnilai.cli.sinkron import riwayat, sinkron
 from sheetnilai.cli.templat import templat
@@ -60,7 +61,7 @@ def cli() -> None:
 
 
 for command in (cek_nip, templat, kebijakan, konsolidasi, dokumen, periksa, demo, gsheet, xlwings,
-                sinkron, riwayat, ikm):  # fmt: skip
+                sinkron, riwayat, ikm, pengingat):  # fmt: skip
     cli.add_command(command)
 
 

@@ -9,6 +9,8 @@ the two in step.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
@@ -273,6 +275,104 @@ class InstansiPolicy:
     tempat: str = ""  # the place written above the signatures, e.g. "Sukamaju"
 
 
+class TlsMode(StrEnum):
+    """How the reminders' SMTP connection is secured."""
+
+    STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (port 587)
+    SSL = "ssl"  # TLS from the first byte (SMTPS, port 465)
+    NONE = "tanpa"  # no TLS: only for a relay on the same machine or network
+
+
+# Every period key any scheme knows (periods.all_period_keys, spelt out here so the rules
+# stay free of imports from the package's I/O side; tests keep the two equal).
+PERIOD_KEYS: tuple[str, ...] = (
+    *(f"TW{i}" for i in range(1, 5)),
+    "S1",
+    "S2",
+    *("JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGU", "SEP", "OKT", "NOV", "DES"),
+    "TAHUNAN",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TenggatPolicy:
+    """Per-period deadlines for the unit workbooks (sheetnilai pengingat); None: not set.
+    Field names are the period keys, as the file writes them."""
+
+    TW1: dt.date | None = None
+    TW2: dt.date | None = None
+    TW3: dt.date | None = None
+    TW4: dt.date | None = None
+    S1: dt.date | None = None
+    S2: dt.date | None = None
+    JAN: dt.date | None = None
+    FEB: dt.date | None = None
+    MAR: dt.date | None = None
+    APR: dt.date | None = None
+    MEI: dt.date | None = None
+    JUN: dt.date | None = None
+    JUL: dt.date | None = None
+    AGU: dt.date | None = None
+    SEP: dt.date | None = None
+    OKT: dt.date | None = None
+    NOV: dt.date | None = None
+    DES: dt.date | None = None
+    TAHUNAN: dt.date | None = None
+
+    def of(self, period: str) -> dt.date | None:
+        value: dt.date | None = getattr(self, period, None)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpPolicy:
+    """The mail server the reminders go through. The password is never in the file: only
+    the name of the environment variable that holds it."""
+
+    host: str = ""
+    port: int = 587
+    pengguna: str = ""  # login name; empty: no login (a relay that trusts the network)
+    pengirim: str = ""  # From address
+    tls: TlsMode = TlsMode.STARTTLS
+    sandi_env: str = "SHEETNILAI_SMTP_SANDI"
+    batas_waktu: int = 30  # seconds per SMTP operation
+
+
+class TextMap(Mapping[str, str]):
+    """A read-only, picklable, hashable str -> str mapping (like FrozenMap)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, str]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return f"TextMap({self._data!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class PengingatPolicy:
+    """Who is written to about a unit whose workbook has not arrived (the roster has one
+    address per pegawai, none per unit): unit kerja -> e-mail of its admin."""
+
+    admin_unit: Mapping[str, str] = field(default_factory=lambda: TextMap({}))
+
+
 @dataclass(frozen=True, slots=True)
 class KalibrasiPolicy:
     """Calibration help (rules/kalibrasi.py); a judgement call, no regulation."""
@@ -320,9 +420,21 @@ class Policy:
     kalibrasi: KalibrasiPolicy = field(default_factory=KalibrasiPolicy)
     talenta: TalentaPolicy = field(default_factory=TalentaPolicy)
     pengembangan: PengembanganPolicy = field(default_factory=PengembanganPolicy)
+    tenggat: TenggatPolicy = field(default_factory=TenggatPolicy)
+    smtp: SmtpPolicy = field(default_factory=SmtpPolicy)
+    pengingat: PengingatPolicy = field(default_factory=PengingatPolicy)
 
 
 DEFAULT_POLICY = Policy()
+
+# Settings of HR's own runs (reminders), not of any score: they stay out of what a unit
+# workbook stores, so a workbook never carries the agency's mail server or login name.
+OPERATIONAL_SECTIONS = ("tenggat", "smtp", "pengingat")
+
+
+def scoring_policy(policy: Policy) -> Policy:
+    """`policy` with the operational sections at their defaults (what a workbook stores)."""
+    return replace(policy, **{name: getattr(DEFAULT_POLICY, name) for name in OPERATIONAL_SECTIONS})
 
 
 # --- reading a parsed sheetnilai.toml ----------------------------------------------------
@@ -529,6 +641,79 @@ def _cues(value: object) -> tuple[str, ...]:
     return tuple(" ".join(v.split()) for v in value)
 
 
+def _deadline(value: object) -> dt.date | None:
+    """A TOML date (2026-04-10), the same as text, or "tanpa" (no deadline)."""
+    if value == "tanpa":
+        return None
+    if isinstance(value, dt.datetime):
+        raise _Bad(_DATE_ALLOWED)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Bad(_DATE_ALLOWED)
+
+
+_DATE_ALLOWED = 'tanggal TTTT-BB-HH, mis. 2026-04-10, atau "tanpa"'
+_HOST = re.compile(r"[A-Za-z0-9.:\[\]-]{0,253}")
+_ENV = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+
+
+def _host(value: object) -> str:
+    if not isinstance(value, str) or not _HOST.fullmatch(value.strip()):
+        raise _Bad('nama host atau alamat IP server SMTP, mis. "smtp.instansi.go.id"')
+    return value.strip()
+
+
+def _port(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise _Bad("bilangan bulat 1 sampai 65535 (biasanya 587 untuk starttls, 465 untuk ssl)")
+    return value
+
+
+def _seconds(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 600:
+        raise _Bad("bilangan bulat 1 sampai 600 (detik)")
+    return value
+
+
+def _login(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 254 or any(c.isspace() for c in value):
+        raise _Bad("teks tanpa spasi (nama pengguna SMTP), atau kosong")
+    return value
+
+
+def _email(value: object) -> str:
+    if not isinstance(value, str) or not (value == "" or _EMAIL.fullmatch(value.strip())):
+        raise _Bad('alamat surel, mis. "bkpsdm@sukamaju.go.id"')
+    return value.strip()
+
+
+def _env_name(value: object) -> str:
+    if not isinstance(value, str) or not _ENV.fullmatch(value):
+        raise _Bad(
+            'nama variabel lingkungan (huruf, angka, garis bawah), mis. "SHEETNILAI_SMTP_SANDI";'
+            " sandinya sendiri tidak pernah ditulis di berkas ini"
+        )
+    return value
+
+
+def _admin_addresses(value: object) -> Mapping[str, str]:
+    allowed = 'tabel unit kerja = alamat surel, mis. { "Dinas Kesehatan" = "admin@dinkes.go.id" }'
+    if not isinstance(value, dict):
+        raise _Bad(allowed)
+    table: dict[str, str] = {}
+    for unit, address in value.items():
+        if not isinstance(address, str) or not _EMAIL.fullmatch(address.strip()):
+            raise _Bad(allowed)
+        table[" ".join(str(unit).split())] = address.strip()
+    return TextMap(table)
+
+
 _Parser = Callable[[object], Any]
 
 # Section -> key -> parser. The order is the README's.
@@ -592,6 +777,17 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "batas_capaian": _number(Fraction(1), Fraction(1000)),
         "periode_berturut": _count(1, 12),
     },
+    "tenggat": dict.fromkeys(PERIOD_KEYS, _deadline),
+    "smtp": {
+        "host": _host,
+        "port": _port,
+        "pengguna": _login,
+        "pengirim": _email,
+        "tls": _choice(TlsMode),
+        "sandi_env": _env_name,
+        "batas_waktu": _seconds,
+    },
+    "pengingat": {"admin_unit": _admin_addresses},
 }
 
 
