@@ -446,8 +446,48 @@ def test_an_iki_names_its_survey(source: Path, tmp_path: Path) -> None:
     ]
     assert warned[0]["Pesan"] == (
         'Realisasi IKI "Indeks Kepuasan Masyarakat Puskesmas B" diketik 90, sedangkan sumber '
-        "datanya, survei IKM Puskesmas B (IKM Puskesmas B.xlsx), memberi nilai IKM 91,48."
+        "datanya, survei IKM Puskesmas B (IKM Puskesmas B.xlsx), memberi nilai IKM 91,48. "
+        "Capaian dihitung dari nilai survei."
     )
+    # The survey's exact konversi is the realisasi (the default [ikm] realisasi_iki =
+    # "survei"): S15's 955 over 29 respondents and 9 unsur, × 25 = 23875/261 = 91.4750…,
+    # against target 85 is 107.6…%, shown whole as the capaian policy rounds it: 108%, for
+    # B as for A (B typed 90, which alone would give 106%).
+    for row in (a, b):
+        assert row["Realisasi dinilai"] == pytest.approx(91.4751)
+        assert row["Capaian (%)"] == pytest.approx(1.08)
+
+
+def test_the_survey_fills_an_empty_realisasi(source: Path, tmp_path: Path) -> None:
+    """An IKI left empty whose source is a survey is scored on the survey, not missing; the
+    pegawai's suggested rating follows from it."""
+    type_iki(source / "Dinas Uji.xlsx", {0: [("Nilai IKM Puskesmas A", 85, None)]})
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run("konsolidasi", source, "--periode", "TW1", "--keluaran", book,
+                       "--jobs", "1")  # fmt: skip
+    assert code in (0, 3), err
+    (row,) = [r for r in table(book, "Hasil Kerja", "NIP") if r["IKI"] == "Nilai IKM Puskesmas A"]
+    assert row["Capaian (%)"] == pytest.approx(1.08)
+    assert row["Realisasi"] in ("", None)
+    codes = {(p["Kode"], p["Sel"]) for p in table(book, "Masalah", "Tingkat")}
+    assert ("realisasi-kosong", row["Sel realisasi"]) not in codes
+    peg = {r["NIP"]: r for r in table(book, "Pegawai", "NIP")}[row["NIP"]]
+    assert peg["Rata-rata capaian (%)"] == pytest.approx(1.08)
+
+
+def test_typed_realisasi_decides_under_diketik(source: Path, tmp_path: Path) -> None:
+    type_iki(source / "Dinas Uji.xlsx", {1: [("Indeks Kepuasan Masyarakat Puskesmas B", 85, 90)]})
+    policy = tmp_path / "kebijakan.toml"
+    policy.write_text('[ikm]\nrealisasi_iki = "diketik"\n', encoding="utf-8")
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run("konsolidasi", source, "--periode", "TW1", "--keluaran", book,
+                       "--jobs", "1", "--kebijakan", policy)  # fmt: skip
+    assert code in (0, 3), err
+    (row,) = [r for r in table(book, "Hasil Kerja", "NIP") if r["Sumber data"]]
+    assert row["Capaian (%)"] == pytest.approx(1.06)  # 90 / 85 = 105.9%
+    (warned,) = [p for p in table(book, "Masalah", "Tingkat")
+                 if p["Kode"] == "ikm-realisasi-berbeda"]  # fmt: skip
+    assert warned["Pesan"].endswith("Capaian dihitung dari realisasi yang diketik.")
 
 
 @pytest.mark.parametrize("target", ["xlsx:Calc MS Excel 2007 XML", "ods"])

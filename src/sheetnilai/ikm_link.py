@@ -4,24 +4,37 @@ An IKI is linked when its indikator or satuan names the IKM ("IKM", "Indeks Kepu
 Masyarakat") and either names a surveyed unit layanan ("Nilai IKM Puskesmas Sukamaju") or
 belongs to a unit kerja that has a survey of its own ("Nilai IKM unit" in Dinas X, with a
 survey of Dinas X). The link is shown in the Hasil Kerja table (the source and the survey's
-value), and a typed realisasi that differs from the survey's published value (the konversi
-rounded to 2 decimals) is a peringatan at the realisasi cell. The typed realisasi still
-decides the capaian: the rating is the pejabat penilai's, and a survey in the folder must
-not silently change a pegawai's score.
+value).
+
+Under `[ikm] realisasi_iki = "survei"` (the default, as the issue asks) the survey's exact
+konversi is the IKI's realisasi: its capaian, nilai and the pegawai's suggested rating are
+recomputed with the same rules the worker used, an empty typed realisasi is no longer
+missing, and a typed one that differs from the published value (the konversi rounded to 2
+decimals) is a peringatan at its cell. The ratings and so the predikat stay the pejabat
+penilai's. A kumulatif IKI keeps its typed realisasi (a survey score is a level, not an
+amount to add up over periods) and says so. Under "diketik" the typed realisasi decides and
+the survey only shows beside it.
 """
 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from sheetnilai.periods import period_objects
 from sheetnilai.problems import Problem
+from sheetnilai.rules.capaian import nilai_capaian
 from sheetnilai.rules.errors import RuleError
-from sheetnilai.rules.numbers import exact
+from sheetnilai.rules.numbers import exact, exact_sum
+from sheetnilai.rules.policy import IkiSurveySource, Policy, Sifat
+from sheetnilai.shown import iki_shown
+from sheetnilai.workbook import model
 
 if TYPE_CHECKING:
     from sheetnilai.consolidate import Consolidation
     from sheetnilai.sources.survei import SurveyResult
+    from sheetnilai.validate import IkiResult, UnitResult
 
 __all__ = ["link_surveys", "survey_source"]
 
@@ -37,13 +50,17 @@ def survey_source(survey: SurveyResult) -> str:
 
 
 def link_surveys(result: Consolidation) -> None:
-    """Fill `result.iki_surveys` and add a peringatan where a typed realisasi differs."""
+    """Fill `result.iki_surveys`; under realisasi_iki = "survei" score linked IKI on the
+    survey's value; a peringatan where a typed realisasi differs."""
     surveys = {_norm(s.unit): s for s in result.surveys if s.hasil is not None}
     if not surveys:
         return
+    policy = result.policy
+    from_survey = policy.ikm.realisasi_iki is IkiSurveySource.SURVEY
     # Longest names first: "Puskesmas Sukamaju Utara" before "Puskesmas Sukamaju".
     named = sorted(surveys.items(), key=lambda kv: -len(kv[0]))
     for unit in result.units:
+        rescored: dict[tuple[str, str], int] = {}  # sheet -> galat it no longer has
         for iki in unit.iki:
             text = f"{iki.iki} {iki.satuan}"
             if not _IKM.search(text):
@@ -55,11 +72,14 @@ def link_surveys(result: Consolidation) -> None:
             assert survey.hasil is not None
             result.iki_surveys[(iki.file, iki.sheet, iki.cell)] = survey
             try:
-                typed = exact(iki.realisasi, "Realisasi")
+                typed: Fraction | None = exact(iki.realisasi, "Realisasi")
             except RuleError:
-                continue  # empty or not a number: reported by the checks of the workbook
+                typed = None  # empty or not a number: reported by the checks of the workbook
             published = survey.hasil.konversi_tampil
-            if typed != exact(published, "IKM"):
+            if from_survey and (fixed := _rescore(unit, iki, survey, typed is None, policy)) >= 0:
+                key = (iki.file, iki.sheet)
+                rescored[key] = rescored.get(key, 0) + fixed
+            if typed is not None and typed != exact(published, "IKM"):
                 unit.problems.append(
                     Problem.make(
                         "ikm-realisasi-berbeda",
@@ -68,6 +88,7 @@ def link_surveys(result: Consolidation) -> None:
                             "typed": iki.realisasi,
                             "survey": survey_source(survey),
                             "value": f"{published}".replace(".", ","),
+                            "used": "nilai survei" if from_survey else "realisasi yang diketik",
                         },
                         file=iki.file,
                         sheet=iki.sheet,
@@ -76,3 +97,72 @@ def link_surveys(result: Consolidation) -> None:
                         nama=iki.nama,
                     )
                 )
+        if rescored:
+            _rescore_pegawai(unit, rescored, policy)
+
+
+def _rescore(
+    unit: UnitResult, iki: IkiResult, survey: SurveyResult, empty: bool, policy: Policy
+) -> int:
+    """The IKI's capaian from the survey's konversi, as the worker computes a typed one
+    (`model.dinilai_cells` and `model.capaian_cell`). Returns how many galat that resolved
+    (the missing realisasi), or -1 when the IKI keeps its typed realisasi."""
+    assert survey.hasil is not None
+    if model.sifat_kind(iki.sifat, policy) is Sifat.KUMULATIF:
+        unit.problems.append(
+            Problem.make(
+                "ikm-iki-kumulatif",
+                params={"iki": iki.iki, "survey": survey_source(survey)},
+                file=iki.file,
+                sheet=iki.sheet,
+                cell=iki.cell,
+                nip=iki.nip,
+                nama=iki.nama,
+            )
+        )
+        return -1
+    period = period_objects((iki.period,))
+    if not period:
+        return -1
+    konversi = survey.hasil.konversi
+    real, target, atas = model.dinilai_cells(
+        0, period, [konversi], iki.target, iki.target_atas, iki.sifat, iki.target_periode,
+        policy, [konversi],
+    )  # fmt: skip
+    expected = model.capaian_cell(real, target, atas, iki.arah, policy, sifat=iki.sifat)
+    cap = expected if isinstance(expected, Fraction) else None
+    iki.realisasi_dinilai, iki.target_dinilai = real, target
+    iki.capaian, iki.capaian_text = cap, "" if cap is not None else str(expected)
+    iki.nilai, iki.kategori = nilai_capaian(cap, policy.capaian) if cap is not None else (None, "")
+    iki.shown = iki_shown(iki)
+    if not empty:
+        return 0
+    # The survey supplies what the workbook left empty: no longer a missing realisasi.
+    before = len(unit.problems)
+    unit.problems = [
+        p
+        for p in unit.problems
+        if not (p.code == "realisasi-kosong" and p.file == iki.file and p.sheet == iki.sheet
+                and p.cell == iki.cell)
+    ]  # fmt: skip
+    return before - len(unit.problems)
+
+
+def _rescore_pegawai(unit: UnitResult, sheets: dict[tuple[str, str], int], policy: Policy) -> None:
+    """Mean and lowest capaian, the suggested rating and the galat count of each pegawai one
+    of whose IKI took a survey's value, as the worker derives them from the IKI."""
+    for peg in unit.pegawai:
+        key = (peg.file, peg.sheet)
+        if key not in sheets:
+            continue
+        values: list[Fraction | str] = [
+            i.capaian if i.capaian is not None else i.capaian_text
+            for i in unit.iki
+            if (i.file, i.sheet) == key
+        ]
+        numbers = [v for v in values if isinstance(v, Fraction)]
+        peg.n_capaian = len(numbers)
+        peg.mean_capaian = exact_sum(numbers) / len(numbers) if numbers else None
+        peg.min_capaian = min(numbers) if numbers else None
+        peg.saran = model.rating_label(model.saran_cell(values, policy))
+        peg.galat -= sheets[key]

@@ -970,9 +970,17 @@ CATALOGUE: dict[str, Entry] = {
     "ikm-realisasi-berbeda": Entry(
         P,
         'Realisasi IKI "{iki}" diketik {typed}, sedangkan sumber datanya, survei {survey}, '
-        "memberi nilai IKM {value}.",
-        "Ketik {value} sebagai realisasi, atau periksa workbook survei bila angka yang diketik "
-        "yang benar.",
+        "memberi nilai IKM {value}. Capaian dihitung dari {used}.",
+        "Ketik {value} sebagai realisasi agar workbook unit dan buku nilai sama, atau periksa "
+        "workbook survei bila angka yang diketik yang benar.",
+    ),
+    "ikm-iki-kumulatif": Entry(
+        P,
+        'IKI "{iki}" bersumber dari survei {survey}, tetapi bersifat Kumulatif: nilai survei '
+        "tidak dijumlahkan antarperiode, sehingga capaiannya tetap dihitung dari realisasi yang "
+        "diketik.",
+        "Ubah sifat IKI ini menjadi Tetap (nilai IKM adalah tingkat, bukan jumlah), atau "
+        "biarkan bila realisasi yang diketik memang dimaksudkan.",
     ),
     "ikm-templat-sudah-ada": Entry(
         G,

@@ -62,6 +62,13 @@ class IkmSampleRounding(StrEnum):
     UP = "ke-atas"  # the next whole respondent whenever there is a fraction
 
 
+class IkiSurveySource(StrEnum):
+    """What decides the capaian of an IKI whose source is an IKM survey (issue 16)."""
+
+    SURVEY = "survei"  # the survey's konversi is the realisasi; a differing typed one warns
+    TYPED = "diketik"  # the typed realisasi; the survey's value is shown beside it
+
+
 class BandRounding(StrEnum):
     """How a PP 46/2011 score is rounded before it is put in a band (domain.md §4.5)."""
 
@@ -221,6 +228,7 @@ class AngkaKreditPolicy:
 class IkmPolicy:
     bobot: IkmWeight = IkmWeight.NINTH
     sampel: IkmSampleRounding = IkmSampleRounding.TABLE
+    realisasi_iki: IkiSurveySource = IkiSurveySource.SURVEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -745,7 +753,11 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "koefisien": _koefisien,
         "desimal_tampilan": _number(Fraction(0), Fraction(6)),
     },
-    "ikm": {"bobot": _choice(IkmWeight), "sampel": _choice(IkmSampleRounding)},
+    "ikm": {
+        "bobot": _choice(IkmWeight),
+        "sampel": _choice(IkmSampleRounding),
+        "realisasi_iki": _choice(IkiSurveySource),
+    },
     "pp46": {
         "bobot_skp": _percent_of_100,
         "pembulatan_sebutan": _choice(BandRounding),
