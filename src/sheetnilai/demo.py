@@ -8,6 +8,7 @@ Every name and NIP is invented.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 from collections.abc import Callable
@@ -34,6 +35,11 @@ from sheetnilai.workbook.layout import IKI_PER_RHK, NILAI_COL, RECAP_SHEET, SkpL
 YEAR = 2026
 PERIOD = "TW1"
 INSTANSI = "Pemerintah Kabupaten Sukamaju"  # fictional, like every name of the sample
+# The reminders' dry run: TW1's deadline ten days after the quarter, seen three days before
+# it (fixed, so the demo writes the same messages every day), and the late unit's admin.
+DEADLINE = dt.date(YEAR, 4, 10)
+TODAY = dt.date(YEAR, 4, 7)
+ADMINS = {"Kecamatan Sukamaju Utara": "admin.kec-sukamaju-utara@sukamajukab.go.id"}
 
 # (RHK, IKI, target, satuan, direction) from the field examples of domain.md §11.
 Example = tuple[str, str, float, str, Arah]
@@ -108,6 +114,8 @@ class DemoResult:
     scorebook: Path
     consolidation: Consolidation
     documents: Written | None = None
+    reminders: Path | None = None  # the mail-merge file of the reminders' dry run
+    waited: int = 0  # people it has a message for
 
 
 def _examples(unit: str) -> list[Example]:
@@ -336,4 +344,25 @@ def run_demo(
     if documents:
         written = write_documents(result, folder / f"dokumen-{PERIOD}-{YEAR}", overwrite=True,
                                   jobs=jobs)  # fmt: skip
-    return DemoResult(folder, target, result, written)
+    merge, waited = remind(result, roster, policy, folder)
+    return DemoResult(folder, target, result, written, merge, waited)
+
+
+def remind(result: Consolidation, roster: Roster, policy: Policy, folder: Path) -> tuple[Path, int]:
+    """`sheetnilai pengingat`'s dry run on the demo: the mail-merge file, nothing sent."""
+    from sheetnilai.reminders import build_reminders, period_label, waiting_in, write_merge_file
+
+    reminders = build_reminders(
+        waiting_in(result),
+        roster,
+        f"{period_label(PERIOD)} {YEAR}",
+        policy.tenggat.of(PERIOD) or DEADLINE,
+        TODAY,
+        dict(policy.pengingat.admin_unit) or ADMINS,
+        policy.instansi.nama,
+    )
+    for r in reminders:
+        r.status = "uji coba: belum dikirim" if r.email else f"tanpa surel: {r.no_email}"
+    target = folder / f"pengingat-{PERIOD}-{YEAR}.csv"
+    write_merge_file(reminders, target, overwrite=True)
+    return target, len(reminders)
