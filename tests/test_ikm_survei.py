@@ -515,3 +515,44 @@ def test_saved_by_libreoffice_it_still_reads(tmp_path: Path, target: str) -> Non
     )
     bad = sorted(p.cell or "" for p in got.problems if p.code == "ikm-jawaban-tidak-sah")
     assert bad == ["B31", "D31", "F31", "H31"]  # 0, 5, "x", 2.5 of respondent 30
+
+
+def test_only_an_iki_that_is_an_ikm_value_takes_the_survey(source: Path, tmp_path: Path) -> None:
+    """An IKI that only mentions the survey, names another unit that merely begins like a
+    surveyed one, or has a target off the 25–100 scale keeps its typed realisasi."""
+    type_iki(
+        source / "Dinas Uji.xlsx",
+        {
+            0: [
+                ("Jumlah laporan hasil survei IKM Puskesmas A", 2, 2),
+                ("Nilai IKM Puskesmas AB", 85, 80),
+                ("Nilai IKM Puskesmas A", 3.5, 3.6),  # the 1–4 scale: not the konversi
+            ]
+        },
+    )
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run("konsolidasi", source, "--periode", "TW1", "--keluaran", book,
+                       "--jobs", "1")  # fmt: skip
+    assert code in (0, 3), err
+    hk = {r["IKI"]: r for r in table(book, "Hasil Kerja", "NIP")}
+    for name, capaian in [("Jumlah laporan hasil survei IKM Puskesmas A", 1.0),
+                          ("Nilai IKM Puskesmas AB", 0.94),  # 80 / 85 = 94.1%
+                          ("Nilai IKM Puskesmas A", 1.03)]:  # 3.6 / 3.5 = 102.9%  # fmt: skip
+        assert hk[name]["Sumber data"] in ("", None), name
+        assert hk[name]["Capaian (%)"] == pytest.approx(capaian), name
+
+
+def test_two_surveys_of_one_unit_decide_nothing(source: Path, tmp_path: Path) -> None:
+    shutil.copy(source / "IKM Puskesmas A.xlsx", source / "IKM Puskesmas A lama.xlsx")
+    type_iki(source / "Dinas Uji.xlsx", {0: [("Nilai IKM Puskesmas A", 85, 80)]})
+    book = tmp_path / "buku.xlsx"
+    code, _, err = run("konsolidasi", source, "--periode", "TW1", "--keluaran", book,
+                       "--jobs", "1")  # fmt: skip
+    assert code in (0, 3), err
+    (row,) = [r for r in table(book, "Hasil Kerja", "NIP") if r["IKI"] == "Nilai IKM Puskesmas A"]
+    assert row["Sumber data"] in ("", None)
+    assert row["Capaian (%)"] == pytest.approx(0.94)  # the typed 80 against 85
+    (twice,) = [p for p in table(book, "Masalah", "Tingkat") if p["Kode"] == "ikm-survei-ganda"]
+    assert (
+        "IKM Puskesmas A.xlsx" in twice["Pesan"] and "IKM Puskesmas A lama.xlsx" in twice["Pesan"]
+    )

@@ -38,7 +38,17 @@ if TYPE_CHECKING:
 
 __all__ = ["link_surveys", "survey_source"]
 
-_IKM = re.compile(r"\bIKM\b|indeks\s+kepuasan\s+masyarakat", re.IGNORECASE)
+# An IKI is an IKM value when its indikator *is* one: "Nilai IKM unit", "IKM Puskesmas A",
+# "Indeks Kepuasan Masyarakat (IKM) Dinas X". One that only mentions the survey ("Jumlah
+# laporan hasil survei IKM") counts something else and keeps its typed realisasi.
+_IKM_VALUE = re.compile(
+    r"^(?:(?:nilai|skor|indeks)\s+)?(?:ikm|indeks\s+kepuasan\s+masyarakat)(?:\s*\(ikm\))?"
+    r"(?:\s+(?P<rest>.*))?$"
+)
+# What may follow the IKM to mean "of this unit" rather than naming a unit layanan.
+_OWN_UNIT = re.compile(r"^(?:(?:pada|di|dari)\s+)?(?:unit(?:\s+(?:kerja|layanan))?|pelayanan)?$")
+# The konversi scale (25–100): a target outside it is no IKM value (1–4 scale, a count).
+_SCALE = (Fraction(25), Fraction(100))
 
 
 def _norm(text: str) -> str:
@@ -49,24 +59,56 @@ def survey_source(survey: SurveyResult) -> str:
     return f"IKM {survey.unit} ({survey.name})"
 
 
+def _named_survey(iki: IkiResult, surveys: dict[str, SurveyResult]) -> SurveyResult | None:
+    """The survey an IKI's indikator names, exactly: "Nilai IKM Puskesmas Sukamaju" is the
+    survey of "Puskesmas Sukamaju" (never of "Puskesmas Suka"); "Nilai IKM unit" is the
+    survey of the IKI's own unit kerja."""
+    found = _IKM_VALUE.match(_norm(iki.iki))
+    if found is None:
+        return None
+    try:
+        target = exact(iki.target, "Target")
+    except RuleError:
+        return None
+    if not _SCALE[0] <= target <= _SCALE[1]:
+        return None
+    rest = (found["rest"] or "").strip()
+    if _OWN_UNIT.match(rest):
+        return surveys.get(_norm(iki.unit))
+    for prefix in ("pada ", "di ", "dari ", "unit layanan "):
+        rest = rest.removeprefix(prefix)
+    return surveys.get(rest)
+
+
 def link_surveys(result: Consolidation) -> None:
     """Fill `result.iki_surveys`; under realisasi_iki = "survei" score linked IKI on the
     survey's value; a peringatan where a typed realisasi differs."""
-    surveys = {_norm(s.unit): s for s in result.surveys if s.hasil is not None}
+    by_unit: dict[str, list[SurveyResult]] = {}
+    for s in result.surveys:
+        if s.hasil is not None:
+            by_unit.setdefault(_norm(s.unit), []).append(s)
+    surveys: dict[str, SurveyResult] = {}
+    for name, found in by_unit.items():
+        if len(found) == 1:
+            surveys[name] = found[0]
+            continue
+        # Two surveys of one unit layanan (last period's left in the folder, a copy): which
+        # one is meant cannot be told, so neither decides an IKI.
+        result.problems.append(
+            Problem.make(
+                "ikm-survei-ganda",
+                params={"unit": found[0].unit, "files": ", ".join(s.name for s in found)},
+                file=found[0].name,
+            )
+        )
     if not surveys:
         return
     policy = result.policy
     from_survey = policy.ikm.realisasi_iki is IkiSurveySource.SURVEY
-    # Longest names first: "Puskesmas Sukamaju Utara" before "Puskesmas Sukamaju".
-    named = sorted(surveys.items(), key=lambda kv: -len(kv[0]))
     for unit in result.units:
         rescored: dict[tuple[str, str], int] = {}  # sheet -> galat it no longer has
         for iki in unit.iki:
-            text = f"{iki.iki} {iki.satuan}"
-            if not _IKM.search(text):
-                continue
-            words = _norm(text)
-            survey = next((s for k, s in named if k in words), None) or surveys.get(_norm(iki.unit))
+            survey = _named_survey(iki, surveys)
             if survey is None:
                 continue
             assert survey.hasil is not None

@@ -974,6 +974,13 @@ CATALOGUE: dict[str, Entry] = {
         "Ketik {value} sebagai realisasi agar workbook unit dan buku nilai sama, atau periksa "
         "workbook survei bila angka yang diketik yang benar.",
     ),
+    "ikm-survei-ganda": Entry(
+        P,
+        'Ada lebih dari satu workbook survei untuk unit layanan "{unit}": {files}. Tidak ada '
+        "yang dipakai sebagai realisasi IKI.",
+        "Simpan hanya survei periode yang dikonsolidasi di folder sumber (pindahkan yang lain), "
+        "atau perbaiki nama unit layanan di lembar Survei IKM.",
+    ),
     "ikm-iki-kumulatif": Entry(
         P,
         'IKI "{iki}" bersumber dari survei {survey}, tetapi bersifat Kumulatif: nilai survei '
