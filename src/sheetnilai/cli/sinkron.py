@@ -197,7 +197,7 @@ def sinkron(
         raise SheetnilaiError("sinkron-tanpa-periode")
     from sheetnilai.cli.konsolidasi import agency_option, org_options, period_options
     from sheetnilai.config import load_policy
-    from sheetnilai.files import check_outputs, read_text
+    from sheetnilai.files import check_outputs
     from sheetnilai.roster import read_roster
     from sheetnilai.store.sqlite import SqliteStore
     from sheetnilai.sync.lock import StoreLock
@@ -208,8 +208,7 @@ def sinkron(
     periods = period_options(periode)
     if not periods:
         raise SheetnilaiError("sinkron-tanpa-periode")
-    policy, policy_source = load_policy(policy_path)
-    policy_text = read_text(Path(policy_source)) if policy_source != "bawaan" else ""
+    policy, _ = load_policy(policy_path)
     check_outputs([keluaran / "x.xlsx", store_path], None, sumber, [])
     source = _drive(drive_id, kredensial, store_path, unggah) if drive_id is not None else None
     by_unit, default = org_options(org)
@@ -220,7 +219,6 @@ def sinkron(
         output=keluaran,
         periods=tuple(periods),
         policy=policy,
-        policy_text=policy_text,
         roster=roster,
         roster_path=roster_path,
         potensial=potensial,
