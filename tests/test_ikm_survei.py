@@ -556,3 +556,34 @@ def test_two_surveys_of_one_unit_decide_nothing(source: Path, tmp_path: Path) ->
     assert (
         "IKM Puskesmas A.xlsx" in twice["Pesan"] and "IKM Puskesmas A lama.xlsx" in twice["Pesan"]
     )
+
+
+def test_a_mistyped_answer_sheet_name_is_named_at_its_cell(tmp_path: Path) -> None:
+    from sheetnilai.sources.raw import read_book
+    from sheetnilai.sources.survei import read_survey
+
+    path = tmp_path / "IKM Puskesmas C.xlsx"
+    build_survey_workbook(path, "Puskesmas C", "2026", 100)
+    fill(path, public_rows(), sheet="Jawaban Formulir 1")
+    wb = openpyxl.load_workbook(path)
+    wb["Survei IKM"]["B6"] = "Jawaban Formulir 2"  # the form's sheet is "… 1"
+    wb.save(path)
+    got = read_survey(read_book(path), path.name, IkmPolicy())
+    assert got.hasil is None
+    (missing,) = [p for p in got.problems if p.code == "ikm-lembar-jawaban-tidak-ada"]
+    assert (missing.sheet, missing.cell) == ("Survei IKM", "B6")
+    assert '"Jawaban Formulir 2"' in missing.message and "Jawaban Formulir 1" in missing.message
+
+
+def test_answers_past_the_formulas_rows_are_a_warning(tmp_path: Path) -> None:
+    from sheetnilai.sources.raw import read_book
+    from sheetnilai.sources.survei import read_survey
+    from sheetnilai.workbook.survei import MAX_RESPONDEN
+
+    path = tmp_path / "IKM Puskesmas D.xlsx"
+    build_survey_workbook(path, "Puskesmas D", "2026", 100_000)
+    fill(path, [[3] * 9] * (MAX_RESPONDEN + 1))
+    got = read_survey(read_book(path), path.name, IkmPolicy())
+    assert got.hasil is not None and got.hasil.responden == MAX_RESPONDEN + 1
+    (past,) = [p for p in got.problems if p.code == "ikm-responden-melebihi-rumus"]
+    assert past.cell == f"B{MAX_RESPONDEN + 2}"  # the first answer the formulas leave out

@@ -262,6 +262,19 @@ CATALOGUE: dict[str, Entry] = {
         "populasi {populasi} adalah {minimum} (Krejcie–Morgan).",
         "Tambah responden sampai sedikitnya {minimum} sebelum hasil IKM dipakai.",
     ),
+    "ikm-lembar-jawaban-tidak-ada": Entry(
+        G,
+        'Lembar jawaban "{sheet}" yang disebut di sel Lembar jawaban tidak ada di workbook '
+        "survei (lembar yang ada: {sheets}).",
+        "Ketik nama lembar jawaban persis seperti di tab lembarnya (mis. Jawaban Formulir 1).",
+    ),
+    "ikm-responden-melebihi-rumus": Entry(
+        P,
+        "Lembar jawaban berisi lebih dari {max} baris responden; rumus di workbook survei hanya "
+        "menghitung {max} baris pertama, sehingga nilai IKM di workbook berbeda dari buku nilai "
+        "(yang menghitung semua baris).",
+        "Bagi survei menjadi beberapa workbook, atau pakai nilai di buku nilai sheetnilai.",
+    ),
     "ikm-unit-kosong": Entry(
         G,
         "Workbook survei kepuasan tidak menyebut nama unit layanan.",

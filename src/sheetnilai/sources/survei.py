@@ -24,6 +24,7 @@ from sheetnilai.workbook.survei import (
     ANSWER_FIRST_COL,
     ANSWER_FIRST_ROW,
     ANSWER_SHEET,
+    MAX_RESPONDEN,
     RESULT_SHEET,
     SURVEY_FORMAT,
 )
@@ -111,8 +112,33 @@ def read_survey(book: RawBook, name: str, policy: IkmPolicy) -> SurveyResult:
     sheet = book.sheets.get(answer_sheet)
     columns: list[list[int | None]] = [[] for _ in UNSUR]
     bad = 0
-    if sheet is not None:
+    if sheet is None:
+        # A mistyped name in "Lembar jawaban": say so where it is typed, not only that no
+        # unsur has an answer.
+        where, cell = _ref(book, "SN_IKM_LEMBAR")
+        problems.append(
+            Problem.make(
+                "ikm-lembar-jawaban-tidak-ada",
+                params={"sheet": answer_sheet, "sheets": ", ".join(book.sheets)},
+                file=name,
+                sheet=where,
+                cell=cell,
+            )
+        )
+    else:
         last = max((r for r, _ in sheet.cells), default=-1)
+        if last - ANSWER_FIRST_ROW + 1 > MAX_RESPONDEN:
+            # The workbook's own formulas stop at MAX_RESPONDEN rows: the rows past them
+            # count here, so the sheet's IKM would differ from the score book's.
+            problems.append(
+                Problem.make(
+                    "ikm-responden-melebihi-rumus",
+                    params={"max": MAX_RESPONDEN},
+                    file=name,
+                    sheet=answer_sheet,
+                    cell=cell_ref(ANSWER_FIRST_ROW + MAX_RESPONDEN, ANSWER_FIRST_COL),
+                )
+            )
         responden = 0
         for r in range(ANSWER_FIRST_ROW, last + 1):
             row: list[int | None] = []
