@@ -43,11 +43,18 @@ def link_surveys(result: Consolidation) -> None:
         return
     # Longest names first: "Puskesmas Sukamaju Utara" before "Puskesmas Sukamaju".
     named = sorted(surveys.items(), key=lambda kv: -len(kv[0]))
+    # Every IKI of the agency is looked at, and their texts repeat (a jabatan's IKI on
+    # each pegawai's sheet): each text is searched once.
+    names_ikm: dict[tuple[str, str], bool] = {}
     for unit in result.units:
         for iki in unit.iki:
-            text = f"{iki.iki} {iki.satuan}"
-            if not _IKM.search(text):
+            pair = (iki.iki, iki.satuan)
+            found = names_ikm.get(pair)
+            if found is None:
+                found = names_ikm[pair] = _IKM.search(f"{iki.iki} {iki.satuan}") is not None
+            if not found:
                 continue
+            text = f"{iki.iki} {iki.satuan}"
             words = _norm(text)
             survey = next((s for k, s in named if k in words), None) or surveys.get(_norm(iki.unit))
             if survey is None:
