@@ -128,21 +128,33 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
                 capaian.setdefault(key, [None] * len(runs))[k] = i.capaian
                 last[key] = i
     n = policy.periode_berturut
+    batas = f" (batas {_pct(policy.batas_capaian)})"
+    # An agency's IKI share a few capaian histories (100,000 IKI, a few hundred distinct
+    # histories): each is judged and its evidence written once.
+    # Keyed by numerator and denominator: a Fraction's own hash costs a modular inverse.
+    decided: dict[tuple[tuple[int, int] | None, ...], str | None] = {}
     for key, values in capaian.items():
-        # An IKI absent from the latest period (moved, deleted) has None there: no need.
-        if not persistently_behind(values, policy):
+        judged = tuple(None if v is None else (v.numerator, v.denominator) for v in values)
+        if judged in decided:
+            bukti = decided[judged]
+        else:
+            bukti = None
+            # An IKI absent from the latest period (moved, deleted) has None there: no need.
+            if persistently_behind(values, policy):
+                shown = [(c.period, v) for c, v in zip(runs, values, strict=True)][-n:]
+                bukti = (
+                    "Capaian "
+                    + "; ".join(f"{period} {_pct(v)}" for period, v in shown if v is not None)
+                    + batas
+                )
+            decided[judged] = bukti
+        if bukti is None:
             continue
         i = last[key]
-        shown = [(c.period, v) for c, v in zip(runs, values, strict=True)][-n:]
-        evidence = (
-            "Capaian "
-            + "; ".join(f"{period} {_pct(v)}" for period, v in shown if v is not None)
-            + f" (batas {_pct(policy.batas_capaian)})"
-        )
         rows.append({"Unit Kerja": i.unit, "NIP": i.nip, "Nama": i.nama, "Jabatan": "",
                      "Periode": i.period, "Berkas": i.file, "Lembar": i.sheet, "Sel": i.cell,
                      "Jenis": HASIL_KERJA, "Kebutuhan": f"{HASIL_KERJA}: {i.iki}",
-                     "Bukti": evidence, "Saran pengembangan": HASIL_KERJA_THEME})  # fmt: skip
+                     "Bukti": bukti, "Saran pengembangan": HASIL_KERJA_THEME})  # fmt: skip
     jabatan = {_person(p): p.jabatan for c in runs for p in c.pegawai}
     for r in rows:
         if not r["Jabatan"]:

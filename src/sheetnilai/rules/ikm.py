@@ -41,6 +41,7 @@ UNSUR: tuple[str, ...] = (
 )
 
 _SKALA = range(1, 5)  # [V:S15] 1 = tidak baik … 4 = sangat baik
+_SKALA_CEPAT = frozenset(_SKALA)
 _FAKTOR_KONVERSI = Fraction(25)  # [V:S15] IKM × 25 → 25–100
 
 # [D] lower bounds of the konversi intervals, best first; below the last is D. The printed
@@ -176,6 +177,11 @@ def _kosong(value: object) -> bool:
 
 def _jawaban(value: object, *, unsur: int, responden: int) -> int:
     """One answer as an int 1–4: int, integral float (3.0) or text ("3", "3,0")."""
+    # The common case first: a typed or form-written 1–4 arrives as an int or a float. The
+    # exact type is checked, not isinstance: True == 1, and a bool is not an answer.
+    kind = type(value)
+    if (kind is int or kind is float) and value in _SKALA_CEPAT:
+        return int(value)
     try:
         number = exact(value, "jawaban")
     except RuleError:
