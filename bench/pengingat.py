@@ -62,7 +62,7 @@ def measure(label: str, n: int, settings: SmtpPolicy, controller: Controller, in
             scratch: Path) -> None:  # fmt: skip
     controller.start()
     try:
-        ledger = Ledger(scratch / f"{label}.sqlite")
+        ledger = Ledger(scratch / f"{label}.sqlite", str(scratch))
         start = time.perf_counter()
         result = send_reminders(reminders(n), settings, None, ledger, "TW1", DEADLINE)
         elapsed = time.perf_counter() - start

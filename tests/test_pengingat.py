@@ -16,7 +16,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
@@ -67,6 +67,18 @@ class Scene:
     roster: Path
     expected: Expected
     corpus: Corpus
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's data folder, where the ledger goes by default: one per test."""
+    home = tmp_path / "data-pengguna"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
+def default_ledger(home: Path) -> Path:
+    return home / "sheetnilai" / "pengingat-terkirim.sqlite"
 
 
 def _sheet(corpus: Corpus, nip: str) -> tuple[str, str]:
@@ -217,7 +229,7 @@ def check_received(inbox: Inbox, expected: Expected, only: set[str] | None = Non
 
 
 def test_dry_run_writes_the_merge_file_and_sends_nothing(
-    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path, data_home: Path
 ) -> None:
     inbox, port = server
     out = tmp_path / "pengingat.csv"
@@ -225,6 +237,8 @@ def test_dry_run_writes_the_merge_file_and_sends_nothing(
     assert code == 0, output
     assert inbox.messages == []
     assert not (tmp_path / "pengingat-terkirim.sqlite").exists()
+    assert not data_home.exists()  # the dry run creates no ledger, not even its folder
+    assert "belum ada: belum ada pesan yang dikirim" in output
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     by_mail = {r["email"]: r for r in rows}
@@ -579,7 +593,7 @@ def test_a_damaged_ledger_stops_before_anything_is_sent(
 
 
 def test_from_the_sync_store_without_reading_the_workbooks(
-    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path, data_home: Path
 ) -> None:
     inbox, port = server
     store = tmp_path / "sinkron.sqlite"
@@ -593,11 +607,17 @@ def test_from_the_sync_store_without_reading_the_workbooks(
     policy = policy_file(tmp_path, port)
     args = ["pengingat", "--penyimpanan", str(store), "--periode", PERIOD, "--roster",
             str(scene.roster), "--kebijakan", str(policy), "--hari-ini", TODAY, "--tahun",
-            "2026", "--keluaran", str(tmp_path / "a.csv"), "--kirim"]  # fmt: skip
+            "2026", "--keluaran", str(tmp_path / "keluar" / "a.csv"), "--kirim"]  # fmt: skip
+    (tmp_path / "keluar").mkdir()
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Membaca" not in result.output
     check_received(inbox, scene.expected)
+    # The ledger sits beside the store, not beside the merge file nor in the data folder.
+    assert (tmp_path / "pengingat-terkirim.sqlite").is_file()
+    assert not (tmp_path / "keluar" / "pengingat-terkirim.sqlite").exists()
+    assert not data_home.exists()
+    assert "Catatan pengiriman: " in result.output
     # A period the sync did not assess, and two sources at once, are refused.
     text = policy.read_text(encoding="utf-8")
     policy.write_text(text.replace("[tenggat]\n", "[tenggat]\nTW2 = 2026-07-10\n"), "utf-8")
@@ -650,14 +670,274 @@ def test_unset_reminder_settings_are_not_printed_into_books(tmp_path: Path) -> N
 
 
 def test_two_sending_runs_on_one_ledger_are_refused(
-    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path, data_home: Path
 ) -> None:
     from sheetnilai.sync.lock import StoreLock
 
     inbox, port = server
-    ledger = tmp_path / "pengingat-terkirim.sqlite"
+    ledger = default_ledger(data_home)
+    ledger.parent.mkdir(parents=True)
     with StoreLock(ledger):  # another run, sending
         code, output = run(scene, tmp_path, policy_file(tmp_path, port), "--kirim",
                            "--keluaran", tmp_path / "a.csv")  # fmt: skip
     assert code == 1 and "Pengiriman pengingat dengan catatan ini sedang berjalan" in output
     assert inbox.messages == []
+
+
+# --- the reviewer's defects ----------------------------------------------------------------
+
+
+def test_the_ledger_follows_neither_the_merge_file_nor_the_working_folder(
+    scene: Scene,
+    server: tuple[Inbox, int],
+    tmp_path: Path,
+    data_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox, port = server
+    policy = policy_file(tmp_path, port)
+    first, second = tmp_path / "pertama", tmp_path / "kedua"
+    first.mkdir()
+    second.mkdir()
+    monkeypatch.chdir(first)
+    code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", first / "a.csv")
+    assert code == 0, output
+    check_received(inbox, scene.expected)
+    ledger = default_ledger(data_home)
+    assert ledger.is_file() and not (first / ledger.name).exists()
+    assert "Catatan pengiriman: " in output and ledger.name in output
+    # Another working folder, another --keluaran, and the default file name: nobody again.
+    inbox.messages.clear()
+    monkeypatch.chdir(second)
+    code, output = run(scene, tmp_path, policy, "--kirim")
+    assert code == 0, output
+    assert inbox.messages == []
+    assert "Terkirim: 0; sudah terkirim sebelumnya untuk tenggat ini: 4; gagal: 0." in output
+    # Another source folder (another agency) on the same machine has rows of its own.
+    other = tmp_path / "instansi-lain"
+    shutil.copytree(scene.source, other)
+    code, output = run(
+        replace(scene, source=other), tmp_path, policy, "--kirim", "--keluaran", second / "b.csv"
+    )
+    assert code == 0, output
+    check_received(inbox, scene.expected)
+    # The same folder reached by another spelling of its path is the same source.
+    inbox.messages.clear()
+    monkeypatch.chdir(second)
+    code, output = run(replace(scene, source=Path("..") / other.name), tmp_path, policy,
+                       "--kirim", "--keluaran", second / "c.csv")  # fmt: skip
+    assert code == 0, output
+    assert inbox.messages == []
+
+
+def test_the_dry_run_never_writes_the_ledger(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path, data_home: Path
+) -> None:
+    _, port = server
+    policy = policy_file(tmp_path, port)
+    # An empty file (no table yet) stays empty: read-only, "nothing sent".
+    empty = tmp_path / "kosong.sqlite"
+    empty.touch()
+    code, output = run(scene, tmp_path, policy, "--catatan-kirim", empty,
+                       "--keluaran", tmp_path / "a.csv")  # fmt: skip
+    assert code == 0, output
+    assert empty.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.glob("kosong.sqlite*")) == ["kosong.sqlite"]
+    assert "Uji coba: tidak ada surel yang dikirim (4 siap dikirim)." in output
+    # After a real send, a dry run reads who was reached and leaves the ledger as it was.
+    code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "b.csv")
+    assert code == 0, output
+    ledger = default_ledger(data_home)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in ledger.parent.iterdir()}
+    code, output = run(scene, tmp_path, policy, "--keluaran", tmp_path / "c.csv")
+    assert code == 0, output
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in ledger.parent.iterdir()}
+    assert after == before
+    with (tmp_path / "c.csv").open(encoding="utf-8-sig") as fh:
+        statuses = {r["status"][:15] for r in csv.DictReader(fh) if r["email"]}
+    assert statuses == {"sudah terkirim "}
+
+
+def test_a_damaged_ledger_is_a_warning_in_a_dry_run(
+    scene: Scene, server: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    _, port = server
+    policy = policy_file(tmp_path, port)
+    damaged = tmp_path / "rusak.sqlite"
+    damaged.write_bytes(b"bukan basis data " * 100)
+    code, output = run(scene, tmp_path, policy, "--catatan-kirim", damaged,
+                       "--keluaran", tmp_path / "d.csv")  # fmt: skip
+    assert code == 0, output
+    assert "Peringatan: Berkas catatan pengiriman" in output and "bukan berkas SQLite" in output
+    assert (tmp_path / "d.csv").is_file()
+    assert damaged.read_bytes() == b"bukan basis data " * 100
+
+
+def test_admin_addresses_naming_one_unit_twice_are_refused() -> None:
+    from sheetnilai.messages import render
+    from sheetnilai.rules.policy import PolicyInvalid, policy_from_mapping
+
+    with pytest.raises(PolicyInvalid) as info:
+        policy_from_mapping(
+            {"pengingat": {"admin_unit": {"Dinas A": "a@sukamaju.go.id",
+                                          "dinas  a": "b@sukamaju.go.id"}}}
+        )  # fmt: skip
+    (problem,) = info.value.problems
+    assert problem.params["key"] == "pengingat.admin_unit"
+    text = render(problem.code, problem.params) + " " + str(problem.params["allowed"])
+    assert '"Dinas A"' in text and '"dinas  a"' in text, text
+    # Distinct units are fine, and spelt differently still reach their admin.
+    p = policy_from_mapping(
+        {"pengingat": {"admin_unit": {"Dinas A": "a@sukamaju.go.id",
+                                      "Dinas B": "b@sukamaju.go.id"}}}
+    )  # fmt: skip
+    assert dict(p.pengingat.admin_unit) == {"Dinas A": "a@sukamaju.go.id",
+                                            "Dinas B": "b@sukamaju.go.id"}  # fmt: skip
+
+
+def test_smtp_port_defaults_by_tls_mode() -> None:
+    from sheetnilai.rules.policy import policy_from_mapping
+
+    def port(smtp: dict[str, object]) -> int:
+        return policy_from_mapping({"smtp": {"host": "smtp.sukamaju.go.id", **smtp}}).smtp.port
+
+    assert port({}) == 587
+    assert port({"tls": "starttls"}) == 587
+    assert port({"tls": "ssl"}) == 465
+    assert port({"tls": "tanpa"}) == 25
+    assert port({"tls": "ssl", "port": 2465}) == 2465
+
+
+@pytest.fixture
+def plain_login_server() -> Iterator[tuple[Inbox, int]]:
+    """A server on this machine that takes a login without TLS (a local relay)."""
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        return AuthResult(success=isinstance(auth_data, LoginPassword), handled=False)
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_require_tls=False)  # fmt: skip
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_a_login_without_tls_only_to_this_machine(
+    scene: Scene,
+    plain_login_server: tuple[Inbox, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox, port = plain_login_server
+    monkeypatch.setenv("SANDI_UJIAN", "rahasia-ujian")
+    extra = 'pengguna = "bkpsdm"\nsandi_env = "SANDI_UJIAN"\n'
+    policy = policy_file(tmp_path, port, extra, tls="tanpa")
+    # A host elsewhere: refused before anything is read or sent. 192.0.2.1 (TEST-NET-1) is
+    # never reached: the refusal comes first.
+    remote = tmp_path / "jauh.toml"
+    remote.write_text(policy.read_text("utf-8").replace('"127.0.0.1"', '"192.0.2.1"'), "utf-8")
+    code, output = run(scene, tmp_path, remote, "--kirim", "--keluaran", tmp_path / "a.csv")
+    assert code == 1, output
+    assert 'Login SMTP tanpa TLS ke server "192.0.2.1" ditolak' in output
+    assert "Membaca" not in output and not (tmp_path / "a.csv").exists()
+    # The same on this machine goes through.
+    code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "b.csv")
+    assert code == 0, output
+    check_received(inbox, scene.expected)
+
+
+def test_loopback_hosts() -> None:
+    from sheetnilai.reminders import is_loopback
+
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost",
+                                     "LocalHost")] == [True] * 6  # fmt: skip
+    assert [is_loopback(h) for h in ("10.0.0.1", "smtp.sukamaju.go.id", "127.0.0.1.nip.io",
+                                     "localhost.sukamaju.go.id", "::2")] == [False] * 5  # fmt: skip
+
+
+class Dropping(Inbox):
+    """Takes `limit` messages per connection, then ends the session: with 421 to the next
+    MAIL (a per-connection limit) or by closing the connection (an idle timeout)."""
+
+    def __init__(self, limit: int, how: str) -> None:
+        super().__init__()
+        self.limit = limit
+        self.how = how
+        self.per_session: dict[int, int] = {}
+        self.sessions: set[int] = set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # type: ignore[no-untyped-def]
+        self.sessions.add(id(session))
+        if self.per_session.get(id(session), 0) >= self.limit:
+            if self.how == "tutup":
+                server.transport.close()
+            return "421 4.7.0 Batas pesan per sambungan tercapai"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.per_session[id(session)] = self.per_session.get(id(session), 0) + 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("how", ["421", "tutup"])
+def test_a_session_ended_by_the_server_is_reopened_for_the_message(
+    scene: Scene, tmp_path: Path, how: str
+) -> None:
+    inbox = Dropping(1, how)
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        policy = policy_file(tmp_path, port)
+        code, output = run(scene, tmp_path, policy, "--kirim", "--keluaran", tmp_path / "a.csv")
+        assert code == 0, output
+        check_received(inbox, scene.expected)
+        assert "Terkirim: 4; sudah terkirim sebelumnya untuk tenggat ini: 0; gagal: 0." in output
+        assert len(inbox.sessions) >= 4  # one message per session
+        # A server that ends every session at once: one more try per message, then failed.
+        inbox.limit = 0
+        inbox.messages.clear()
+        code, output = run(scene, tmp_path, policy, "--kirim", "--ulang",
+                           "--keluaran", tmp_path / "b.csv")  # fmt: skip
+        assert code == 4, output
+        assert inbox.messages == []
+        reason = "menutup sambungan (421)" if how == "421" else "sambungan ke server"
+        assert output.count(reason) == 4, output
+    finally:
+        controller.stop()
+
+
+def test_people_without_nip_are_told_apart_by_unit_and_sheet() -> None:
+    from sheetnilai.reminders import Waiting, build_reminders
+
+    waiting = [
+        # Two pegawai named Budi, no NIP, in two units: two people.
+        Waiting("realisasi-kosong", "Realisasi kosong", "Dinas A", "a.xlsx", "01 Budi", "N22",
+                nama="Budi"),
+        Waiting("realisasi-kosong", "Realisasi kosong", "Dinas B", "b.xlsx", "01 Budi", "N22",
+                nama="budi "),
+        # The same Budi twice in his unit: one message of two items.
+        Waiting("skp-tanpa-iki", "SKP tanpa IKI", "Dinas A", "a.xlsx", "01 Budi", nama="Budi"),
+        # Pejabat penilai named by neither NIP nor name: one per sheet, not one for all.
+        Waiting("rating-kosong", "Rating hasil kerja belum diisi", "Dinas A", "a.xlsx",
+                "02 Siti", "D83", "2", "Siti"),
+        Waiting("rating-kosong", "Rating perilaku kerja belum diisi", "Dinas A", "a.xlsx",
+                "02 Siti", "F83", "2", "Siti"),
+        Waiting("rating-kosong", "Rating hasil kerja belum diisi", "Dinas B", "b.xlsx",
+                "03 Ani", "D83", "3", "Ani"),
+    ]  # fmt: skip
+    out = build_reminders(waiting, None, "Triwulan I 2026", DEADLINE, DEADLINE)
+    got = sorted((r.role, r.unit, len(r.items)) for r in out)
+    assert got == [
+        ("pegawai", "Dinas A", 2),
+        ("pegawai", "Dinas B", 1),
+        ("pejabat penilai", "Dinas A", 2),
+        ("pejabat penilai", "Dinas B", 1),
+    ]
+    assert len({r.key for r in out}) == 4

@@ -1403,6 +1403,13 @@ CATALOGUE: dict[str, Entry] = {
         "Isi bagian [smtp] berkas kebijakan, atau jalankan tanpa --kirim untuk membuat berkas "
         "gabung surat saja.",
     ),
+    "pengingat-login-tanpa-tls": Entry(
+        G,
+        'Login SMTP tanpa TLS ke server "{host}" ditolak: sandi akan terkirim tanpa enkripsi.',
+        'Pakai smtp.tls = "starttls" atau "ssl", atau kosongkan smtp.pengguna untuk relay tanpa '
+        'login; tls = "tanpa" dengan login hanya untuk server di mesin ini (127.0.0.1, ::1, '
+        "localhost).",
+    ),
     "pengingat-sandi-kosong": Entry(
         G,
         "Sandi SMTP tidak ditemukan: variabel lingkungan {env} kosong atau tidak ada.",

@@ -11,11 +11,12 @@ From one period's `Consolidation` (and the roster, which holds the e-mail addres
 
 A person with no address is still a message, with the reason, so nothing is dropped
 silently. Messages become a mail-merge file (CSV or XLSX, written atomically) and, with
-`send`, e-mail over SMTP. A ledger (its own small SQLite file) records each message sent,
-keyed by period, deadline and recipient, so a re-run for the same deadline sends only to
-those not yet reached; a message whose content grew since is not sent again unless asked
-(`resend`): the person already has a reminder for this deadline, and the next deadline (or
-`--ulang`) brings the new items.
+`send`, e-mail over SMTP. A ledger (its own small SQLite file, in the user's data folder or
+beside the sync store: never where the mail-merge file happens to go) records each message
+sent, keyed by source, period, deadline and recipient, so a re-run for the same deadline
+sends only to those not yet reached; a message whose content grew since is not sent again
+unless asked (`resend`): the person already has a reminder for this deadline, and the next
+deadline (or `--ulang`) brings the new items.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
+import ipaddress
+import os
 import re
 import smtplib
 import socket
@@ -51,6 +54,8 @@ __all__ = [
     "SendResult",
     "Waiting",
     "build_reminders",
+    "check_smtp_safety",
+    "default_ledger_dir",
     "send_reminders",
     "waiting_in",
     "waiting_in_store",
@@ -96,7 +101,10 @@ class Item:
 @dataclass(slots=True)
 class Reminder:
     role: str  # PENILAI, PEGAWAI or ADMIN: the first role the recipient was found in
-    key: str  # who, for the ledger: "nip:NIP" (or "nama:…" without a NIP), "admin unit:UNIT"
+    # Who, for the ledger: "nip:NIP"; without a NIP "nama:UNIT|NAMA" (two people of one name
+    # in two units are two people), or "lembar:UNIT|FILE|SHEET" for a pejabat penilai known
+    # by neither NIP nor name; "admin unit:UNIT".
+    key: str
     nama: str
     nip: str
     unit: str
@@ -215,8 +223,13 @@ def build_reminders(
     admins = {_norm(k): v for k, v in (admin_addresses or {}).items()}
     found: dict[str, Reminder] = {}
 
-    def person(role: str, nip: str, nama: str, unit: str) -> Reminder:
-        key = f"nip:{nip}" if nip else f"nama:{_norm(nama)}"
+    def person(role: str, nip: str, nama: str, unit: str, file: str, sheet: str) -> Reminder:
+        if nip:
+            key = f"nip:{nip}"
+        elif nama.strip():
+            key = f"nama:{_norm(unit)}|{_norm(nama)}"
+        else:  # a pejabat penilai the sheet names by nothing: that sheet's, and no other's
+            key = f"lembar:{_norm(unit)}|{file}|{sheet}"
         if key not in found:
             known = by_nip.get(nip) if nip else None
             email, why = _address(known, nip, roster)
@@ -245,11 +258,13 @@ def build_reminders(
             admin(w.unit).items.append(replace(item, role=ADMIN))
         elif w.code == "rating-kosong":
             penilai_nip, penilai_nama = _penilai(w, by_nip)
-            person(PENILAI, penilai_nip, penilai_nama, w.unit).items.append(
+            person(PENILAI, penilai_nip, penilai_nama, w.unit, w.file, w.sheet).items.append(
                 replace(item, role=PENILAI)
             )
         else:
-            person(PEGAWAI, w.nip, w.nama, w.unit).items.append(replace(item, role=PEGAWAI))
+            person(PEGAWAI, w.nip, w.nama, w.unit, w.file, w.sheet).items.append(
+                replace(item, role=PEGAWAI)
+            )
     out = sorted(found.values(), key=lambda r: (_ROLE_ORDER[r.roles[0]], r.unit, r.nama, r.key))
     for r in out:
         r.subject, r.body = compose(r, label, deadline, today, agency)
@@ -387,45 +402,97 @@ def write_merge_file(reminders: Sequence[Reminder], target: Path, overwrite: boo
 # --- the ledger --------------------------------------------------------------------------------
 
 
-class Ledger:
-    """Which reminders went out: one SQLite file of its own (WAL, one row per message sent,
-    committed as soon as the server accepted it, so a run stopped half way resends nothing
-    that went out)."""
+LEDGER_NAME = "pengingat-terkirim.sqlite"
 
-    def __init__(self, path: Path) -> None:
+
+def default_ledger_dir() -> Path:
+    """The user's data folder for sheetnilai (created only when a ledger is written there):
+    the ledger must not follow the working folder or --keluaran, or a run from elsewhere
+    would find it empty and mail everyone again."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "sheetnilai"
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: ignored, as the spec says
+        base = str(Path.home() / ".local" / "share")
+    return Path(base) / "sheetnilai"
+
+
+class Ledger:
+    """Which reminders went out: one SQLite file of its own (one row per message sent,
+    committed as soon as the server accepted it, so a run stopped half way resends nothing
+    that went out). A rollback journal rather than WAL: a read-only reader of a WAL file
+    leaves -shm and -wal files behind, and one sending run per ledger (the lock) gains
+    nothing from WAL. Rows are keyed by `source` (the absolute folder or store the reminders
+    were built from), so two agencies on one machine share the file without sharing rows.
+
+    `read_only` (the dry run) never writes: a missing file or table is "nothing sent yet",
+    and the file is opened with `mode=ro`."""
+
+    def __init__(self, path: Path, source: str, read_only: bool = False) -> None:
         self.path = path
+        self.source = source
+        self.db: sqlite3.Connection | None = None
+        self.empty = False  # read only, and nothing recorded yet (no file or no table)
         try:
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # As the sync store: a committed row survives a killed process; only a power loss
-            # in the second after a send could lose it (and resend that one message).
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS sent (period TEXT NOT NULL, deadline TEXT NOT NULL,"
-                " recipient TEXT NOT NULL, email TEXT NOT NULL, digest TEXT NOT NULL,"
-                " sent_at TEXT NOT NULL, PRIMARY KEY (period, deadline, recipient))"
-            )
+            if read_only:
+                if not path.is_file():
+                    self.empty = True
+                    return
+                uri = path.resolve().as_uri() + "?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+                tables = self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name='sent'"
+                ).fetchall()
+                if not tables:
+                    self.close()
+                    self.empty = True
+                    return
+            else:
+                self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+                # synchronous=FULL (the default): a row committed is on disk, even after a
+                # power loss; one fsync per message sent costs little next to the SMTP round.
+                self.db.execute("PRAGMA journal_mode=DELETE")
+                self.db.execute(
+                    "CREATE TABLE IF NOT EXISTS sent (source TEXT NOT NULL, period TEXT NOT NULL,"
+                    " deadline TEXT NOT NULL, recipient TEXT NOT NULL, email TEXT NOT NULL,"
+                    " digest TEXT NOT NULL, sent_at TEXT NOT NULL,"
+                    " PRIMARY KEY (source, period, deadline, recipient))"
+                )
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(sent)")}
+            if "source" not in columns:
+                self.close()
+                raise SheetnilaiError(
+                    "pengingat-catatan-rusak",
+                    {"path": path, "detail": "tabelnya dari versi sheetnilai lain"},
+                )
+            self.db.execute("SELECT count(*) FROM sent").fetchone()  # a damaged page shows here
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise SheetnilaiError(
                 "pengingat-catatan-rusak", {"path": path, "detail": _db_reason(exc)}
             ) from None
 
     def sent_at(self, period: str, deadline: dt.date, recipient: str) -> str | None:
+        if self.db is None:
+            return None
         row = self.db.execute(
-            "SELECT sent_at FROM sent WHERE period=? AND deadline=? AND recipient=?",
-            (period, deadline.isoformat(), recipient),
+            "SELECT sent_at FROM sent WHERE source=? AND period=? AND deadline=? AND recipient=?",
+            (self.source, period, deadline.isoformat(), recipient),
         ).fetchone()
         return str(row[0]) if row else None
 
     def record(self, period: str, deadline: dt.date, r: Reminder, when: dt.datetime) -> None:
+        assert self.db is not None
         self.db.execute(
-            "INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?, ?)",
-            (period, deadline.isoformat(), r.key, r.email or "", r.digest,
+            "INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.source, period, deadline.isoformat(), r.key, r.email or "", r.digest,
              when.isoformat(timespec="seconds")),
         )  # fmt: skip
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
 
 def _db_reason(exc: sqlite3.DatabaseError) -> str:
@@ -505,6 +572,8 @@ class _Connection:
 def smtp_reason(exc: BaseException, settings: SmtpPolicy) -> str:
     """Why a message did not go out, in Indonesian (smtplib's own texts are English)."""
     server = f"{settings.host}:{settings.port}"
+    if _closed_by_server(exc) and not isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"server {server} menutup sambungan (421)"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [f"{c} {m.decode('utf-8', 'replace')}" for c, m in exc.recipients.values()]
         return "alamat penerima ditolak server (" + "; ".join(codes) + ")"
@@ -548,6 +617,7 @@ def send_reminders(
 ) -> SendResult:
     """Send every reminder with an address not yet sent for (period, deadline); one that
     fails is reported and the others still go out."""
+    check_smtp_safety(settings)
     result = SendResult()
     conn = _Connection(settings, password)
     unreachable: str | None = None  # the server could not be reached: the rest fail at once
@@ -565,22 +635,36 @@ def send_reminders(
                 _failed(result, r, unreachable, progress)
                 continue
             msg = _message(r, settings.pengirim, period, deadline)
-            try:
+            error: BaseException | None = None
+            for attempt in (1, 2):
                 try:
                     smtp = conn.get()
                 except (OSError, smtplib.SMTPException) as exc:
                     unreachable = smtp_reason(exc, settings)
-                    _failed(result, r, unreachable, progress)
-                    continue
-                smtp.send_message(msg)
-            except (OSError, smtplib.SMTPException) as exc:
-                if isinstance(exc, smtplib.SMTPRecipientsRefused):
-                    # The session is fine; reset it so the next message starts clean.
-                    with contextlib.suppress(OSError, smtplib.SMTPException):
-                        smtp.rset()
-                else:
+                    break
+                try:
+                    smtp.send_message(msg)
+                except (OSError, smtplib.SMTPException) as exc:
+                    error = exc
+                    closed = _closed_by_server(exc)
+                    if isinstance(exc, smtplib.SMTPRecipientsRefused) and not closed:
+                        # The session is fine; reset it so the next message starts clean.
+                        with contextlib.suppress(OSError, smtplib.SMTPException):
+                            smtp.rset()
+                        break
                     conn.drop()
-                _failed(result, r, smtp_reason(exc, settings), progress)
+                    if closed and attempt == 1:
+                        # The server ended the session between messages (idle timeout, a
+                        # limit per connection, 421): a new session, this message once more.
+                        continue
+                    break
+                error = None
+                break
+            if unreachable is not None:
+                _failed(result, r, unreachable, progress)
+                continue
+            if error is not None:
+                _failed(result, r, smtp_reason(error, settings), progress)
                 continue
             ledger.record(period, deadline, r, now())
             r.status = "terkirim"
@@ -590,6 +674,34 @@ def send_reminders(
     finally:
         conn.quit()
     return result
+
+
+def _closed_by_server(exc: BaseException) -> bool:
+    """The server dropped the session (or said it would, 421) rather than refusing the
+    message itself: worth one more try on a new session."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: a server on this machine."""
+    name = host.strip().strip("[]").rstrip(".").casefold()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_smtp_safety(settings: SmtpPolicy) -> None:
+    """A login over a connection without TLS sends the password in clear: refused, unless the
+    server is on this machine (a local relay)."""
+    if settings.tls is TlsMode.NONE and settings.pengguna and not is_loopback(settings.host):
+        raise SheetnilaiError("pengingat-login-tanpa-tls", {"host": settings.host})
 
 
 def _failed(

@@ -14,7 +14,7 @@ import click
 from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.common import POLICY_OPTION, ROSTER_OPTION, YEAR_OPTION
 from sheetnilai.cli.common import load_policy_option as _policy
-from sheetnilai.errors import SheetnilaiError, display_name
+from sheetnilai.errors import SheetnilaiError, display_name, os_reason
 
 if TYPE_CHECKING:
     from sheetnilai.consolidate import Discovery
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sheetnilai.sync.lock import StoreLock
 
 EXIT_SEND_FAILED = 4
-LEDGER_NAME = "pengingat-terkirim.sqlite"
 
 
 def _date(value: str | None) -> dt.date:
@@ -64,7 +63,8 @@ def _date(value: str | None) -> dt.date:
     "--catatan-kirim",
     "ledger_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Berkas catatan pengiriman (SQLite). Bawaan: {LEDGER_NAME} di folder berkas --keluaran.",
+    help="Berkas catatan pengiriman (SQLite). Bawaan: pengingat-terkirim.sqlite di folder "
+    "berkas --penyimpanan, atau di folder data pengguna (~/.local/share/sheetnilai).",
 )
 @click.option(
     "--penyimpanan",
@@ -109,9 +109,12 @@ def pengingat(
     from sheetnilai.files import check_outputs
     from sheetnilai.periods import period_key
     from sheetnilai.reminders import (
+        LEDGER_NAME,
         Ledger,
         build_reminders,
+        check_smtp_safety,
         days_text,
+        default_ledger_dir,
         period_label,
         send_reminders,
         tanggal,
@@ -133,6 +136,7 @@ def pengingat(
     if kirim:
         if not smtp.host or not smtp.pengirim:
             raise SheetnilaiError("pengingat-smtp-belum-diatur")
+        check_smtp_safety(smtp)
         if smtp.pengguna:
             password = os.environ.get(smtp.sandi_env)
             if not password:
@@ -145,7 +149,17 @@ def pengingat(
     check_outputs([target], None, sumber, inputs)
     if target.exists() and not timpa:
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
-    ledger_file = ledger_path or target.parent / LEDGER_NAME
+    # One ledger per source, wherever the merge file goes and whatever the working folder:
+    # beside the sync store, else in the user's data folder; rows keyed by the source itself.
+    source_path = store_path if store_path is not None else sumber
+    assert source_path is not None
+    source_key = str(source_path.resolve())
+    if ledger_path is not None:
+        ledger_file = ledger_path
+    elif store_path is not None:
+        ledger_file = store_path.resolve().parent / LEDGER_NAME
+    else:
+        ledger_file = default_ledger_dir() / LEDGER_NAME
     check_outputs([ledger_file], None, sumber, inputs)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
     if store_path is not None:
@@ -154,10 +168,33 @@ def pengingat(
     else:
         assert sumber is not None
         read = _folder(sumber, period, tahun)
-    # Opened before the (long) consolidation, so a damaged ledger stops the run at once. A dry
-    # run reads an existing ledger (to say who would be skipped), never creates one.
-    lock = _sending_lock(ledger_file) if kirim else None
-    ledger = Ledger(ledger_file) if kirim or ledger_file.is_file() else None
+    # Opened before the (long) consolidation, so a damaged ledger stops a sending run at once.
+    # A dry run reads an existing ledger read-only (to say who would be skipped), never creates
+    # or changes one; a damaged one is a warning there, the merge file is still written.
+    lock: StoreLock | None = None
+    ledger: Ledger | None = None
+    if kirim:
+        if ledger_path is None:
+            try:
+                ledger_file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise SheetnilaiError(
+                    "pengingat-catatan-rusak", {"path": ledger_file, "detail": os_reason(exc)}
+                ) from None
+        lock = _sending_lock(ledger_file)
+        try:
+            ledger = Ledger(ledger_file, source_key)
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
+    else:
+        try:
+            ledger = Ledger(ledger_file, source_key, read_only=True)
+        except SheetnilaiError as exc:
+            click.echo(
+                f"Peringatan: {exc.message} Uji coba tetap dilanjutkan tanpa catatan itu.",
+                err=True,
+            )
     try:
         if read is not None:
             from sheetnilai.consolidate import consolidate_periods
@@ -195,6 +232,7 @@ def pengingat(
                     continue
                 before = ledger.sent_at(period, deadline, r.key) if ledger and not ulang else None
                 r.status = f"sudah terkirim {before}" if before else "uji coba: belum dikirim"
+        ledger_missing = ledger is not None and ledger.empty
     finally:
         if ledger is not None:
             ledger.close()
@@ -237,6 +275,10 @@ def pengingat(
             "Tambahkan --kirim untuk mengirim."
         )
     click.echo(f"Berkas gabung surat: {display_name(str(target))}")
+    click.echo(
+        f"Catatan pengiriman: {display_name(str(ledger_file))}"
+        + (" (belum ada: belum ada pesan yang dikirim)" if not kirim and ledger_missing else "")
+    )
     if failed:
         sys.exit(EXIT_SEND_FAILED)
 

@@ -290,6 +290,11 @@ class TlsMode(StrEnum):
     SSL = "ssl"  # TLS from the first byte (SMTPS, port 465)
     NONE = "tanpa"  # no TLS: only for a relay on the same machine or network
 
+    @property
+    def default_port(self) -> int:
+        """The port `[smtp] port` defaults to when the file does not give one."""
+        return {TlsMode.STARTTLS: 587, TlsMode.SSL: 465, TlsMode.NONE: 25}[self]
+
 
 # Every period key any scheme knows (periods.all_period_keys, spelt out here so the rules
 # stay free of imports from the package's I/O side; tests keep the two equal).
@@ -338,7 +343,7 @@ class SmtpPolicy:
     the name of the environment variable that holds it."""
 
     host: str = ""
-    port: int = 587
+    port: int = 587  # the default of the default tls (starttls); see TlsMode.default_port
     pengguna: str = ""  # login name; empty: no login (a relay that trusts the network)
     pengirim: str = ""  # From address
     tls: TlsMode = TlsMode.STARTTLS
@@ -679,7 +684,10 @@ def _host(value: object) -> str:
 
 def _port(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise _Bad("bilangan bulat 1 sampai 65535 (biasanya 587 untuk starttls, 465 untuk ssl)")
+        raise _Bad(
+            "bilangan bulat 1 sampai 65535 (bawaan menurut tls: 587 untuk starttls, 465 untuk ssl,"
+            " 25 untuk tanpa)"
+        )
     return value
 
 
@@ -715,10 +723,20 @@ def _admin_addresses(value: object) -> Mapping[str, str]:
     if not isinstance(value, dict):
         raise _Bad(allowed)
     table: dict[str, str] = {}
+    first: dict[str, str] = {}  # the unit as compared (spaces and case ignored) -> as written
     for unit, address in value.items():
         if not isinstance(address, str) or not _EMAIL.fullmatch(address.strip()):
             raise _Bad(allowed)
-        table[" ".join(str(unit).split())] = address.strip()
+        key = " ".join(str(unit).split())
+        other = first.setdefault(key.casefold(), str(unit))
+        if other != str(unit):
+            # Matched without regard to spaces and case, both would name one unit: the last
+            # would silently win and the unit's reminder go to the wrong admin.
+            raise _Bad(
+                f'satu alamat per unit kerja: "{other}" dan "{unit}" menyebut unit yang sama '
+                "(huruf besar/kecil dan spasi tidak dibedakan); hapus salah satunya"
+            )
+        table[key] = address.strip()
     return TextMap(table)
 
 
@@ -841,6 +859,8 @@ def policy_from_mapping(data: Mapping[str, object], source: str = "sheetnilai.to
     for name, values in sections.items():
         if name == "angka_kredit" and "desimal_tampilan" in values:
             values["desimal_tampilan"] = int(values["desimal_tampilan"])
+        if name == "smtp" and "port" not in values and "tls" in values:
+            values["port"] = values["tls"].default_port  # 465 for ssl, 25 for tanpa
         policy = replace(policy, **{name: replace(getattr(policy, name), **values)})
     _check_consistency(policy, source)
     return policy
