@@ -40,6 +40,7 @@ from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Pegawai, Roster, safe_file_stem
 from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
 from sheetnilai.rules.labels import OrgPredikat
+from sheetnilai.rules.labels import name_key as _norm
 from sheetnilai.rules.policy import Policy
 from sheetnilai.sources.folder import (
     OLD_SUFFIXES,
@@ -512,10 +513,6 @@ def _year_in_name(name: str) -> int | None:
 
 
 # --- the unit ----------------------------------------------------------------------------
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 _COPY_MARKS = re.compile(

@@ -26,6 +26,7 @@ from sheetnilai.periods import period_objects
 from sheetnilai.problems import Problem
 from sheetnilai.rules.capaian import nilai_capaian
 from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.labels import name_key as _norm
 from sheetnilai.rules.numbers import exact, exact_sum
 from sheetnilai.rules.policy import IkiSurveySource, Policy, Sifat
 from sheetnilai.shown import iki_shown
@@ -49,10 +50,6 @@ _IKM_VALUE = re.compile(
 _OWN_UNIT = re.compile(r"^(?:(?:pada|di|dari)\s+)?(?:unit(?:\s+(?:kerja|layanan))?|pelayanan)?$")
 # The konversi scale (25–100): a target outside it is no IKM value (1–4 scale, a count).
 _SCALE = (Fraction(25), Fraction(100))
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def survey_source(survey: SurveyResult) -> str:

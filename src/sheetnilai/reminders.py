@@ -43,6 +43,7 @@ from sheetnilai.errors import SheetnilaiError, os_reason
 from sheetnilai.files import atomic_path
 from sheetnilai.periods import all_period_keys, period_objects
 from sheetnilai.roster import Pegawai, Roster
+from sheetnilai.rules.labels import name_key as _norm
 from sheetnilai.rules.policy import SmtpPolicy, TlsMode
 from sheetnilai.store.sqlite import ProblemRow
 
@@ -269,10 +270,6 @@ def build_reminders(
     for r in out:
         r.subject, r.body = compose(r, label, deadline, today, agency)
     return out
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _address(known: Pegawai | None, nip: str, roster: Roster | None) -> tuple[str | None, str]:

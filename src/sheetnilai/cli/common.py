@@ -46,6 +46,15 @@ ROSTER_OPTION = click.option(
     help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
 )
 
+POTENSIAL_OPTION = click.option(
+    "--potensial",
+    "potensial_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="BERKAS",
+    help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
+    "Talenta; menggantikan kolom Potensial daftar pegawai untuk NIP yang sama.",
+)
+
 ORG_OPTION = click.option(
     "--predikat-organisasi",
     "org",

@@ -15,6 +15,7 @@ from sheetnilai.cli.common import (
     EXIT_DATA_ERRORS,
     ORG_OPTION,
     POLICY_OPTION,
+    POTENSIAL_OPTION,
     ROSTER_OPTION,
     YEAR_OPTION,
 )
@@ -117,14 +118,7 @@ def _run_label(values: tuple[str, ...], periods: list[str] | None) -> str:
 )
 @YEAR_OPTION
 @ROSTER_OPTION
-@click.option(
-    "--potensial",
-    "potensial_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="BERKAS",
-    help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
-    "Talenta; menggantikan kolom Potensial daftar pegawai untuk NIP yang sama.",
-)
+@POTENSIAL_OPTION
 @ORG_OPTION
 @click.option(
     "--predikat-instansi",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sheetnilai.cli import i18n as cli_i18n
-from sheetnilai.cli.common import CREDENTIALS_OPTION, POLICY_OPTION
+from sheetnilai.cli.common import CREDENTIALS_OPTION, POLICY_OPTION, POTENSIAL_OPTION
 from sheetnilai.errors import SheetnilaiError, display_name
 
 if TYPE_CHECKING:
@@ -122,15 +122,7 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
     default=None,
     help="Daftar pegawai (CSV/XLSX) untuk memeriksa yang belum masuk.",
 )
-@click.option(
-    "--potensial",
-    "potensial_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    metavar="BERKAS",
-    help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
-    "Talenta; dibaca sekali saat sinkron dimulai.",
-)
+@POTENSIAL_OPTION
 @click.option(
     "--predikat-organisasi",
     "org",

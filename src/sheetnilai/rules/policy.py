@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from fractions import Fraction
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.frozenmap import FrozenMap  # also for outputs pickled as policy.FrozenMap
 from sheetnilai.rules.labels import Predikat, parse_predikat
 from sheetnilai.rules.numbers import exact, number_text
 from sheetnilai.rules.talenta import (
@@ -26,7 +27,6 @@ from sheetnilai.rules.talenta import (
     DEFAULT_KINERJA,
     AntarPeriode,
     Kinerja,
-    KinerjaMap,
 )
 
 
@@ -155,36 +155,6 @@ class DistribusiPolicy:
     tingkat: Severity = Severity.PERINGATAN
     # "sebagian besar (maksimal 70%)" read as "the largest group and ≤ 70%" (§10 item 2).
     kelompok_terbesar: bool = True
-
-
-K = TypeVar("K")
-
-
-class FrozenMap(Mapping[K, Fraction]):
-    """A read-only mapping that, unlike MappingProxyType, pickles (for worker processes)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[K, Fraction]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: K) -> Fraction:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._data.items()))
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
 
 
 def _ro(d: Mapping[Any, Fraction]) -> Mapping[Any, Fraction]:
@@ -351,39 +321,12 @@ class SmtpPolicy:
     batas_waktu: int = 30  # seconds per SMTP operation
 
 
-class TextMap(Mapping[str, str]):
-    """A read-only, picklable, hashable str -> str mapping (like FrozenMap)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, str]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: str) -> str:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._data.items()))
-
-    def __repr__(self) -> str:
-        return f"TextMap({self._data!r})"
-
-
 @dataclass(frozen=True, slots=True)
 class PengingatPolicy:
     """Who is written to about a unit whose workbook has not arrived (the roster has one
     address per pegawai, none per unit): unit kerja -> e-mail of its admin."""
 
-    admin_unit: Mapping[str, str] = field(default_factory=lambda: TextMap({}))
+    admin_unit: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,7 +585,7 @@ def _kinerja_map(value: object) -> Mapping[Predikat, Kinerja]:
             table[parse_predikat(key)] = Kinerja(level)
         except (RuleError, ValueError):
             raise _Bad(allowed) from None
-    return KinerjaMap(table)
+    return FrozenMap(table)
 
 
 def _cues(value: object) -> tuple[str, ...]:
@@ -737,7 +680,7 @@ def _admin_addresses(value: object) -> Mapping[str, str]:
                 "(huruf besar/kecil dan spasi tidak dibedakan); hapus salah satunya"
             )
         table[key] = address.strip()
-    return TextMap(table)
+    return FrozenMap(table)
 
 
 _Parser = Callable[[object], Any]

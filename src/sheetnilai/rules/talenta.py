@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.frozenmap import FrozenMap
 from sheetnilai.rules.labels import Predikat
 
 if TYPE_CHECKING:
@@ -100,35 +101,8 @@ def parse_potensial(text: object) -> Potensial:
     return found
 
 
-class KinerjaMap(Mapping[Predikat, Kinerja]):
-    """Predikat → kinerja, read-only; pickles for worker processes and hashes with Policy."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[Predikat, Kinerja]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: Predikat) -> Kinerja:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[Predikat]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._data.items()))
-
-    def __repr__(self) -> str:
-        return f"KinerjaMap({self._data!r})"
-
-
 # [D] domain.md §2.14: the regulation does not map the five predikat; this is the default.
-DEFAULT_KINERJA = KinerjaMap(
+DEFAULT_KINERJA: Mapping[Predikat, Kinerja] = FrozenMap(
     {
         Predikat.SANGAT_BAIK: Kinerja.DI_ATAS,
         Predikat.BAIK: Kinerja.SESUAI,
