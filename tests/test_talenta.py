@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -16,12 +17,13 @@ from click.testing import CliRunner
 
 from sheetnilai.cli import EXIT_DATA_ERRORS, cli
 from sheetnilai.consolidate import Consolidation
+from sheetnilai.errors import SheetnilaiError
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.roster import read_roster
 from sheetnilai.rules.labels import Predikat, Rating
 from sheetnilai.rules.policy import DEFAULT_POLICY
 from sheetnilai.rules.talenta import Potensial
-from sheetnilai.talenta_report import needs, talent_rows
+from sheetnilai.talenta_report import needs, read_potensial, talent_rows
 from sheetnilai.validate import PegawaiResult, UnitResult
 from sheetnilai.workbook.layout import NILAI_COL, SkpLayout
 
@@ -294,7 +296,7 @@ def test_potensial_file_overrides_the_roster(source: tuple[Path, Path], tmp_path
     ("lines", "row", "fragment"),
     [
         (["NIP;Potensial", f"{DEWI};Tinggi", f"{KADIS};Istimewa"], 3, '"Istimewa"'),
-        (["NIP,Potensial", "1234,Tinggi"], 2, '"1234" bukan 18 digit'),
+        (["NIP,Potensial", "1234,Tinggi"], 2, '"1234" terdiri atas 4 digit'),
         (["Pegawai,Nilai", f"{DEWI},Tinggi"], 1, "judul kolom NIP dan Potensial"),
     ],
 )
@@ -320,6 +322,97 @@ def test_bad_potensial_file_stops_the_run_naming_the_row(
     assert 'Berkas potensial "' in err and f'asesmen.csv" baris {row}:' in err
     assert fragment in err
     assert not (tmp_path / "b.xlsx").exists()
+
+
+_UTF16_JUNK = ("NIP\tPotensial\r\n" + f"{DEWI}\tTinggi\r\n{KADIS}\tIstimewa\r\n").encode("utf-16")
+# Junk an assessment file arrives as; each must stop the run with one line naming the file
+# (and the row, where there is one), never a traceback.
+JUNK_FILES = [
+    # Excel's "Teks Unicode": UTF-16 with a BOM, tab-separated; read, so row 3 is reached.
+    ("asesmen.txt", _UTF16_JUNK, 'asesmen.txt" baris 3:', '"Istimewa"'),
+    # UTF-16 cut mid-character.
+    ("asesmen.csv", _UTF16_JUNK[:-1], 'asesmen.csv":', "rusak atau terpotong"),
+    ("asesmen.xlsx", b"bukan berkas zip", 'asesmen.xlsx":', "bukan Buku Kerja Excel"),
+    # One column: no delimiter to sniff; read with ",", so the Potensial header is missing.
+    ("asesmen.csv", f"NIP\n{DEWI}\n".encode(), 'asesmen.csv" baris 1:', "judul kolom"),
+    ("asesmen.csv", b"", 'asesmen.csv":', "berkas kosong"),
+    ("asesmen.csv", b"\n \n", 'asesmen.csv":', "berkas kosong"),
+    # A number-formatted NIP has lost its last digits: refused with advice, not rounded.
+    ("asesmen.csv", b"NIP,Potensial\n1.97203151998031E+17,Tinggi\n", 'asesmen.csv" baris 2:',
+     "format sel menjadi Teks"),
+    # The same NIP twice with different potensial: both rows named.
+    ("asesmen.csv", f"NIP;Potensial\n{DEWI};Tinggi\n{AGUS};Rendah\n{DEWI};rendah\n".encode(),
+     'asesmen.csv" baris 4:', "Tinggi di baris 2, di sini Rendah"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["konsolidasi", "sinkron"])
+@pytest.mark.parametrize(("name", "data", "place", "fragment"), JUNK_FILES)
+def test_junk_potensial_file_is_one_indonesian_line(
+    source: tuple[Path, Path],
+    tmp_path: Path,
+    command: str,
+    name: str,
+    data: bytes,
+    place: str,
+    fragment: str,
+) -> None:
+    folder, roster = source
+    assessed = tmp_path / name
+    assessed.write_bytes(data)
+    out = tmp_path / "hasil"
+    if command == "konsolidasi":
+        args = [str(folder), "--periode", "TW1", "--keluaran", str(out / "b.xlsx")]
+    else:
+        args = ["--sumber", str(folder), "--periode", "TW1", "--keluaran", str(out),
+                "--penyimpanan", str(tmp_path / "s.sqlite"), "--sekali", "--jobs", "1"]  # fmt: skip
+    code, _, err = run(command, *args, "--roster", str(roster), "--potensial", str(assessed))
+    assert code == 1, err
+    [line] = err.strip().splitlines()
+    assert line.startswith('Galat: Berkas potensial "') and place in line, line
+    assert fragment in line
+    assert not out.exists()
+
+
+def test_potensial_file_encodings_and_layouts(tmp_path: Path) -> None:
+    rows = [("NIP", "Potensial"), (DEWI, "Tinggi"), ("19720315 199803 1 002", "rendah"),
+            (DEWI, "tinggi")]  # fmt: skip
+    want = {DEWI: "Tinggi", KADIS: "Rendah"}  # spaced NIP compacted; same value twice is fine
+    for encoding, sep in [("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t"),
+                          ("utf-16-be", "\t")]:  # fmt: skip
+        text = "\r\n".join(sep.join(r) for r in rows) + "\r\n"
+        path = tmp_path / f"asesmen-{encoding}.csv"
+        data = text.encode(encoding)
+        path.write_bytes(("\ufeff".encode(encoding) if encoding == "utf-16-be" else b"") + data)
+        assert read_potensial(path) == want, encoding
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda p: p / "tidak-ada.csv", 'tidak-ada.csv": berkas tidak ditemukan'),
+        (lambda p: p, "bukan berkas"),
+    ],
+)
+def test_potensial_path_that_is_no_file(
+    tmp_path: Path, make: Callable[[Path], Path], fragment: str
+) -> None:
+    # The CLI options already refuse these; the reader is used without them too.
+    with pytest.raises(SheetnilaiError) as info:
+        read_potensial(make(tmp_path))
+    assert info.value.message_id == "potensial-berkas-tidak-sah"
+    assert fragment in info.value.message
+
+
+def test_number_formatted_nip_in_a_workbook_is_refused_not_rounded(tmp_path: Path) -> None:
+    assessed = tmp_path / "asesmen.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["NIP", "Potensial"])
+    wb.active.append([int(DEWI), "Tinggi"])  # what Excel keeps: a number, 15 digits exact
+    wb.save(assessed)
+    with pytest.raises(SheetnilaiError) as info:
+        read_potensial(assessed)
+    assert 'asesmen.xlsx" baris 2: NIP tersimpan sebagai angka' in info.value.message
 
 
 def test_sinkron_publishes_talenta_with_the_potensial_file(

@@ -969,7 +969,7 @@ CATALOGUE: dict[str, Entry] = {
     # --- files ----------------------------------------------------------------------------
     "potensial-berkas-tidak-sah": Entry(
         G,
-        'Berkas potensial "{path}" baris {row}: {detail}.',
+        'Berkas potensial "{path}"{where}: {detail}.',
         "Berkas potensial berisi dua kolom berjudul NIP (18 digit, sebagai teks) dan "
         "Potensial (Rendah, Menengah atau Tinggi), satu baris per pegawai. Perbaiki barisnya, "
         "lalu jalankan lagi.",

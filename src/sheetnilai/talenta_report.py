@@ -8,8 +8,6 @@ are `rules/talenta.py`'s; this module only gathers the inputs and lays out the r
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from fractions import Fraction
@@ -18,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from sheetnilai.consolidate import Consolidation
-from sheetnilai.errors import SheetnilaiError
+from sheetnilai.errors import SheetnilaiError, os_reason
+from sheetnilai.problems import Severity
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Predikat, Rating
-from sheetnilai.rules.nip import compact
+from sheetnilai.rules.nip import check_nip, compact
 from sheetnilai.rules.numbers import number_text
 from sheetnilai.rules.talenta import (
     BOX,
@@ -295,52 +294,90 @@ def tables(runs: Sequence[Consolidation]) -> list[Table]:
 # --- a separate assessment file --------------------------------------------------------------
 
 
+def _bad_file(path: Path, detail: str, row: int | None = None) -> SheetnilaiError:
+    where = f" baris {row}" if row is not None else ""
+    return SheetnilaiError(
+        "potensial-berkas-tidak-sah", {"path": path, "where": where, "detail": detail}
+    )
+
+
+def _potensial_rows(path: Path) -> list[tuple[int, Sequence[object]]]:
+    """The file's rows with their 1-based numbers, read by the roster's readers: a workbook's
+    first sheet (or one titled Daftar Pegawai), or a CSV/Unicode text in UTF-8 (BOM or not),
+    UTF-16 or Windows-1252 with ",", ";" or tab (a one-column file is read with ",")."""
+    # One reader for the hand-made tables a user gives; its errors name the roster, so the
+    # reason is kept and the message becomes ours.
+    from sheetnilai.roster import _read_csv, _read_xlsx
+
+    try:
+        if not path.exists():
+            raise _bad_file(path, "berkas tidak ditemukan")
+        if not path.is_file():
+            raise _bad_file(path, "yang dituju bukan berkas (mungkin folder)")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        rows, _ = _read_csv(path)  # a stray NUL byte is dropped; the NIP check sees the rest
+        return rows
+    except OSError as exc:
+        raise _bad_file(path, os_reason(exc)) from None
+    except SheetnilaiError as exc:
+        if exc.message_id != "roster-tidak-terbaca":
+            raise
+        raise _bad_file(path, "tidak dapat dibaca: " + exc.params["detail"]) from None
+
+
+def _nip_problem(raw: object) -> str | None:
+    """Why a NIP cell is refused (nip.py's first galat, with its advice), or None."""
+    for problem in check_nip(raw):
+        if problem.severity is Severity.GALAT:
+            return f"{problem.message} {problem.advice.rstrip('.')}"
+    return None
+
+
 def read_potensial(path: Path) -> dict[str, str]:
     """NIP → potensial from a two-column workbook or CSV (headers NIP and Potensial).
 
     A row with a bad NIP or potensial stops the run with the row named: the file is small,
-    typed by hand, and a silent skip would leave a pegawai without a box unnoticed."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        values = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
-    else:
-        text = path.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", ",;\t")
-        values = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    if not values:
-        raise SheetnilaiError(
-            "potensial-berkas-tidak-sah", {"path": path, "row": 1, "detail": "berkas kosong"}
-        )
-    header = [" ".join(str(v or "").split()).casefold() for v in values[0]]
+    typed by hand, and a silent skip would leave a pegawai without a box unnoticed. So does
+    a file that cannot be read, and one NIP given two different potensial (the same one
+    twice is kept once)."""
+    rows = [(n, row) for n, row in _potensial_rows(path) if any(_filled(v) for v in row)]
+    if not rows:
+        raise _bad_file(path, "berkas kosong")
+    head_row, head = rows[0]
+    header = [" ".join(str(v or "").split()).casefold() for v in head]
     try:
         nip_col, pot_col = header.index("nip"), header.index("potensial")
     except ValueError:
-        raise SheetnilaiError(
-            "potensial-berkas-tidak-sah",
-            {"path": path, "row": 1, "detail": "judul kolom NIP dan Potensial tidak ditemukan"},
-        ) from None
+        raise _bad_file(path, "judul kolom NIP dan Potensial tidak ditemukan", head_row) from None
     out: dict[str, str] = {}
-    for n, row in enumerate(values[1:], start=2):
+    seen: dict[str, int] = {}
+    for n, row in rows[1:]:
         nip_raw = row[nip_col] if nip_col < len(row) else None
         pot_raw = row[pot_col] if pot_col < len(row) else None
-        if not str(nip_raw or "").strip() and not str(pot_raw or "").strip():
+        if not _filled(nip_raw) and not _filled(pot_raw):
             continue
-        if not isinstance(nip_raw, str) or len(compact(nip_raw)) != 18:
-            raise SheetnilaiError(
-                "potensial-berkas-tidak-sah",
-                {"path": path, "row": n, "detail": f'NIP "{nip_raw}" bukan 18 digit teks'},
-            )
+        why = _nip_problem(nip_raw)
+        if why is not None:
+            raise _bad_file(path, why, n)
         try:
-            out[compact(nip_raw)] = parse_potensial(pot_raw).value
+            pot = parse_potensial(pot_raw).value
         except RuleError as exc:
-            raise SheetnilaiError(
-                "potensial-berkas-tidak-sah",
-                {"path": path, "row": n, "detail": exc.message.rstrip(".")},
-            ) from None
+            raise _bad_file(path, exc.message.rstrip("."), n) from None
+        nip = compact(str(nip_raw))
+        if nip in out and out[nip] != pot:
+            detail = (
+                f"NIP {nip} sudah diberi potensial {out[nip]} di baris {seen[nip]}, "
+                f"di sini {pot}; sisakan satu baris"
+            )
+            raise _bad_file(path, detail, n)
+        out[nip] = pot
+        seen.setdefault(nip, n)
     return out
+
+
+def _filled(value: object) -> bool:
+    return value is not None and bool(str(value).strip())
 
 
 def apply_potensial(runs: Sequence[Consolidation], found: dict[str, str]) -> None:

@@ -181,6 +181,32 @@ def test_critical_cue(text: str, expected: str | None) -> None:
     assert critical_cue(text, D.kata_kritis) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Stock praise: no bare "tingkatkan", and a negated cue is no need.
+        ("Pertahankan dan tingkatkan prestasinya", None),
+        ("Tidak pernah terlambat", None),
+        ("Secara umum tidak ada yang kurang", None),
+        ("Tak pernah terlambat apel", None),
+        ("Bekerja tanpa kurang suatu apa", None),
+        ("Bukan pegawai yang lambat", None),
+        ("Tidak perlu ditingkatkan lagi, sudah sangat baik", None),
+        # Still critical: the phrase, a new clause, or "not only".
+        ("Kerapian dokumen perlu meningkatkan", "perlu meningkatkan"),
+        ("Tidak pernah terlambat, tetapi laporan kurang rapi", "kurang"),
+        ("Tidak disiplin; sering terlambat", "terlambat"),
+        ("Tidak pernah absen dan sering terlambat", "terlambat"),
+        ("Tidak hanya kurang teliti", "kurang"),
+        ("Tidak terlambat, namun masih lambat merespons", "lambat"),
+        # The negation is too far back (3 words between) to belong to the cue.
+        ("Tidak mau bertanya sehingga masih kurang teliti", "kurang"),
+    ],
+)
+def test_praise_and_negated_cues_are_no_need(text: str, expected: str | None) -> None:
+    assert critical_cue(text, D.kata_kritis) == expected
+
+
 def test_cue_list_is_a_policy() -> None:
     p = policy_from_mapping({"pengembangan": {"kata_kritis": ["sering  absen"]}}).pengembangan
     assert p.kata_kritis == ("sering absen",)

@@ -190,18 +190,34 @@ def aspect_theme(aspect: str) -> str:
     return ASPECT_THEMES.get(aspect_name(aspect), OTHER_THEME)
 
 
-# [D] Cue words an atasan writes in critical umpan balik; a policy setting.
+# [D] Cue words an atasan writes in critical umpan balik; a policy setting. No bare
+# "tingkatkan": the stock praise "Pertahankan dan tingkatkan prestasinya" would be a need.
 DEFAULT_CUES = (
     "perlu ditingkatkan",
+    "perlu meningkatkan",
     "perlu perbaikan",
     "perlu diperbaiki",
-    "tingkatkan",
     "kurang",
     "belum",
     "tidak tepat waktu",
     "terlambat",
     "lambat",
 )
+
+# [D] A cue with one of these among the NEGATION_WINDOW words before it, in the same clause,
+# is praise ("tidak pernah terlambat", "tidak ada yang kurang", "tanpa kurang suatu apa").
+NEGATIONS = frozenset({"tidak", "tak", "tanpa", "bukan"})
+NEGATION_WINDOW = 3  # the negation and up to 2 words between it and the cue
+# "tidak hanya kurang teliti" still criticises: "not only", not "not".
+_NOT_A_NEGATION_AFTER = frozenset({"hanya", "cuma", "saja", "sekadar"})
+# A clause ends at punctuation or a joining word: "Tidak disiplin, sering terlambat" and
+# "tidak pernah absen tetapi terlambat" keep their cue.
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?()\[\]/\n]|\b(?:dan|serta|tetapi|tapi|namun|sedangkan|melainkan|atau)\b"
+)
+_WORD = re.compile(r"\w+")
+# Enough text before a cue for NEGATION_WINDOW words; a long feedback is not re-read whole.
+_LOOKBACK = 80
 
 
 @lru_cache(maxsize=32)
@@ -217,15 +233,31 @@ def _cue_patterns(
     return any_cue, tuple((cue, re.compile(p)) for cue, p in each)
 
 
+def _negated(text: str, start: int) -> bool:
+    """Whether the cue at `start` follows a negation within its clause."""
+    clause = _CLAUSE_BREAK.split(text[max(0, start - _LOOKBACK) : start])[-1]
+    words = _WORD.findall(clause)[-NEGATION_WINDOW:]
+    return any(
+        w in NEGATIONS and (i + 1 == len(words) or words[i + 1] not in _NOT_A_NEGATION_AFTER)
+        for i, w in enumerate(words)
+    )
+
+
 def critical_cue(umpan_balik: str, cues: Sequence[str]) -> str | None:
     """The first cue of the list found in the feedback, matched as whole words regardless of
-    case and spacing ("KURANG  teliti" has "kurang"; "kurangnya" does not), else None."""
+    case and spacing ("KURANG  teliti" has "kurang"; "kurangnya" does not), else None.
+
+    A cue after a negation in the same clause is skipped ("tidak pernah terlambat", "tidak
+    ada yang kurang"); a later, unnegated one still counts."""
     text = umpan_balik.casefold()
     # One search decides most feedback (no cue at all); a hit looks for the list's first cue.
     any_cue, each = _cue_patterns(tuple(cues))
     if any_cue.search(text) is None:
         return None
-    return next(cue for cue, p in each if p.search(text))
+    for cue, p in each:
+        if any(not _negated(text, m.start()) for m in p.finditer(text)):
+            return cue
+    return None
 
 
 def persistently_behind(capaian: Sequence[Fraction | None], policy: PengembanganPolicy) -> bool:
