@@ -395,13 +395,22 @@ def test_potensial_file_encodings_and_layouts(tmp_path: Path) -> None:
     ],
 )
 def test_potensial_path_that_is_no_file(
-    tmp_path: Path, make: Callable[[Path], Path], fragment: str
+    source: tuple[Path, Path], tmp_path: Path, make: Callable[[Path], Path], fragment: str
 ) -> None:
-    # The CLI options already refuse these; the reader is used without them too.
     with pytest.raises(SheetnilaiError) as info:
         read_potensial(make(tmp_path))
     assert info.value.message_id == "potensial-berkas-tidak-sah"
     assert fragment in info.value.message
+    # Through the command: the same one line, not a usage error.
+    folder, roster = source
+    out = tmp_path / "hasil"
+    code, _, err = run("konsolidasi", str(folder), "--periode", "TW1", "--keluaran",
+                       str(out / "b.xlsx"), "--roster", str(roster),
+                       "--potensial", str(make(tmp_path)))  # fmt: skip
+    assert code == 1, err
+    [line] = err.strip().splitlines()
+    assert line.startswith('Galat: Berkas potensial "') and fragment in line, line
+    assert not out.exists()
 
 
 def test_number_formatted_nip_in_a_workbook_is_refused_not_rounded(tmp_path: Path) -> None:

@@ -49,7 +49,9 @@ ROSTER_OPTION = click.option(
 POTENSIAL_OPTION = click.option(
     "--potensial",
     "potensial_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    # Not `exists=True`: read_potensial names a missing file or a folder in one line, as
+    # for a damaged one, instead of click's usage error.
+    type=click.Path(path_type=Path),
     metavar="BERKAS",
     help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
     "Talenta; menggantikan kolom Potensial daftar pegawai untuk NIP yang sama.",
