@@ -114,7 +114,11 @@ def test_demo_runs_the_whole_job_on_the_sample(tmp_path: Path) -> None:
     from tests.test_perbarui import round_trip
 
     outcomes = round_trip(folder / "unit", tmp_path / "diperbarui")
-    assert len(outcomes) == 11 and all(o.problem is None for o in outcomes)
+    units = [o for o in outcomes if not o.name.startswith("IKM ")]  # the demo's IKM surveys
+    assert len(units) == 11 and all(o.problem is None for o in units)
+    ikm = {r[0]: r for r in wb["IKM"].iter_rows(values_only=True) if r[0] and r[2]}
+    assert {"Dinas Kependudukan dan Pencatatan Sipil", "Dinas Kesehatan"} <= set(ikm)
+    assert "ikm-jawaban-tidak-sah" in codes
     # Running it again rebuilds the demo folder instead of refusing, but never deletes a file
     # it did not make.
     mine = folder / "unit" / "workbook-saya.xlsx"

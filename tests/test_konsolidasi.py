@@ -135,7 +135,9 @@ def test_score_book_values_match_the_rules(source: tuple[Path, Path], tmp_path: 
     assert _hashes(folder) == before  # unit workbooks are never modified
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Ringkasan", "Grafik", "Pegawai", "Hasil Kerja", "Distribusi",
-                             "Masalah", "Belum Masuk", "Metadata"]  # fmt: skip
+                             "Kalibrasi", "IKM", "Masalah", "Belum Masuk", "Pengembangan",
+                             "Rencana Pengembangan", "Talenta", "Kotak Talenta",
+                             "Metadata"]  # fmt: skip
     ws = wb["Pegawai"]
     rows = list(ws.iter_rows(values_only=True))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "NIP")

@@ -241,7 +241,8 @@ def test_sample_roster_tool_is_deterministic(
     assert out.read_bytes() == sample_roster_path().read_bytes()
     summary = capsys.readouterr().out.strip()
     assert summary.count("\n") == 0 and "300 pegawai, 12 unit kerja" in summary
-    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(HEADER)
+    # The roster's columns, and the optional Potensial the demo's Talenta sheet reads.
+    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join([*HEADER, "Potensial"])
 
 
 # --- layouts and encodings ------------------------------------------------------------------

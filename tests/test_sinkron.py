@@ -381,3 +381,20 @@ def _until(ready: Callable[[], bool], seconds: float) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"not within {seconds} s")
         time.sleep(0.3)
+
+
+def test_a_deadline_or_the_mail_server_changes_no_score_and_reads_nothing(place: Path) -> None:
+    """The sections of HR's reminders ([tenggat], [smtp], [pengingat]) and the file's comments
+    are no part of any score: changing them reads no workbook again; a scoring setting does."""
+    policy = place / "sheetnilai.toml"
+    policy.write_text('[tenggat]\nTW1 = "2026-04-10"\n', encoding="utf-8")
+    assert sync(place, "--kebijakan", policy)[0] == 0
+    policy.write_text(
+        '# tenggat diundur\n[tenggat]\nTW1 = "2026-04-17"\n[smtp]\nhost = "smtp.contoh.go.id"\n',
+        encoding="utf-8",
+    )
+    assert sync(place, "--kebijakan", policy)[0] == 0
+    assert passes(place)[-1] == (4, 0, "selesai")
+    policy.write_text('[tenggat]\nTW1 = "2026-04-17"\n[capaian]\nbatas_atas = 110\n', "utf-8")
+    assert sync(place, "--kebijakan", policy)[0] == 0
+    assert passes(place)[-1] == (4, 4, "selesai")

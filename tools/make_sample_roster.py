@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import random
 import re
@@ -26,7 +27,9 @@ OUTPUT = ROOT / "src" / "sheetnilai" / "data" / "contoh_daftar_pegawai.csv"
 SEED = 2026
 DOMAIN = "sukamajukab.go.id"
 
-HEADER = list(ROSTER_HEADER)
+# Potensial (talent assessment, domain.md §2.14) is an optional roster column: the sample
+# has one so the demo's Talenta sheet fills its grid, a few pegawai left unassessed.
+HEADER = [*ROSTER_HEADER, "Potensial"]
 
 JPT, ADM, PENGAWAS, PELAKSANA, JF = "JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"
 
@@ -512,7 +515,15 @@ class Person:
             penilai,
             atasan,
             self.email,
+            potensial(self.nip),
         ]
+
+
+def potensial(nip: str) -> str:
+    """A fixed spread from the NIP: about 1 in 20 not assessed, 1/5 Tinggi, 1/2 Menengah,
+    1/4 Rendah (a hash, so adding a pegawai never moves the others)."""
+    k = int(hashlib.sha256(nip.encode()).hexdigest(), 16) % 20
+    return "" if k == 0 else "Tinggi" if k <= 4 else "Menengah" if k <= 14 else "Rendah"
 
 
 class Builder:

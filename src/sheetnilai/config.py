@@ -51,11 +51,17 @@ def policy_from_text(text: str, where: str, source: str) -> Policy:
 
 def policy_toml(policy: Policy) -> str:
     """The policy as a complete sheetnilai.toml a user can copy and edit."""
-    from sheetnilai.rules.policy import policy_as_table
+    from sheetnilai.rules.policy import OPERATIONAL_SECTIONS, policy_as_table
 
     lines: list[str] = []
     nested: list[tuple[str, dict[str, object]]] = []
     for section, table in policy_as_table(policy).items():
+        if section in OPERATIONAL_SECTIONS and getattr(policy, section) == getattr(
+            DEFAULT_POLICY, section
+        ):
+            # Reminder settings left unset: not printed, so what workbooks and score books
+            # store of the policy is as it was before these sections existed.
+            continue
         lines.append(f"[{section}]")
         for key, value in table.items():
             if isinstance(value, dict):

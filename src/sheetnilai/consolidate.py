@@ -34,11 +34,13 @@ from typing import Protocol
 
 from sheetnilai.cascade import check_cascade
 from sheetnilai.errors import display_name, os_reason
+from sheetnilai.ikm_link import link_surveys
 from sheetnilai.pool import gc_paused, process_pool
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.roster import Pegawai, Roster, safe_file_stem
 from sheetnilai.rules.distribution import DistributionResult, check_distribution, count_predikat
 from sheetnilai.rules.labels import OrgPredikat
+from sheetnilai.rules.labels import name_key as _norm
 from sheetnilai.rules.policy import Policy
 from sheetnilai.sources.folder import (
     OLD_SUFFIXES,
@@ -48,6 +50,7 @@ from sheetnilai.sources.folder import (
     discover,
 )
 from sheetnilai.sources.raw import ReadError, read_book
+from sheetnilai.sources.survei import SurveyResult, is_survey, read_survey
 from sheetnilai.sources.unit import NotReadable, extract, peek
 from sheetnilai.validate import PegawaiResult, UnitResult, check_unit_periods
 from sheetnilai.workbook.layout import RECAP_SHEET
@@ -101,6 +104,12 @@ class Consolidation:
     roster_count: int | None = None  # pegawai the roster expects (None: no roster)
     roster_units: dict[str, int] = field(default_factory=dict)  # unit -> head-count
     folders: list[tuple[str, str]] = field(default_factory=list)  # noted folders and status
+    surveys: list[SurveyResult] = field(default_factory=list)  # IKM survey workbooks read
+    # IKI whose source is a survey (ikm_link.py), by (file, sheet, realisasi cell).
+    iki_surveys: dict[tuple[str, str, str], SurveyResult] = field(default_factory=dict)
+    # NIP -> potensial (Rendah/Menengah/Tinggi) from the roster's optional column, for the
+    # Talenta sheet; `talenta.apply_potensial` adds an assessment file's.
+    potensial: dict[str, str] = field(default_factory=dict)
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -108,7 +117,11 @@ class Consolidation:
 
     @property
     def all_problems(self) -> list[Problem]:
-        return [*self.problems, *(p for u in self.units for p in u.problems)]
+        return [
+            *self.problems,
+            *(p for u in self.units for p in u.problems),
+            *(p for s in self.surveys for p in s.problems),
+        ]
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.all_problems if p.severity is severity)
@@ -157,8 +170,9 @@ def _process_in_worker(file: tuple[Path, str, bool]) -> bytes:
 
 
 # What one worker returns for one file: its SHA-256, one UnitResult per period of the run
-# (None when the file could not be read), and the problems of reading it.
-FileOutput = tuple[str, list[UnitResult] | None, list[Problem]]
+# (None when the file could not be read; a SurveyResult for an IKM survey workbook, which
+# holds no period), and the problems of reading it.
+FileOutput = tuple[str, list[UnitResult] | SurveyResult | None, list[Problem]]
 _Output = FileOutput
 
 
@@ -216,6 +230,8 @@ def _read_and_check(job: _Job) -> _Output:
     except OSError as exc:
         params = {"detail": os_reason(exc), "path": job.name}
         return digest, None, [Problem.make("berkas-tidak-terbaca", params=params, file=job.name)]
+    if is_survey(book):
+        return digest, read_survey(book, job.name, job.run.policy.ikm), []
     try:
         unit = extract(book, job.name)
     except NotReadable as exc:
@@ -227,6 +243,8 @@ def _read_and_check(job: _Job) -> _Output:
 
 
 def _status(unit: object | None, problems: list[Problem]) -> str:
+    if isinstance(unit, SurveyResult):
+        return "dibaca: survei IKM"
     if unit is not None:
         return "dibaca"
     if problems and problems[0].code == "buku-nilai-dilewati":
@@ -322,6 +340,7 @@ def consolidate_periods(
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
+    surveys: list[SurveyResult] = []
     # Hundreds of thousands of result rows arrive and all stay: nothing for the collector.
     with gc_paused():
         try:
@@ -337,6 +356,9 @@ def consolidate_periods(
                 )
                 done[index[id(f)]] = info
                 shared.extend(problems)
+                if isinstance(per_period, SurveyResult):
+                    surveys.append(per_period)
+                    per_period = None
                 for k, unit in enumerate(per_period or ()):
                     read[k].append((index[id(f)], unit))
                 if progress:
@@ -346,6 +368,8 @@ def consolidate_periods(
                 pool.shutdown(cancel_futures=True)
         for result, period_read in zip(results, read, strict=True):
             _across_files(result, period_read, shared, folders, files, done, roster, year)
+            result.surveys = list(surveys)
+            link_surveys(result)
             _distribution(result, org_predikat or {}, org_default, agency_predikat)
     return results
 
@@ -374,6 +398,7 @@ def _across_files(
         result.roster_source = display_name(roster.source)
         result.roster_count = len(roster.pegawai)
         result.roster_units = {u: len(m) for u, m in roster.units().items()}
+        result.potensial = {p.nip: p.potensial.value for p in roster.pegawai if p.potensial}
 
 
 def _in_order(
@@ -488,10 +513,6 @@ def _year_in_name(name: str) -> int | None:
 
 
 # --- the unit ----------------------------------------------------------------------------
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 _COPY_MARKS = re.compile(

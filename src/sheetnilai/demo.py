@@ -8,6 +8,7 @@ Every name and NIP is invented.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 from collections.abc import Callable
@@ -34,6 +35,11 @@ from sheetnilai.workbook.layout import IKI_PER_RHK, NILAI_COL, RECAP_SHEET, SkpL
 YEAR = 2026
 PERIOD = "TW1"
 INSTANSI = "Pemerintah Kabupaten Sukamaju"  # fictional, like every name of the sample
+# The reminders' dry run: TW1's deadline ten days after the quarter, seen three days before
+# it (fixed, so the demo writes the same messages every day), and the late unit's admin.
+DEADLINE = dt.date(YEAR, 4, 10)
+TODAY = dt.date(YEAR, 4, 7)
+ADMINS = {"Kecamatan Sukamaju Utara": "admin.kec-sukamaju-utara@sukamajukab.go.id"}
 
 # (RHK, IKI, target, satuan, direction) from the field examples of domain.md §11.
 Example = tuple[str, str, float, str, Arah]
@@ -108,6 +114,8 @@ class DemoResult:
     scorebook: Path
     consolidation: Consolidation
     documents: Written | None = None
+    reminders: Path | None = None  # the mail-merge file of the reminders' dry run
+    waited: int = 0  # people it has a message for
 
 
 def _examples(unit: str) -> list[Example]:
@@ -256,6 +264,43 @@ def fill_sample(folder: Path, roster: Roster, rnd: random.Random) -> None:
         wb.save(path)
 
 
+# Fictional public-satisfaction surveys beside the unit workbooks (sheetnilai ikm templat):
+# (unit layanan, population, respondents, the unsur answered worst, a junk answer planted).
+SURVEYS = (
+    ("Dinas Kependudukan dan Pencatatan Sipil", 150, 112, 2, True),
+    ("Dinas Kesehatan", 2_000, 64, 7, False),
+)
+
+
+def write_surveys(folder: Path, policy: Policy, rnd: random.Random) -> list[Path]:
+    """Survey workbooks filled with answers as respondents give them: mostly 3 and 4, one
+    unsur answered worse; one typed 5 that the consolidation reports at its cell."""
+    from sheetnilai.rules.ikm import UNSUR
+    from sheetnilai.workbook.survei import (
+        ANSWER_FIRST_COL,
+        ANSWER_FIRST_ROW,
+        ANSWER_SHEET,
+        write_survey_workbooks,
+    )
+
+    units = [unit for unit, *_ in SURVEYS]
+    paths = write_survey_workbooks(units, folder, "Triwulan I 2026", None, policy.ikm, True)
+    for path, (_, populasi, count, weak, junk) in zip(paths, SURVEYS, strict=True):
+        wb = openpyxl.load_workbook(path)
+        wb["Survei IKM"]["B5"] = populasi
+        ws = wb[ANSWER_SHEET]
+        for r in range(count):
+            row = ANSWER_FIRST_ROW + 1 + r
+            ws.cell(row, 1, f"{1 + r % 28:02d}/03/2026 {8 + r % 8:02d}.{r % 60:02d}")
+            for u in range(len(UNSUR)):
+                pool = (2, 2, 3, 3, 3, 4) if u == weak else (3, 3, 4, 4, 4, 2)
+                ws.cell(row, ANSWER_FIRST_COL + 1 + u, rnd.choice(pool))
+        if junk:
+            ws.cell(ANSWER_FIRST_ROW + 5, ANSWER_FIRST_COL + 4, 5)
+        wb.save(path)
+    return paths
+
+
 LATE_UNIT = "Kecamatan Sukamaju Utara.xlsx"
 LOCK_FILE = "~$Dinas Sosial.xlsx"
 OLD_FILE = "arsip SKP 2023.xls"
@@ -272,7 +317,10 @@ def run_demo(
     units = folder / "unit"
     roster = read_roster(sample_roster_path(), policy)
     if units.exists():
+        from sheetnilai.workbook.survei import survey_file_names
+
         ours = set(file_names(list(roster.units()))) | {LOCK_FILE, OLD_FILE}
+        ours |= set(survey_file_names([unit for unit, *_ in SURVEYS]))
         foreign = sorted(p.name for p in units.iterdir() if p.name not in ours or p.is_dir())
         if foreign:
             raise SheetnilaiError(
@@ -282,6 +330,7 @@ def run_demo(
         shutil.rmtree(units)
     generate_unit_workbooks(roster, YEAR, Scheme.TRIWULAN, units, policy, jobs=jobs)
     fill_sample(units, roster, random.Random(YEAR))
+    write_surveys(units, policy, random.Random(YEAR))
     # What arrives in a real shared folder: one unit late, a file still open, an old .xls.
     (units / LATE_UNIT).unlink()
     (units / LOCK_FILE).write_bytes(b"\x00" * 165)
@@ -295,4 +344,25 @@ def run_demo(
     if documents:
         written = write_documents(result, folder / f"dokumen-{PERIOD}-{YEAR}", overwrite=True,
                                   jobs=jobs)  # fmt: skip
-    return DemoResult(folder, target, result, written)
+    merge, waited = remind(result, roster, policy, folder)
+    return DemoResult(folder, target, result, written, merge, waited)
+
+
+def remind(result: Consolidation, roster: Roster, policy: Policy, folder: Path) -> tuple[Path, int]:
+    """`sheetnilai pengingat`'s dry run on the demo: the mail-merge file, nothing sent."""
+    from sheetnilai.reminders import build_reminders, period_label, waiting_in, write_merge_file
+
+    reminders = build_reminders(
+        waiting_in(result),
+        roster,
+        f"{period_label(PERIOD)} {YEAR}",
+        policy.tenggat.of(PERIOD) or DEADLINE,
+        TODAY,
+        dict(policy.pengingat.admin_unit) or ADMINS,
+        policy.instansi.nama,
+    )
+    for r in reminders:
+        r.status = "uji coba: belum dikirim" if r.email else f"tanpa surel: {r.no_email}"
+    target = folder / f"pengingat-{PERIOD}-{YEAR}.csv"
+    write_merge_file(reminders, target, overwrite=True)
+    return target, len(reminders)

@@ -241,12 +241,44 @@ CATALOGUE: dict[str, Entry] = {
     "ikm-jawaban-tidak-sah": Entry(
         G,
         'Jawaban "{value}" untuk unsur {unsur} (responden ke-{responden}) bukan 1, 2, 3, atau 4.',
-        "Isi jawaban dengan angka 1 sampai 4, atau kosongkan bila tidak dijawab.",
+        "Isi jawaban dengan angka 1 sampai 4, atau kosongkan bila tidak dijawab. Pada survei "
+        "yang dikonsolidasi, jawaban ini tidak dihitung; jawaban lain responden itu tetap "
+        "dihitung.",
     ),
     "ikm-unsur-kosong": Entry(
         G,
         "Unsur {unsur} tidak memiliki satu pun jawaban.",
         "Pastikan setiap unsur dijawab oleh sedikitnya satu responden.",
+    ),
+    "ikm-populasi-tidak-sah": Entry(
+        P,
+        'Jumlah populasi (pengguna layanan) "{value}" bukan bilangan bulat 1 atau lebih, '
+        "sehingga sampel minimum tidak dapat dihitung.",
+        "Ketik jumlah pengguna layanan dalam periode survei (mis. 1200) pada sel Jumlah populasi.",
+    ),
+    "ikm-sampel-kurang": Entry(
+        P,
+        "Survei unit layanan {unit} baru memiliki {count} responden; sampel minimum untuk "
+        "populasi {populasi} adalah {minimum} (Krejcie–Morgan).",
+        "Tambah responden sampai sedikitnya {minimum} sebelum hasil IKM dipakai.",
+    ),
+    "ikm-lembar-jawaban-tidak-ada": Entry(
+        G,
+        'Lembar jawaban "{sheet}" yang disebut di sel Lembar jawaban tidak ada di workbook '
+        "survei (lembar yang ada: {sheets}).",
+        "Ketik nama lembar jawaban persis seperti di tab lembarnya (mis. Jawaban Formulir 1).",
+    ),
+    "ikm-responden-melebihi-rumus": Entry(
+        P,
+        "Lembar jawaban berisi lebih dari {max} baris responden; rumus di workbook survei hanya "
+        "menghitung {max} baris pertama, sehingga nilai IKM di workbook berbeda dari buku nilai "
+        "(yang menghitung semua baris).",
+        "Bagi survei menjadi beberapa workbook, atau pakai nilai di buku nilai sheetnilai.",
+    ),
+    "ikm-unit-kosong": Entry(
+        G,
+        "Workbook survei kepuasan tidak menyebut nama unit layanan.",
+        "Ketik nama unit layanan (mis. Puskesmas Sukamaju) pada sel Unit layanan.",
     ),
     # --- PP 46/2011 and PP 30/2019 (legacy) -------------------------------------------
     "pp46-tanpa-kegiatan": Entry(
@@ -424,6 +456,17 @@ CATALOGUE: dict[str, Entry] = {
         'Baris {baris}, kolom {kolom}: alamat surel "{value}" tidak sah.',
         "Tulis alamat surel lengkap (mis. nama@instansi.go.id) atau kosongkan; sampai "
         "diperbaiki, alamat ini tidak dipakai.",
+    ),
+    "roster-potensial-tidak-sah": Entry(
+        P,
+        'Baris {baris}, kolom {kolom}: potensial "{value}" bukan salah satu dari: {allowed}.',
+        "Tulis Rendah, Menengah atau Tinggi sesuai hasil asesmen, atau kosongkan; sampai "
+        "diperbaiki, pegawai ini tampil di lembar Talenta tanpa kotak.",
+    ),
+    "potensial-tidak-dikenal": Entry(
+        G,
+        'Potensial "{value}" bukan salah satu dari: {allowed}.',
+        "Tulis Rendah, Menengah atau Tinggi sesuai hasil asesmen.",
     ),
     # --- pejabat penilai ------------------------------------------------------------------
     "roster-nip-pejabat-tidak-sah": Entry(
@@ -924,11 +967,52 @@ CATALOGUE: dict[str, Entry] = {
         "Pilih predikat organisasi di lembar Rekap, atau berikan --predikat-organisasi.",
     ),
     # --- files ----------------------------------------------------------------------------
+    "potensial-berkas-tidak-sah": Entry(
+        G,
+        'Berkas potensial "{path}"{where}: {detail}.',
+        "Berkas potensial berisi dua kolom berjudul NIP (18 digit, sebagai teks) dan "
+        "Potensial (Rendah, Menengah atau Tinggi), satu baris per pegawai. Perbaiki barisnya, "
+        "lalu jalankan lagi.",
+    ),
     "berkas-sudah-ada": Entry(
         G,
         'Berkas "{path}" sudah ada dan tidak ditimpa.',
         "Pilih nama atau folder lain, pindahkan berkas itu, atau tambahkan --timpa untuk "
         "menimpanya.",
+    ),
+    "ikm-realisasi-berbeda": Entry(
+        P,
+        'Realisasi IKI "{iki}" diketik {typed}, sedangkan sumber datanya, survei {survey}, '
+        "memberi nilai IKM {value}. Capaian dihitung dari {used}.",
+        "Ketik {value} sebagai realisasi agar workbook unit dan buku nilai sama, atau periksa "
+        "workbook survei bila angka yang diketik yang benar.",
+    ),
+    "ikm-survei-ganda": Entry(
+        P,
+        'Ada lebih dari satu workbook survei untuk unit layanan "{unit}": {files}. Tidak ada '
+        "yang dipakai sebagai realisasi IKI.",
+        "Simpan hanya survei periode yang dikonsolidasi di folder sumber (pindahkan yang lain), "
+        "atau perbaiki nama unit layanan di lembar Survei IKM.",
+    ),
+    "ikm-iki-kumulatif": Entry(
+        P,
+        'IKI "{iki}" bersumber dari survei {survey}, tetapi bersifat Kumulatif: nilai survei '
+        "tidak dijumlahkan antarperiode, sehingga capaiannya tetap dihitung dari realisasi yang "
+        "diketik.",
+        "Ubah sifat IKI ini menjadi Tetap (nilai IKM adalah tingkat, bukan jumlah), atau "
+        "biarkan bila realisasi yang diketik memang dimaksudkan.",
+    ),
+    "ikm-templat-sudah-ada": Entry(
+        G,
+        '{count} workbook survei IKM sudah ada di folder "{folder}" (mis. "{path}"); tidak ada '
+        "yang ditulis.",
+        "Pilih folder keluaran lain dengan --keluaran, atau tambahkan --timpa untuk menimpa.",
+    ),
+    "ikm-templat-tanpa-unit": Entry(
+        G,
+        "Tidak ada unit layanan untuk dibuatkan workbook survei IKM.",
+        'Sebut unit layanan dengan --unit "Puskesmas Sukamaju" (boleh diulang), atau berikan '
+        "daftar pegawai dengan --roster.",
     ),
     "templat-sudah-ada": Entry(
         G,
@@ -1306,6 +1390,59 @@ CATALOGUE: dict[str, Entry] = {
         'Sebutkan periode yang dinilai dengan --periode (boleh diulang; "semua" tidak '
         "berlaku untuk sinkron).",
         "Contoh: --periode TW3 --periode TAHUNAN.",
+    ),
+    # --- sheetnilai pengingat (reminders.py) ---------------------------------------------
+    "pengingat-tanpa-tenggat": Entry(
+        G,
+        "Tenggat periode {period} belum diatur.",
+        "Tambahkan tanggalnya di bagian [tenggat] berkas kebijakan, mis. {period} = 2026-04-10.",
+    ),
+    "pengingat-smtp-belum-diatur": Entry(
+        G,
+        "Server surel belum diatur: smtp.host dan smtp.pengirim wajib diisi untuk --kirim.",
+        "Isi bagian [smtp] berkas kebijakan, atau jalankan tanpa --kirim untuk membuat berkas "
+        "gabung surat saja.",
+    ),
+    "pengingat-login-tanpa-tls": Entry(
+        G,
+        'Login SMTP tanpa TLS ke server "{host}" ditolak: sandi akan terkirim tanpa enkripsi.',
+        'Pakai smtp.tls = "starttls" atau "ssl", atau kosongkan smtp.pengguna untuk relay tanpa '
+        'login; tls = "tanpa" dengan login hanya untuk server di mesin ini (127.0.0.1, ::1, '
+        "localhost).",
+    ),
+    "pengingat-sandi-kosong": Entry(
+        G,
+        "Sandi SMTP tidak ditemukan: variabel lingkungan {env} kosong atau tidak ada.",
+        "Isi variabel itu sebelum menjalankan perintah (sandi tidak pernah ditulis di berkas "
+        "kebijakan), atau kosongkan smtp.pengguna bila server tidak meminta login.",
+    ),
+    "pengingat-sumber": Entry(
+        G,
+        "Sebutkan tepat satu sumber: folder SUMBER atau --penyimpanan BERKAS dari sinkron.",
+        "Contoh: sheetnilai pengingat masuk/ --periode TW1, atau sheetnilai pengingat "
+        "--penyimpanan sinkron.sqlite --periode TW1.",
+    ),
+    "pengingat-periode-tidak-disinkron": Entry(
+        G,
+        "Sinkron terakhir di penyimpanan ini tidak menilai periode {period} (periode yang "
+        "disinkron: {periods}).",
+        "Jalankan sinkron dengan --periode {period}, atau baca workbook langsung dengan SUMBER.",
+    ),
+    "pengingat-sudah-berjalan": Entry(
+        G,
+        "Pengiriman pengingat dengan catatan ini sedang berjalan (PID {pid}; kunci {path}).",
+        "Tunggu sampai selesai: penerima yang sudah dikirimi tidak akan dikirimi lagi.",
+    ),
+    "pengingat-keluaran-jenis": Entry(
+        G,
+        'Berkas gabung surat "{path}" harus berakhiran .csv atau .xlsx.',
+        "Contoh: --keluaran pengingat-TW1.csv atau --keluaran pengingat-TW1.xlsx.",
+    ),
+    "pengingat-catatan-rusak": Entry(
+        G,
+        'Berkas catatan pengiriman "{path}" tidak dapat dipakai ({detail}).',
+        "Sebutkan berkas lain dengan --catatan-kirim. Tanpa catatan lama, pesan yang sudah "
+        "terkirim untuk tenggat ini akan dikirim lagi.",
     ),
     "durasi-tidak-sah": Entry(
         G,

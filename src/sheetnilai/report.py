@@ -8,13 +8,16 @@ from fractions import Fraction
 
 import pandas as pd
 
-from sheetnilai import __version__
+from sheetnilai import __version__, talenta_report
 from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation
 from sheetnilai.errors import display_name
+from sheetnilai.kalibrasi import kalibrasi_table
 from sheetnilai.periods import ANNUAL, period_objects
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.labels import CURVE_ORDER
+from sheetnilai.rules.numbers import round_half_up
+from sheetnilai.rules.policy import scoring_policy
 from sheetnilai.scorebook import Chart, ColumnKind, Table
 from sheetnilai.shown import iki_shown
 from sheetnilai.shown import number as _num
@@ -167,12 +170,18 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Berkas",
         "Lembar",
         "Sel realisasi",
+        "Sumber data",
+        "Realisasi survei IKM",
     ]
     # Tuples in the order of `cols`, not dicts: this table has a row per IKI of the agency.
     # The shown values come with each IKI from the worker that checked it (shown.py).
+    from sheetnilai.ikm_link import survey_source
+
     rows = []
+    linked = c.iki_surveys
     for u in c.units:
         for i in u.iki:
+            survey = linked.get((i.file, i.sheet, i.cell)) if linked else None
             t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
                 i
             )
@@ -208,6 +217,8 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     i.file,
                     i.sheet,
                     i.cell,
+                    survey_source(survey) if survey else "",
+                    float(survey.hasil.konversi_tampil) if survey and survey.hasil else None,
                 )
             )
     kinds = {
@@ -222,6 +233,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         "Target periode": K.TEXT,
         "Realisasi dinilai": K.NUMBER,
         "Target dinilai": K.NUMBER,
+        "Realisasi survei IKM": K.NUMBER,
     }
     # Every other column is text; saying so spares inferring it from 100,000 object values.
     kinds = {name: kinds.get(name, K.TEXT) for name in cols}
@@ -458,7 +470,8 @@ def metadata_table(c: Consolidation) -> Table:
         {"Butir": "Sumber", "Nilai": display_name(c.source)},
         {"Butir": "Daftar pegawai", "Nilai": c.roster_source or "(tidak dipakai)"},
         {"Butir": "SHA-256 daftar pegawai", "Nilai": c.roster_sha256},
-        {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(c.policy)},
+        # The settings that decide scores; the reminders' deadlines and mail server are not.
+        {"Butir": "Kebijakan yang berlaku", "Nilai": policy_toml(scoring_policy(c.policy))},
     ]
     for name, status in c.folders:
         rows.append({"Butir": f"Folder: {name}", "Nilai": status})
@@ -473,19 +486,81 @@ def metadata_table(c: Consolidation) -> Table:
     return Table("Metadata", _frame(rows, ["Butir", "Nilai"]), {}, title="Metadata konsolidasi")
 
 
+def _comma(value: Fraction) -> str:
+    return f"{round_half_up(value, 2)}".replace(".", ",")
+
+
+def ikm_table(c: Consolidation) -> Table:
+    """Per survey workbook (sources/survei.py): the IKM recomputed from its answers, the
+    minimum sample, and the unsur below the mean NRR, lowest first, that pull it down."""
+    from sheetnilai.rules.ikm import UNSUR
+
+    nrr_cols = [f"NRR U{u + 1} {name}" for u, name in enumerate(UNSUR)]
+    cols = ["Unit Layanan", "Periode Survei", "Responden", "Populasi", "Sampel Minimum",
+            "Sampel Cukup", *nrr_cols, "IKM", "Nilai IKM", "Mutu", "Kinerja Unit",
+            "Unsur Penarik", "Jawaban Tidak Sah", "Berkas"]  # fmt: skip
+    rows = []
+    for s in sorted(c.surveys, key=lambda s: (s.unit, s.name)):
+        h = s.hasil
+        row: dict[str, object] = {
+            "Unit Layanan": s.unit,
+            "Periode Survei": s.periode,
+            "Responden": h.responden if h else None,
+            "Populasi": s.populasi,
+            "Sampel Minimum": s.sampel_minimum,
+            "Sampel Cukup": {True: "ya", False: "tidak", None: ""}[s.sampel_cukup],
+            "IKM": _num(h.ikm, 4) if h else None,
+            "Nilai IKM": float(h.konversi_tampil) if h else None,
+            "Mutu": h.mutu if h else "",
+            "Kinerja Unit": h.kinerja if h else "Tidak dapat dihitung (lihat Masalah)",
+            "Unsur Penarik": "; ".join(
+                f"U{u + 1} {UNSUR[u]} ({_comma(h.nrr[u])})" for u in s.penarik()
+            )
+            if h
+            else "",
+            "Jawaban Tidak Sah": s.tidak_sah,
+            "Berkas": s.name,
+        }
+        for u, col in enumerate(nrr_cols):
+            row[col] = _num(h.nrr[u], 4) if h else None
+        rows.append(row)
+    ints = ("Responden", "Populasi", "Sampel Minimum", "Jawaban Tidak Sah")
+    return Table(
+        "IKM",
+        _frame(rows, cols),
+        {**{k: K.INTEGER for k in ints}, **{k: K.NUMBER for k in (*nrr_cols, "IKM", "Nilai IKM")}},
+        title="Indeks Kepuasan Masyarakat per unit layanan (PermenPANRB 14/2017)",
+    )
+
+
 SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 
 
-def tables(c: Consolidation) -> list[Table]:
-    out = [
+# Sheets built once from all the periods of a run, never one per period and concatenated.
+RUN_SHEETS = talenta_report.SHEETS
+
+
+def _period_tables(c: Consolidation) -> list[Table]:
+    return [
         ringkasan_table(c),
         pegawai_table(c),
         hasil_kerja_table(c),
         distribusi_table(c),
+        kalibrasi_table(c),
+        ikm_table(c),
         masalah_table(c),
         belum_masuk_table(c),
         metadata_table(c),
     ]
+
+
+def _in_order(own: list[Table], runs: Sequence[Consolidation]) -> list[Table]:
+    by_sheet = {t.sheet: t for t in [*own, *talenta_report.tables(runs)]}
+    return [by_sheet[s] for s in SHEETS]
+
+
+def tables(c: Consolidation) -> list[Table]:
+    out = _in_order(_period_tables(c), [c])
     assert tuple(t.sheet for t in out) == SHEETS
     return out
 
@@ -532,7 +607,24 @@ def charts(c: Consolidation) -> list[Chart]:
             size=(780, max(340, 110 + 26 * n)),
             colours=PREDIKAT_COLOURS,
         ),
+        talent_chart(),
     ]
+
+
+def talent_chart() -> Chart:
+    """The 9-box counts beside the grid: per kinerja row, one bar per potensial column."""
+    return Chart(
+        talenta_report.GRID_SHEET,
+        talenta_report.GRID_SHEET,
+        "column",
+        "Kotak talenta: pegawai per kinerja dan potensial",
+        "Kinerja",
+        ["Rendah", "Menengah", "Tinggi"],
+        x_title="Kinerja",
+        y_title="Jumlah pegawai",
+        colours=(PREDIKAT_COLOURS[0], PREDIKAT_COLOURS[2], PREDIKAT_COLOURS[4]),
+        values_shown=True,
+    )
 
 
 # --- several periods in one run ---------------------------------------------------------------
@@ -557,9 +649,10 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
 
     runs = in_scheme_order(results)
     label = ", ".join(c.period for c in runs)
-    per = [tables(c) for c in runs]
+    per = [_period_tables(c) for c in runs]
+    own = [s for s in SHEETS if s not in RUN_SHEETS]
     out = []
-    for k, sheet in enumerate(SHEETS):
+    for k, sheet in enumerate(own):
         first = per[0][k]
         if sheet == "Metadata":
             frame = first.frame.copy()
@@ -581,6 +674,7 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
             Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title,
                   widths=first.widths, subtitle=first.subtitle)
         )  # fmt: skip
+    out = _in_order(out, runs)
     out += [tren_table(runs), tren_unit_table(runs), peringatan_dini_table(runs)]
     return out
 
@@ -671,7 +765,7 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
     n = len(runs)
     units = sorted({u.unit for c in runs for u in c.units})
     page = chart_page_title(runs).replace("predikat kinerja", "rata-rata capaian per unit", 1)
-    return [
+    lines = [
         Chart(
             CHART_SHEET,
             "Tren Unit",
@@ -687,3 +781,4 @@ def charts_many(results: Sequence[Consolidation]) -> list[Chart]:
         )
         for k, unit in enumerate(units)
     ]
+    return [*lines, talent_chart()]

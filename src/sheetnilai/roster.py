@@ -30,6 +30,7 @@ from sheetnilai.rules.angka_kredit import find_jenjang
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.nip import check_nip, compact
 from sheetnilai.rules.policy import DEFAULT_POLICY, Policy
+from sheetnilai.rules.talenta import Potensial, parse_potensial
 
 __all__ = [
     "JenisJabatan",
@@ -78,6 +79,8 @@ class Pegawai:
     atasan_penilai_nip: str | None
     email: str | None
     row: int  # 1-based row in the roster file (header is row 1)
+    # From an assessment (assessment centre, uji kompetensi), for the 9-box; None when blank.
+    potensial: Potensial | None = None
 
 
 @dataclass(slots=True)
@@ -218,6 +221,18 @@ _FIELDS: tuple[_Field, ...] = (
         False,
     ),
     _Field("email", "Email", ("Email", "E-mail", "Surel", "Alamat Email", "Alamat Surel"), False),
+    _Field(
+        "potensial",
+        "Potensial",
+        (
+            "Potensial",
+            "Potensi",
+            "Tingkat Potensial",
+            "Hasil Asesmen Potensial",
+            "Kategori Potensial",
+        ),
+        False,
+    ),
 )
 
 # Case, spaces, dots, slashes, underscores and dashes differ between HR systems' exports.
@@ -790,6 +805,7 @@ class _RowReader:
         penilai = self._read_pejabat("penilai")
         atasan = self._read_pejabat("atasan")
         email = self._read_email()
+        potensial = self._read_potensial()
 
         if self.reasons or self.nip is None or jenis is None:
             if self.nip is not None:
@@ -825,6 +841,7 @@ class _RowReader:
                 atasan_penilai_nip=atasan,
                 email=email,
                 row=self.row,
+                potensial=potensial,
             )
         )
 
@@ -909,6 +926,17 @@ class _RowReader:
             self.problem("roster-email-tidak-sah", "email", value=text)
             return None
         return text
+
+    def _read_potensial(self) -> Potensial | None:
+        text = self.text("potensial")
+        if not text:
+            return None
+        try:
+            return parse_potensial(text)
+        except RuleError as exc:
+            self.problem("roster-potensial-tidak-sah", "potensial", value=text,
+                         allowed=exc.params["allowed"])  # fmt: skip
+            return None
 
     def _register_unit(self, unit: str) -> str:
         key = unit.casefold()

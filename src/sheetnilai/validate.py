@@ -22,6 +22,7 @@ from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import nilai_capaian
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import OrgPredikat, Predikat, Rating, parse_org_predikat, parse_rating
+from sheetnilai.rules.labels import name_key as _norm
 from sheetnilai.rules.nip import check_nip
 from sheetnilai.rules.numbers import exact_sum
 from sheetnilai.rules.periodik import annual_sum_differs
@@ -502,10 +503,6 @@ def _check_identity(sheet: SkpSheet, sink: _Sink, roster: Mapping[str, Pegawai] 
                 found=cell.text or "(kosong)",
                 expected=want or "(kosong)",
             )
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _is_formula_cell(cell: Cell) -> bool:

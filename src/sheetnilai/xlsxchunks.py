@@ -153,6 +153,21 @@ def _escape_attribute(s: str) -> str:
     )
 
 
+def _string_body(string: str) -> str:
+    """A text cell's XML after its reference and style, as XlsxWriter writes it inline."""
+    if len(string) > CELL_UNITS // 2:
+        string = _utf16_cut(string)
+    text = _escape_text(string)
+    space = ' xml:space="preserve"' if string[:1].isspace() or string[-1:].isspace() else ""
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+# Text → `_string_body`, shared by every chunk; cleared when full, so memory stays bounded.
+_BODIES: dict[str, str] = {}
+_BODIES_MAX = 50_000
+_BODIES_LONGEST = 200  # characters: a long text is rarely repeated
+
+
 class ChunkSheet:
     """Collects one chunk's cells through the write methods of an XlsxWriter worksheet that
     the score book's column writers call, so a cell is written the same way in both paths.
@@ -175,13 +190,16 @@ class ChunkSheet:
     def _write_string(self, row: int, col: int, string: str, cell_format: Any) -> None:
         ref = xl_rowcol_to_cell_fast(row, col)
         xf = cell_format._get_xf_index()
-        if len(string) > CELL_UNITS // 2:
-            string = _utf16_cut(string)
-        text = _escape_text(string)
-        space = ' xml:space="preserve"' if string[:1].isspace() or string[-1:].isspace() else ""
-        self.rows[row - self.first].append(
-            f'<c r="{ref}" s="{xf}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
-        )
+        # A big sheet repeats its texts (unit, file, sheet, a column's few values): each is
+        # escaped once (a third of this method's time on the Pengembangan sheet).
+        body = _BODIES.get(string)
+        if body is None:
+            body = _string_body(string)
+            if len(string) <= _BODIES_LONGEST:
+                if len(_BODIES) >= _BODIES_MAX:
+                    _BODIES.clear()
+                _BODIES[string] = body
+        self.rows[row - self.first].append(f'<c r="{ref}" s="{xf}"{body}')
 
     write_string = _write_string
 

@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetnilai.rules.errors import RuleError
-from sheetnilai.rules.ikm import UNSUR, IkmResult, ikm, ikm_from_respondents, mutu_pelayanan
+from sheetnilai.rules.ikm import (
+    UNSUR,
+    IkmResult,
+    ikm,
+    ikm_from_respondents,
+    jawaban,
+    mutu_pelayanan,
+)
 from sheetnilai.rules.policy import IkmPolicy, IkmWeight
 
 NINTH = IkmPolicy(IkmWeight.NINTH)
@@ -300,3 +307,16 @@ _konversi = st.fractions(min_value=0, max_value=120, max_denominator=100_000)
 def test_mutu_monotone(a: Fraction, b: Fraction) -> None:
     lo, hi = sorted((a, b))
     assert _RANK[mutu_pelayanan(lo)[0]] <= _RANK[mutu_pelayanan(hi)[0]]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [pytest.param(v, id=f"{type(v).__name__}-{v}") for v in (1, 2, 3, 4, 1.0, 2.0, 3.0, 4.0)]
+    + [pytest.param(Fraction(3), id="fraction"), pytest.param("3,0", id="teks-koma")],
+)
+def test_answer_as_int(answer: object) -> None:
+    # An int or float 1–4 takes a short way (rules/ikm.py `_jawaban`); the result is the
+    # same int the exact conversion gives.
+    got = jawaban(answer)
+    assert type(got) is int
+    assert got == int(Fraction(str(answer).replace(",", ".")))

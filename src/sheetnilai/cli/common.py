@@ -46,6 +46,17 @@ ROSTER_OPTION = click.option(
     help="Daftar pegawai (.xlsx/.csv/.txt) untuk memeriksa identitas dan yang belum masuk.",
 )
 
+POTENSIAL_OPTION = click.option(
+    "--potensial",
+    "potensial_path",
+    # Not `exists=True`: read_potensial names a missing file or a folder in one line, as
+    # for a damaged one, instead of click's usage error.
+    type=click.Path(path_type=Path),
+    metavar="BERKAS",
+    help="Hasil asesmen potensial (.xlsx atau .csv, kolom NIP dan Potensial) untuk lembar "
+    "Talenta; menggantikan kolom Potensial daftar pegawai untuk NIP yang sama.",
+)
+
 ORG_OPTION = click.option(
     "--predikat-organisasi",
     "org",

@@ -44,6 +44,18 @@ def demo(folder: Path, policy_path: Path | None) -> None:
             f"{w.units} unit, di {w.folder}/ ({len(w.skipped)} pegawai tanpa dokumen karena "
             "lembarnya memuat galat; lihat tidak-dibuat.csv)."
         )
+    c = result.consolidation
+    failing = sum(1 for _, check in c.distribution.values() if check is not None and not check.ok)
+    click.echo(
+        f"Tindak lanjut di buku nilai: lembar IKM ({len(c.surveys)} survei), Kalibrasi "
+        f"({failing} unit tidak sesuai kurva), Pengembangan, Rencana Pengembangan, Talenta, "
+        "Kotak Talenta."
+    )
+    if result.reminders is not None:
+        click.echo(
+            f"Pengingat (uji coba, tidak ada surel yang dikirim): {result.waited} penerima, "
+            f"berkas gabung surat {result.reminders}."
+        )
     click.echo(
         "Buka lembar Masalah untuk melihat setiap kesalahan dengan berkas, lembar, dan selnya."
     )

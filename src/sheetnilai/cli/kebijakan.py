@@ -11,6 +11,7 @@ from sheetnilai.cli.common import (
     POLICY_OPTION,
 )
 from sheetnilai.config import load_policy, policy_toml
+from sheetnilai.rules.policy import OPERATIONAL_SECTIONS
 
 
 @click.command("kebijakan", cls=cli_i18n.IdCommand)
@@ -23,3 +24,9 @@ def kebijakan(policy_path: Path | None) -> None:
     policy, source = load_policy(policy_path)
     click.echo(f"# Kebijakan yang berlaku (sumber: {source})")
     click.echo(policy_toml(policy))
+    unset = [name for name in OPERATIONAL_SECTIONS if f"[{name}]" not in policy_toml(policy)]
+    if unset:
+        click.echo(
+            "# Belum diatur (untuk sheetnilai pengingat; lihat README, Kebijakan): "
+            + ", ".join(f"[{name}]" for name in unset)
+        )

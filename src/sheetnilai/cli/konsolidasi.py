@@ -15,6 +15,7 @@ from sheetnilai.cli.common import (
     EXIT_DATA_ERRORS,
     ORG_OPTION,
     POLICY_OPTION,
+    POTENSIAL_OPTION,
     ROSTER_OPTION,
     YEAR_OPTION,
 )
@@ -117,6 +118,7 @@ def _run_label(values: tuple[str, ...], periods: list[str] | None) -> str:
 )
 @YEAR_OPTION
 @ROSTER_OPTION
+@POTENSIAL_OPTION
 @ORG_OPTION
 @click.option(
     "--predikat-instansi",
@@ -157,6 +159,7 @@ def konsolidasi(
     periode: tuple[str, ...],
     tahun: int | None,
     roster_path: Path | None,
+    potensial_path: Path | None,
     org: tuple[str, ...],
     predikat_instansi: str | None,
     keluaran: Path | None,
@@ -188,6 +191,7 @@ def konsolidasi(
     from sheetnilai.roster import read_roster
     from sheetnilai.scorebook import data_file_name, write_data, write_scorebook
     from sheetnilai.sources.folder import OLD_SUFFIXES, WORKBOOK_SUFFIXES
+    from sheetnilai.talenta_report import apply_potensial, read_potensial
 
     if (sumber is None) == (drive_id is None):
         raise SheetnilaiError("konsolidasi-sumber")
@@ -242,7 +246,9 @@ def konsolidasi(
     from sheetnilai.config import DEFAULT_NAME
 
     # The roster and the policy file (given, or the sheetnilai.toml the run picks up) too.
-    inputs += [p for p in (roster_path, policy_path or Path(DEFAULT_NAME)) if p is not None]
+    inputs += [
+        p for p in (roster_path, potensial_path, policy_path or Path(DEFAULT_NAME)) if p is not None
+    ]
     check_outputs([target, *data_targets], data_dir, sumber, inputs)
     if target.exists() and not timpa and (keluaran is not None or year is not None):
         raise SheetnilaiError("berkas-sudah-ada", {"path": target})
@@ -254,6 +260,7 @@ def konsolidasi(
     roster = None
     if roster_path is not None:
         roster = read_roster(roster_path, policy)
+    assessed = read_potensial(potensial_path) if potensial_path is not None else None
     by_unit, default = org_options(org)
     agency = agency_option(predikat_instansi)
     show = not senyap
@@ -325,6 +332,8 @@ def konsolidasi(
         digest = sha256(roster_path)
         for result in results:
             result.roster_sha256 = digest
+    if assessed is not None:
+        apply_potensial(results, assessed)
     if len(results) == 1:
         book_tables, book_charts = tables(results[0]), charts(results[0])
     else:

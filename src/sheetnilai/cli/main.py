@@ -11,9 +11,11 @@ from sheetnilai.cli import i18n as cli_i18n
 from sheetnilai.cli.demo import demo
 from sheetnilai.cli.dokumen import dokumen
 from sheetnilai.cli.gsheet import gsheet
+from sheetnilai.cli.ikm import ikm
 from sheetnilai.cli.kebijakan import kebijakan
 from sheetnilai.cli.konsolidasi import konsolidasi
 from sheetnilai.cli.nip import cek_nip
+from sheetnilai.cli.pengingat import pengingat
 from sheetnilai.cli.periksa import periksa
 from sheetnilai.cli.sinkron import riwayat, sinkron
 from sheetnilai.cli.templat import templat
@@ -59,7 +61,7 @@ def cli() -> None:
 
 
 for command in (cek_nip, templat, kebijakan, konsolidasi, dokumen, periksa, demo, gsheet, xlwings,
-                sinkron, riwayat):  # fmt: skip
+                sinkron, riwayat, ikm, pengingat):  # fmt: skip
     cli.add_command(command)
 
 

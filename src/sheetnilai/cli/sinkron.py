@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sheetnilai.cli import i18n as cli_i18n
-from sheetnilai.cli.common import CREDENTIALS_OPTION, POLICY_OPTION
+from sheetnilai.cli.common import CREDENTIALS_OPTION, POLICY_OPTION, POTENSIAL_OPTION
 from sheetnilai.errors import SheetnilaiError, display_name
 
 if TYPE_CHECKING:
@@ -122,6 +122,7 @@ def _logger(store_path: Path, quiet: bool) -> logging.Logger:
     default=None,
     help="Daftar pegawai (CSV/XLSX) untuk memeriksa yang belum masuk.",
 )
+@POTENSIAL_OPTION
 @click.option(
     "--predikat-organisasi",
     "org",
@@ -152,6 +153,7 @@ def sinkron(
     keluaran: Path,
     store_path: Path,
     roster_path: Path | None,
+    potensial_path: Path | None,
     org: tuple[str, ...],
     predikat_instansi: str | None,
     tahun: int | None,
@@ -187,30 +189,31 @@ def sinkron(
         raise SheetnilaiError("sinkron-tanpa-periode")
     from sheetnilai.cli.konsolidasi import agency_option, org_options, period_options
     from sheetnilai.config import load_policy
-    from sheetnilai.files import check_outputs, read_text
+    from sheetnilai.files import check_outputs
     from sheetnilai.roster import read_roster
     from sheetnilai.store.sqlite import SqliteStore
     from sheetnilai.sync.lock import StoreLock
     from sheetnilai.sync.run import SyncSettings
+    from sheetnilai.talenta_report import read_potensial
 
     interval = parse_duration(selang)
     periods = period_options(periode)
     if not periods:
         raise SheetnilaiError("sinkron-tanpa-periode")
-    policy, policy_source = load_policy(policy_path)
-    policy_text = read_text(Path(policy_source)) if policy_source != "bawaan" else ""
+    policy, _ = load_policy(policy_path)
     check_outputs([keluaran / "x.xlsx", store_path], None, sumber, [])
     source = _drive(drive_id, kredensial, store_path, unggah) if drive_id is not None else None
     by_unit, default = org_options(org)
     roster = read_roster(roster_path, policy) if roster_path is not None else None
+    potensial = read_potensial(potensial_path) if potensial_path is not None else {}
     settings = SyncSettings(
         source=sumber or Path(f"drive-{drive_id}"),
         output=keluaran,
         periods=tuple(periods),
         policy=policy,
-        policy_text=policy_text,
         roster=roster,
         roster_path=roster_path,
+        potensial=potensial,
         org_predikat=by_unit,
         org_default=default,
         agency_predikat=agency_option(predikat_instansi),

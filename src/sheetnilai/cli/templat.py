@@ -185,7 +185,15 @@ def templat_perbarui(
     roster = read_roster(roster_path, policy or Policy()) if roster_path else None
     found = discover(sumber)
     base = sumber if sumber.is_dir() else sumber.parent
-    todo = [(f.path, f.name) for f in found.to_read]
+    from sheetnilai.sources.survei import is_survey_file
+
+    todo = []
+    for f in found.to_read:
+        if is_survey_file(f.path):
+            # A survey beside the unit workbooks is no SKP workbook to bring up to date.
+            click.echo(f"  {f.name}: dilewati (workbook survei IKM)")
+            continue
+        todo.append((f.path, f.name))
     if not todo:
         raise SheetnilaiError("sumber-kosong", {"path": sumber, "count": len(found.files)})
     outdir = None if timpa else (keluaran or Path("workbook-diperbarui"))

@@ -15,14 +15,16 @@ from fractions import Fraction
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.numbers import exact, round_half_up
-from sheetnilai.rules.policy import IkmPolicy
+from sheetnilai.rules.policy import IkmPolicy, IkmSampleRounding
 
 __all__ = [
     "UNSUR",
     "IkmResult",
     "ikm",
     "ikm_from_respondents",
+    "jawaban",
     "mutu_pelayanan",
+    "sampel_minimum",
 ]
 
 # [V:S15] the nine unsur in domain.md order (copies swap 8 and 9; the score does not care).
@@ -39,6 +41,7 @@ UNSUR: tuple[str, ...] = (
 )
 
 _SKALA = range(1, 5)  # [V:S15] 1 = tidak baik … 4 = sangat baik
+_SKALA_CEPAT = frozenset(_SKALA)
 _FAKTOR_KONVERSI = Fraction(25)  # [V:S15] IKM × 25 → 25–100
 
 # [D] lower bounds of the konversi intervals, best first; below the last is D. The printed
@@ -51,6 +54,11 @@ _MUTU: tuple[tuple[Decimal, str, str], ...] = (
 _MUTU_TERENDAH = ("D", "Tidak Baik")
 
 _DEFAULT_POLICY = IkmPolicy()
+
+# [M] Krejcie–Morgan: chi-square for 1 degree of freedom at 95%, P = 0.5, d = 0.05.
+_KM_CHI2 = Fraction(3841, 1000)
+_KM_PQ = Fraction(1, 4)
+_KM_D2 = Fraction(1, 400)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,29 @@ def ikm_from_respondents(
     return ikm(columns, policy)
 
 
+def sampel_minimum(populasi: int, pembulatan: IkmSampleRounding = IkmSampleRounding.TABLE) -> int:
+    """Krejcie–Morgan minimum sample for a population of `populasi` service users.
+
+    [M] s = X²·N·P(1−P) / (d²(N−1) + X²·P(1−P)); the published table rounds to the nearest
+    whole respondent (N=100 → 80, 500 → 217, 1,000 → 278), `UP` takes the next whole one.
+    Raises `RuleError("ikm-populasi-tidak-sah")` for a population below 1.
+    """
+    if isinstance(populasi, bool) or not isinstance(populasi, int) or populasi < 1:
+        raise RuleError("ikm-populasi-tidak-sah", value=populasi)
+    top = _KM_CHI2 * populasi * _KM_PQ
+    s = top / (_KM_D2 * (populasi - 1) + _KM_CHI2 * _KM_PQ)
+    if pembulatan is IkmSampleRounding.UP:
+        return -(-s.numerator // s.denominator)
+    return int(round_half_up(s, 0))
+
+
+def jawaban(value: object, *, unsur: int = 0, responden: int = 0) -> int | None:
+    """One answer cell: None when blank, else 1–4; raises ikm-jawaban-tidak-sah."""
+    if _kosong(value):
+        return None
+    return _jawaban(value, unsur=unsur, responden=responden)
+
+
 def _kosong(value: object) -> bool:
     if value is None:
         return True
@@ -146,6 +177,11 @@ def _kosong(value: object) -> bool:
 
 def _jawaban(value: object, *, unsur: int, responden: int) -> int:
     """One answer as an int 1–4: int, integral float (3.0) or text ("3", "3,0")."""
+    # The common case first: a typed or form-written 1–4 arrives as an int or a float. The
+    # exact type is checked, not isinstance: True == 1, and a bool is not an answer.
+    kind = type(value)
+    if (kind is int or kind is float) and value in _SKALA_CEPAT:
+        return int(value)
     try:
         number = exact(value, "jawaban")
     except RuleError:

@@ -64,6 +64,12 @@ class OrgPredikat(_Labelled):
     SANGAT_KURANG = "Sangat Kurang"
 
 
+def name_key(text: str) -> str:
+    """A name (unit, pegawai, unit layanan) as two spellings of it compare: spaces collapsed,
+    case folded ("Dinas  kesehatan" and "Dinas Kesehatan" are one unit)."""
+    return " ".join(text.split()).casefold()
+
+
 def _key(text: str) -> str:
     """Lower case without spaces, dashes, underscores or dots: "Di  atas-Eksp" -> "diataseksp"."""
     return re.sub(r"[\s_\-.]+", "", text.strip().lower())

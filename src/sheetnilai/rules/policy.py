@@ -9,7 +9,9 @@ the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from fractions import Fraction
@@ -17,8 +19,15 @@ from typing import Any, TypeVar
 
 from sheetnilai.problems import Problem, Severity
 from sheetnilai.rules.errors import RuleError
+from sheetnilai.rules.frozenmap import FrozenMap  # also for outputs pickled as policy.FrozenMap
 from sheetnilai.rules.labels import Predikat, parse_predikat
 from sheetnilai.rules.numbers import exact, number_text
+from sheetnilai.rules.talenta import (
+    DEFAULT_CUES,
+    DEFAULT_KINERJA,
+    AntarPeriode,
+    Kinerja,
+)
 
 
 class DistributionRounding(StrEnum):
@@ -44,6 +53,20 @@ class IkmWeight(StrEnum):
     @property
     def fraction(self) -> Fraction:
         return Fraction(1, 9) if self is IkmWeight.NINTH else Fraction(11, 100)
+
+
+class IkmSampleRounding(StrEnum):
+    """How the Krejcie–Morgan minimum sample is rounded (domain.md §6)."""
+
+    TABLE = "tabel"  # nearest whole respondent, as the published table prints it
+    UP = "ke-atas"  # the next whole respondent whenever there is a fraction
+
+
+class IkiSurveySource(StrEnum):
+    """What decides the capaian of an IKI whose source is an IKM survey (issue 16)."""
+
+    SURVEY = "survei"  # the survey's konversi is the realisasi; a differing typed one warns
+    TYPED = "diketik"  # the typed realisasi; the survey's value is shown beside it
 
 
 class BandRounding(StrEnum):
@@ -134,36 +157,6 @@ class DistribusiPolicy:
     kelompok_terbesar: bool = True
 
 
-K = TypeVar("K")
-
-
-class FrozenMap(Mapping[K, Fraction]):
-    """A read-only mapping that, unlike MappingProxyType, pickles (for worker processes)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[K, Fraction]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: K) -> Fraction:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._data.items()))
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
-
-
 def _ro(d: Mapping[Any, Fraction]) -> Mapping[Any, Fraction]:
     return FrozenMap(d)
 
@@ -204,6 +197,8 @@ class AngkaKreditPolicy:
 @dataclass(frozen=True, slots=True)
 class IkmPolicy:
     bobot: IkmWeight = IkmWeight.NINTH
+    sampel: IkmSampleRounding = IkmSampleRounding.TABLE
+    realisasi_iki: IkiSurveySource = IkiSurveySource.SURVEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +253,113 @@ class InstansiPolicy:
     tempat: str = ""  # the place written above the signatures, e.g. "Sukamaju"
 
 
+class TlsMode(StrEnum):
+    """How the reminders' SMTP connection is secured."""
+
+    STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (port 587)
+    SSL = "ssl"  # TLS from the first byte (SMTPS, port 465)
+    NONE = "tanpa"  # no TLS: only for a relay on the same machine or network
+
+    @property
+    def default_port(self) -> int:
+        """The port `[smtp] port` defaults to when the file does not give one."""
+        return {TlsMode.STARTTLS: 587, TlsMode.SSL: 465, TlsMode.NONE: 25}[self]
+
+
+# Every period key any scheme knows (periods.all_period_keys, spelt out here so the rules
+# stay free of imports from the package's I/O side; tests keep the two equal).
+PERIOD_KEYS: tuple[str, ...] = (
+    *(f"TW{i}" for i in range(1, 5)),
+    "S1",
+    "S2",
+    *("JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGU", "SEP", "OKT", "NOV", "DES"),
+    "TAHUNAN",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TenggatPolicy:
+    """Per-period deadlines for the unit workbooks (sheetnilai pengingat); None: not set.
+    Field names are the period keys, as the file writes them."""
+
+    TW1: dt.date | None = None
+    TW2: dt.date | None = None
+    TW3: dt.date | None = None
+    TW4: dt.date | None = None
+    S1: dt.date | None = None
+    S2: dt.date | None = None
+    JAN: dt.date | None = None
+    FEB: dt.date | None = None
+    MAR: dt.date | None = None
+    APR: dt.date | None = None
+    MEI: dt.date | None = None
+    JUN: dt.date | None = None
+    JUL: dt.date | None = None
+    AGU: dt.date | None = None
+    SEP: dt.date | None = None
+    OKT: dt.date | None = None
+    NOV: dt.date | None = None
+    DES: dt.date | None = None
+    TAHUNAN: dt.date | None = None
+
+    def of(self, period: str) -> dt.date | None:
+        value: dt.date | None = getattr(self, period, None)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpPolicy:
+    """The mail server the reminders go through. The password is never in the file: only
+    the name of the environment variable that holds it."""
+
+    host: str = ""
+    port: int = 587  # the default of the default tls (starttls); see TlsMode.default_port
+    pengguna: str = ""  # login name; empty: no login (a relay that trusts the network)
+    pengirim: str = ""  # From address
+    tls: TlsMode = TlsMode.STARTTLS
+    sandi_env: str = "SHEETNILAI_SMTP_SANDI"
+    batas_waktu: int = 30  # seconds per SMTP operation
+
+
+@dataclass(frozen=True, slots=True)
+class PengingatPolicy:
+    """Who is written to about a unit whose workbook has not arrived (the roster has one
+    address per pegawai, none per unit): unit kerja -> e-mail of its admin."""
+
+    admin_unit: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
+
+
+@dataclass(frozen=True, slots=True)
+class KalibrasiPolicy:
+    """Calibration help (rules/kalibrasi.py); a judgement call, no regulation."""
+
+    # A unit whose curve needs more predikat changes than this gets no list of candidates,
+    # only the sentence that no change of at most this many pegawai meets the curve (the
+    # organisation predikat itself may be worth a second look). None: no limit.
+    batas_perubahan: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TalentaPolicy:
+    """The 9-box (rules/talenta.py, domain.md §2.14): no regulation maps predikat to kinerja."""
+
+    kinerja: Mapping[Predikat, Kinerja] = field(default_factory=lambda: DEFAULT_KINERJA)
+    antar_periode: AntarPeriode = AntarPeriode.TERAKHIR
+    jumlah_periode: int = 2  # the last periods "terendah"/"modus" look at
+    kotak_promosi: tuple[int, ...] = (9,)
+    sangat_baik_berturut: int = 2  # 0: Sangat Baik in a row makes no promotion candidate
+    kotak_pengembangan: tuple[int, ...] = (1, 2, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class PengembanganPolicy:
+    """Development needs (rules/talenta.py): judgement calls, no regulation."""
+
+    kata_kritis: tuple[str, ...] = DEFAULT_CUES
+    batas_capaian: Fraction = Fraction(100)  # capaian (percent) below this is behind target
+    periode_berturut: int = 2  # periods in a row an IKI must be behind, in a multi-period run
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     capaian: CapaianPolicy = field(default_factory=CapaianPolicy)
@@ -271,9 +373,24 @@ class Policy:
     plausibilitas: PlausibilitasPolicy = field(default_factory=PlausibilitasPolicy)
     peringatan_dini: PeringatanDiniPolicy = field(default_factory=PeringatanDiniPolicy)
     instansi: InstansiPolicy = field(default_factory=InstansiPolicy)
+    kalibrasi: KalibrasiPolicy = field(default_factory=KalibrasiPolicy)
+    talenta: TalentaPolicy = field(default_factory=TalentaPolicy)
+    pengembangan: PengembanganPolicy = field(default_factory=PengembanganPolicy)
+    tenggat: TenggatPolicy = field(default_factory=TenggatPolicy)
+    smtp: SmtpPolicy = field(default_factory=SmtpPolicy)
+    pengingat: PengingatPolicy = field(default_factory=PengingatPolicy)
 
 
 DEFAULT_POLICY = Policy()
+
+# Settings of HR's own runs (reminders), not of any score: they stay out of what a unit
+# workbook stores, so a workbook never carries the agency's mail server or login name.
+OPERATIONAL_SECTIONS = ("tenggat", "smtp", "pengingat")
+
+
+def scoring_policy(policy: Policy) -> Policy:
+    """`policy` with the operational sections at their defaults (what a workbook stores)."""
+    return replace(policy, **{name: getattr(DEFAULT_POLICY, name) for name in OPERATIONAL_SECTIONS})
 
 
 # --- reading a parsed sheetnilai.toml ----------------------------------------------------
@@ -362,6 +479,14 @@ def _decimals(value: object) -> int | None:
     return value
 
 
+def _change_limit(value: object) -> int | None:
+    if value == "tanpa":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        raise _Bad('bilangan bulat 1 sampai 100000, atau "tanpa" (tanpa batas)')
+    return value
+
+
 def _percent_of_100(value: object) -> Fraction:
     return _number(Fraction(1), Fraction(99))(value) / 100
 
@@ -428,6 +553,136 @@ def _koefisien(value: object) -> Mapping[str, Fraction]:
     return _ro(table)
 
 
+def _count(lo: int, hi: int) -> Callable[[object], int]:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise _Bad(f"bilangan bulat {lo} sampai {hi}")
+        return value
+
+    return parse
+
+
+def _boxes(value: object) -> tuple[int, ...]:
+    allowed = "daftar nomor kotak 1 sampai 9 tanpa ulangan, mis. [9] atau [1, 2, 3]"
+    if not isinstance(value, list) or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 9 for v in value
+    ):
+        raise _Bad(allowed)
+    if len(set(value)) != len(value):
+        raise _Bad(allowed)
+    return tuple(sorted(value))
+
+
+def _kinerja_map(value: object) -> Mapping[Predikat, Kinerja]:
+    allowed = (
+        'tabel predikat = kinerja ("di-atas", "sesuai", "di-bawah"), mis. { "Baik" = "di-atas" }'
+    )
+    if not isinstance(value, dict):
+        raise _Bad(allowed)
+    table = dict(DEFAULT_KINERJA)
+    for key, level in value.items():
+        try:
+            table[parse_predikat(key)] = Kinerja(level)
+        except (RuleError, ValueError):
+            raise _Bad(allowed) from None
+    return FrozenMap(table)
+
+
+def _cues(value: object) -> tuple[str, ...]:
+    allowed = 'daftar kata atau frasa, mis. ["perlu ditingkatkan", "kurang", "belum"]'
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.strip() and "\n" not in v for v in value
+    ):
+        raise _Bad(allowed)
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _deadline(value: object) -> dt.date | None:
+    """A TOML date (2026-04-10), the same as text, or "tanpa" (no deadline)."""
+    if value == "tanpa":
+        return None
+    if isinstance(value, dt.datetime):
+        raise _Bad(_DATE_ALLOWED)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Bad(_DATE_ALLOWED)
+
+
+_DATE_ALLOWED = 'tanggal TTTT-BB-HH, mis. 2026-04-10, atau "tanpa"'
+_HOST = re.compile(r"[A-Za-z0-9.:\[\]-]{0,253}")
+_ENV = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+
+
+def _host(value: object) -> str:
+    if not isinstance(value, str) or not _HOST.fullmatch(value.strip()):
+        raise _Bad('nama host atau alamat IP server SMTP, mis. "smtp.instansi.go.id"')
+    return value.strip()
+
+
+def _port(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise _Bad(
+            "bilangan bulat 1 sampai 65535 (bawaan menurut tls: 587 untuk starttls, 465 untuk ssl,"
+            " 25 untuk tanpa)"
+        )
+    return value
+
+
+def _seconds(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 600:
+        raise _Bad("bilangan bulat 1 sampai 600 (detik)")
+    return value
+
+
+def _login(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 254 or any(c.isspace() for c in value):
+        raise _Bad("teks tanpa spasi (nama pengguna SMTP), atau kosong")
+    return value
+
+
+def _email(value: object) -> str:
+    if not isinstance(value, str) or not (value == "" or _EMAIL.fullmatch(value.strip())):
+        raise _Bad('alamat surel, mis. "bkpsdm@sukamaju.go.id"')
+    return value.strip()
+
+
+def _env_name(value: object) -> str:
+    if not isinstance(value, str) or not _ENV.fullmatch(value):
+        raise _Bad(
+            'nama variabel lingkungan (huruf, angka, garis bawah), mis. "SHEETNILAI_SMTP_SANDI";'
+            " sandinya sendiri tidak pernah ditulis di berkas ini"
+        )
+    return value
+
+
+def _admin_addresses(value: object) -> Mapping[str, str]:
+    allowed = 'tabel unit kerja = alamat surel, mis. { "Dinas Kesehatan" = "admin@dinkes.go.id" }'
+    if not isinstance(value, dict):
+        raise _Bad(allowed)
+    table: dict[str, str] = {}
+    first: dict[str, str] = {}  # the unit as compared (spaces and case ignored) -> as written
+    for unit, address in value.items():
+        if not isinstance(address, str) or not _EMAIL.fullmatch(address.strip()):
+            raise _Bad(allowed)
+        key = " ".join(str(unit).split())
+        other = first.setdefault(key.casefold(), str(unit))
+        if other != str(unit):
+            # Matched without regard to spaces and case, both would name one unit: the last
+            # would silently win and the unit's reminder go to the wrong admin.
+            raise _Bad(
+                f'satu alamat per unit kerja: "{other}" dan "{unit}" menyebut unit yang sama '
+                "(huruf besar/kecil dan spasi tidak dibedakan); hapus salah satunya"
+            )
+        table[key] = address.strip()
+    return FrozenMap(table)
+
+
 _Parser = Callable[[object], Any]
 
 # Section -> key -> parser. The order is the README's.
@@ -459,7 +714,11 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
         "koefisien": _koefisien,
         "desimal_tampilan": _number(Fraction(0), Fraction(6)),
     },
-    "ikm": {"bobot": _choice(IkmWeight)},
+    "ikm": {
+        "bobot": _choice(IkmWeight),
+        "sampel": _choice(IkmSampleRounding),
+        "realisasi_iki": _choice(IkiSurveySource),
+    },
     "pp46": {
         "bobot_skp": _percent_of_100,
         "pembulatan_sebutan": _choice(BandRounding),
@@ -477,6 +736,31 @@ SCHEMA: dict[str, dict[str, _Parser]] = {
     },
     "peringatan_dini": {"selisih_target": _number(Fraction(0), Fraction(100))},
     "instansi": {"nama": _name, "tempat": _name},
+    "kalibrasi": {"batas_perubahan": _change_limit},
+    "talenta": {
+        "kinerja": _kinerja_map,
+        "antar_periode": _choice(AntarPeriode),
+        "jumlah_periode": _count(1, 12),
+        "kotak_promosi": _boxes,
+        "sangat_baik_berturut": _count(0, 12),
+        "kotak_pengembangan": _boxes,
+    },
+    "pengembangan": {
+        "kata_kritis": _cues,
+        "batas_capaian": _number(Fraction(1), Fraction(1000)),
+        "periode_berturut": _count(1, 12),
+    },
+    "tenggat": dict.fromkeys(PERIOD_KEYS, _deadline),
+    "smtp": {
+        "host": _host,
+        "port": _port,
+        "pengguna": _login,
+        "pengirim": _email,
+        "tls": _choice(TlsMode),
+        "sandi_env": _env_name,
+        "batas_waktu": _seconds,
+    },
+    "pengingat": {"admin_unit": _admin_addresses},
 }
 
 
@@ -518,6 +802,8 @@ def policy_from_mapping(data: Mapping[str, object], source: str = "sheetnilai.to
     for name, values in sections.items():
         if name == "angka_kredit" and "desimal_tampilan" in values:
             values["desimal_tampilan"] = int(values["desimal_tampilan"])
+        if name == "smtp" and "port" not in values and "tls" in values:
+            values["port"] = values["tls"].default_port  # 465 for ssl, 25 for tanpa
         policy = replace(policy, **{name: replace(getattr(policy, name), **values)})
     _check_consistency(policy, source)
     return policy

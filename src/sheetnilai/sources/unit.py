@@ -36,10 +36,20 @@ SCOREBOOK_SHEETS = (
     "Pegawai",
     "Hasil Kerja",
     "Distribusi",
+    "Kalibrasi",
+    "IKM",
     "Masalah",
     "Belum Masuk",
+    "Pengembangan",
+    "Rencana Pengembangan",
+    "Talenta",
+    "Kotak Talenta",
     "Metadata",
 )
+# The sheets every score book has had since the first version: enough to recognise one, also
+# one written before later sheets (Kalibrasi, IKM, Talenta, …).
+SCOREBOOK_CORE = ("Ringkasan", "Pegawai", "Hasil Kerja", "Distribusi", "Masalah",
+                  "Belum Masuk", "Metadata")  # fmt: skip
 # The names every SKP sheet stores for its blocks and the columns each block must keep; a
 # sheet missing any of them cannot be read reliably and is reported, never dropped.
 BLOCK_NAMES = ("SN_HK", "SN_PK", "SN_NILAI")
@@ -285,7 +295,7 @@ def extract(book: RawBook, name: str) -> UnitBook:
     unit = UnitBook(path=book.path, name=name)
     unit.format = str(_meta(book, "SN_FORMAT") or "")
     if unit.format != TEMPLATE_FORMAT:
-        if all(s in book.sheets for s in SCOREBOOK_SHEETS):
+        if all(s in book.sheets for s in SCOREBOOK_CORE):
             raise NotReadable(Problem.make("buku-nilai-dilewati", file=name))
         raise NotReadable(Problem.make("bukan-templat-sheetnilai", file=name))
     version = _meta(book, "SN_VERSI")

@@ -16,6 +16,7 @@ from pathlib import Path
 from sheetnilai import __version__
 from sheetnilai.consolidate import FileOutput, pack_output, sha256, unpack_output
 from sheetnilai.sources.folder import InputFile
+from sheetnilai.sources.survei import SurveyResult
 from sheetnilai.store.sqlite import FileRecord, Store
 
 
@@ -85,6 +86,12 @@ class StoreCache:
         """The output of a file under its old name, named as the file is now (every problem
         and row names its file)."""
         _, per_period, problems = output
+        if isinstance(per_period, SurveyResult):
+            per_period.name = new
+            per_period.problems = [
+                replace(p, file=new) if p.file == old else p for p in per_period.problems
+            ]
+            per_period = None
         for unit in per_period or ():
             unit.name = new
             unit.problems = [replace(p, file=new) if p.file == old else p for p in unit.problems]
@@ -103,7 +110,10 @@ class StoreCache:
         # The size and time seen before the read: if the file moved since, the next pass sees
         # a different time and checks its content again.
         size, mtime = self._seen.get(f.name) or _stat(f.path)
-        unit = per_period[0].unit if per_period else ""
+        if isinstance(per_period, SurveyResult):
+            unit = per_period.unit
+        else:
+            unit = per_period[0].unit if per_period else ""
         payload = packed or pack_output(output)
         self.store.put_file(
             FileRecord(f.name, size, mtime, digest, self.config, payload, unit), self.now

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetnilai.config import policy_toml
 from sheetnilai.consolidate import Consolidation, consolidate_periods, discover, sha256
 from sheetnilai.errors import display_name
 from sheetnilai.google.collect import Collection
@@ -27,7 +28,7 @@ from sheetnilai.pool import gc_paused, process_pool
 from sheetnilai.problems import Severity
 from sheetnilai.roster import Roster
 from sheetnilai.rules.labels import OrgPredikat
-from sheetnilai.rules.policy import Policy
+from sheetnilai.rules.policy import Policy, scoring_policy
 from sheetnilai.sources.folder import Discovery, InputFile
 from sheetnilai.store.sqlite import (
     Change,
@@ -48,6 +49,7 @@ from sheetnilai.sync.publish import (
     publish_scorebook,
     write_feedback,
 )
+from sheetnilai.talenta_report import apply_potensial
 from sheetnilai.workbook.layout import MASALAH_SHEET
 
 
@@ -57,7 +59,6 @@ class SyncSettings:
     output: Path
     periods: tuple[str, ...]
     policy: Policy
-    policy_text: str = ""
     roster: Roster | None = None
     roster_path: Path | None = None
     org_predikat: dict[str, OrgPredikat] = field(default_factory=dict)
@@ -66,6 +67,7 @@ class SyncSettings:
     year: int | None = None
     jobs: int | None = None
     drive: DriveSource | None = None
+    potensial: dict[str, str] = field(default_factory=dict)  # NIP -> potensial (--potensial)
 
     @property
     def label(self) -> str:
@@ -116,9 +118,13 @@ def _config(settings: SyncSettings) -> str:
             settings.org_default,
             settings.agency_predikat,
             settings.year,
+            sorted(settings.potensial.items()),
         )
     )
-    return config_digest(settings.periods, settings.policy_text + options, roster_digest)
+    # The scoring policy as it reads, not the file's text: a deadline, the mail server or a
+    # comment changes no score, so it must not make every workbook be read again.
+    scoring = policy_toml(scoring_policy(settings.policy))
+    return config_digest(settings.periods, scoring + options, roster_digest)
 
 
 def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: str) -> PassReport:
@@ -176,6 +182,8 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         digest = sha256(settings.roster_path)
         for result in results:
             result.roster_sha256 = digest
+    if settings.potensial:
+        apply_potensial(results, settings.potensial)
     seconds = {"konsolidasi": time.perf_counter() - clock}
     inputs = _inputs(results[0], previous, set(cache.read))
     digest = _digest(config, inputs)

@@ -27,7 +27,7 @@ from sheetnilai.roster import JenisJabatan, Pegawai
 from sheetnilai.rules.capaian import Arah
 from sheetnilai.rules.labels import CURVE_ORDER, OrgPredikat, Rating
 from sheetnilai.rules.nip import format_nip
-from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat
+from sheetnilai.rules.policy import DEFAULT_POLICY, Policy, Sifat, scoring_policy
 from sheetnilai.workbook import formulas as f
 from sheetnilai.workbook.aturan import write_rules_sheet
 from sheetnilai.workbook.cetak import write_print_sheet
@@ -1224,7 +1224,7 @@ def _write_meta(wb: Workbook, spec: UnitWorkbook, L: SkpLayout) -> None:
         wb.define_name(name, f"={quote_sheet(META_SHEET)}!{xl_range_abs(i, 1, i, 1)}")
     r, c = META_POLICY_CELL
     ws.write_string(r, c - 1, "kebijakan")
-    ws.write_string(r, c, policy_toml(spec.policy))
+    ws.write_string(r, c, policy_toml(scoring_policy(spec.policy)))
     wb.define_name("SN_KEBIJAKAN", f"={quote_sheet(META_SHEET)}!{xl_range_abs(r, c, r, c)}")
     start = META_LEMBAR_ROW
     assert start > len(rows)
