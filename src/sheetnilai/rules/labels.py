@@ -70,7 +70,7 @@ def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _key(text: str) -> str:
+def label_key(text: str) -> str:
     """Lower case without spaces, dashes, underscores or dots: "Di  atas-Eksp" -> "diataseksp"."""
     return re.sub(r"[\s_\-.]+", "", text.strip().lower())
 
@@ -81,7 +81,12 @@ for _r, _short in (
     (Rating.SESUAI, "sesuai"),
     (Rating.DI_BAWAH, "dibawah"),
 ):
-    for _k in (_short, _short + "ekspektasi", _key(_r.label), _r.name.lower().replace("_", "")):
+    for _k in (
+        _short,
+        _short + "ekspektasi",
+        label_key(_r.label),
+        _r.name.lower().replace("_", ""),
+    ):
         _RATING_KEYS[_k] = _r
 # English names seen in public code (domain.md §9).
 _RATING_KEYS.update({"above": Rating.DI_ATAS, "meets": Rating.SESUAI, "below": Rating.DI_BAWAH})
@@ -117,7 +122,7 @@ def parse_rating(text: object) -> Rating:
     """Parse a rating label as real sheets spell it; unknown text raises `rating-tidak-dikenal`."""
     if isinstance(text, Rating):
         return text
-    found = _RATING_KEYS.get(_key(text)) if isinstance(text, str) else None
+    found = _RATING_KEYS.get(label_key(text)) if isinstance(text, str) else None
     if found is None:
         raise RuleError("rating-tidak-dikenal", value=_shown(text), allowed=_allowed(Rating))
     return found
@@ -126,7 +131,7 @@ def parse_rating(text: object) -> Rating:
 def parse_predikat(text: object) -> Predikat:
     if isinstance(text, Predikat):
         return text
-    found = _PREDIKAT_KEYS.get(_key(text)) if isinstance(text, str) else None
+    found = _PREDIKAT_KEYS.get(label_key(text)) if isinstance(text, str) else None
     if found is None:
         raise RuleError("predikat-tidak-dikenal", value=_shown(text), allowed=_allowed(Predikat))
     return found
@@ -135,7 +140,7 @@ def parse_predikat(text: object) -> Predikat:
 def parse_org_predikat(text: object) -> OrgPredikat:
     if isinstance(text, OrgPredikat):
         return text
-    found = _ORG_KEYS.get(_key(text)) if isinstance(text, str) else None
+    found = _ORG_KEYS.get(label_key(text)) if isinstance(text, str) else None
     if found is None:
         raise RuleError(
             "predikat-organisasi-tidak-dikenal", value=_shown(text), allowed=_allowed(OrgPredikat)

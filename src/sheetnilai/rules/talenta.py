@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.frozenmap import FrozenMap
-from sheetnilai.rules.labels import Predikat
+from sheetnilai.rules.labels import Predikat, Rating, label_key
 
 if TYPE_CHECKING:
     from sheetnilai.rules.policy import PengembanganPolicy, TalentaPolicy
@@ -31,14 +31,14 @@ class Kinerja(StrEnum):
     SESUAI = "sesuai"
     DI_BAWAH = "di-bawah"
 
+    # The regulation names the kinerja levels as the SKP names its ratings.
     @property
     def label(self) -> str:
-        return {"di-atas": "Di Atas Ekspektasi", "sesuai": "Sesuai Ekspektasi",
-                "di-bawah": "Di Bawah Ekspektasi"}[self.value]  # fmt: skip
+        return Rating[self.name].label
 
     @property
     def rank(self) -> int:
-        return {"di-bawah": 0, "sesuai": 1, "di-atas": 2}[self.value]
+        return Rating[self.name].rank
 
 
 class Potensial(StrEnum):
@@ -82,16 +82,12 @@ def box(kinerja: Kinerja, potensial: Potensial) -> int:
     return BOX[(kinerja, potensial)]
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-.]+", "", text.strip().casefold())
-
-
-_POTENSIAL_KEYS = {_key(p.value): p for p in Potensial} | {"sedang": Potensial.MENENGAH}
+_POTENSIAL_KEYS = {label_key(p.value): p for p in Potensial} | {"sedang": Potensial.MENENGAH}
 
 
 def parse_potensial(text: object) -> Potensial:
     """ "Tinggi", " menengah ", "SEDANG" → Potensial; anything else raises RuleError."""
-    found = _POTENSIAL_KEYS.get(_key(text)) if isinstance(text, str) else None
+    found = _POTENSIAL_KEYS.get(label_key(text)) if isinstance(text, str) else None
     if found is None:
         raise RuleError(
             "potensial-tidak-dikenal",
@@ -176,13 +172,13 @@ ASPECT_THEMES: Mapping[str, str] = {
 }
 HASIL_KERJA_THEME = "Coaching dan mentoring oleh atasan langsung; pelatihan teknis terkait IKI"
 OTHER_THEME = "Konseling dan coaching oleh atasan langsung"
-_ASPECT_KEYS = {_key(a): a for a in ASPECT_THEMES}
+_ASPECT_KEYS = {label_key(a): a for a in ASPECT_THEMES}
 
 
 @lru_cache(maxsize=1024)
 def aspect_name(text: str) -> str:
     """The aspect's official name for a label as typed ("berorientasi  pelayanan", "1. Loyal")."""
-    key = _key(re.sub(r"^\s*\d+[.)]?\s*", "", text))
+    key = label_key(re.sub(r"^\s*\d+[.)]?\s*", "", text))
     return _ASPECT_KEYS.get(key, " ".join(text.split()))
 
 

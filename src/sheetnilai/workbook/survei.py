@@ -100,8 +100,13 @@ def build_survey_workbook(
     mark = wb.add_worksheet(MARK_SHEET)
 
     # --- header ------------------------------------------------------------------------
-    ws.set_column(0, 0, 34)
+    # Column A as wide as the longest label (the population's, U8's), so no label wraps
+    # into the row below it; printed landscape, every column on one page's width.
+    ws.set_column(0, 0, 52)
     ws.set_column(1, 11, 12)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
     ws.write(0, 0, "Survei Kepuasan Masyarakat (PermenPANRB 14/2017)", title)
     values: tuple[object, ...] = (unit, periode, populasi, ANSWER_SHEET)
     for k, ((name, text), value) in enumerate(zip(HEADER, values, strict=True)):
@@ -112,6 +117,8 @@ def build_survey_workbook(
         else:
             ws.write_string(r, 1, str(value or ""), entry_text)
         wb.define_name(name, f"='{RESULT_SHEET}'!{xl_rowcol_to_cell(r, 1, True, True)}")
+    ws.set_row(HEADER_ROW + 4, 30)
+    ws.merge_range(HEADER_ROW + 4, 0, HEADER_ROW + 4, 9, "", note)
     ws.write(
         HEADER_ROW + 4,
         0,
@@ -124,6 +131,7 @@ def build_survey_workbook(
     # --- per unsur ---------------------------------------------------------------------
     cols = ("Unsur pelayanan", "Jawaban 1", "Jawaban 2", "Jawaban 3", "Jawaban 4",
             "Jawaban sah", "Tidak sah", "Jumlah nilai", "NRR", "NRR tertimbang")  # fmt: skip
+    ws.set_row(TABLE_ROW, 30)  # two lines for "NRR tertimbang"
     for c, text in enumerate(cols):
         ws.write(TABLE_ROW, c, text, header)
     weight_row = SUMMARY_ROW
@@ -215,6 +223,10 @@ def build_survey_workbook(
         ans.write(0, ANSWER_FIRST_COL + len(UNSUR) + k, text, header)
     ans.set_row(0, 45)
     ans.freeze_panes(1, 1)
+    ans.set_landscape()
+    ans.set_paper(9)
+    ans.fit_to_pages(1, 0)
+    ans.repeat_rows(0)
     last = ANSWER_FIRST_ROW + MAX_RESPONDEN - 1
     ans.data_validation(
         ANSWER_FIRST_ROW,
