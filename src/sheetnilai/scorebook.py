@@ -414,7 +414,7 @@ def _biggest(values: list[Any], need: int) -> tuple[float, int]:
     if len(plain) < len(values):
         for v in values:
             cls = v.__class__
-            if cls is float or cls is int:
+            if cls is float or cls is int or v is None:
                 continue
             if cls is str:
                 need = max(need, len(v))
@@ -430,19 +430,21 @@ def _width(header: str, kind: ColumnKind, values: list[Any]) -> float:
     longest_word = max((len(w) for w in header.split()), default=0)
     need = max(longest_word, min(len(header), HEADER_LINE))
     # A large table's columns hold 100,000 values each and this runs for every column on
-    # every write: a column of one plain type is measured by map() alone, in C.
-    types = set(map(type, values))
+    # every write: a column of text only (or of numbers only) is measured by map() alone, in
+    # C; a None or a value of another type among them stops it, and the slower way decides.
     if kind in _TEXTUAL:
-        if types == {str}:
-            content = max(map(len, values))
-        else:
-            content = max([len(v) for v in values if v.__class__ is str], default=0)
+        try:
+            content = max(map(len, values), default=0)
+        except TypeError:
+            content = max([len(v) for v in values if isinstance(v, str)], default=0)
     elif kind is ColumnKind.DATETIME:
         content = 19
     else:
         # (a NaN max() skips, unless it comes first: then the result is not finite either)
-        plain = bool(types) and types <= {float, int}
-        biggest = max(map(abs, values)) if plain else math.nan
+        try:
+            biggest = max(map(abs, values), default=0.0)
+        except TypeError:
+            biggest = math.nan
         if not math.isfinite(biggest):
             biggest, need = _biggest(values, need)
         digits = len(str(int(biggest))) + 1  # + sign

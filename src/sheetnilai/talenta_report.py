@@ -9,7 +9,7 @@ are `rules/talenta.py`'s; this module only gathers the inputs and lays out the r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -82,15 +82,15 @@ def _perilaku_needs(p: PegawaiResult, cues: Sequence[str]) -> list[tuple[str, st
     for aspek, _ekspektasi, umpan_balik in p.perilaku:
         text = " ".join(umpan_balik.split())
         cue = critical_cue(text, cues)
+        if not (below and text) and cue is None:
+            continue
         name = aspect_name(aspek)
         if below and text:
             evidence = (
                 f'Rating perilaku kerja Di Bawah Ekspektasi; umpan balik {p.period}: "{text}"'
             )
-        elif cue is not None:
-            evidence = f'Umpan balik {p.period}: "{text}" (memuat "{cue}")'
         else:
-            continue
+            evidence = f'Umpan balik {p.period}: "{text}" (memuat "{cue}")'
         out.append((name, evidence, aspect_theme(name)))
     if below and not out:
         out.append(
@@ -105,19 +105,16 @@ def _iki_key(i: IkiResult) -> tuple[str, str, str, str]:
     return i.nip or i.file, i.file, i.sheet, i.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
-    """The Pengembangan rows: perilaku of each pegawai's latest period, and the IKI behind
-    target in the last periods of the run."""
-    policy = runs[-1].policy.pengembangan
-    cues = policy.kata_kritis
-    rows: list[dict[str, object]] = []
-    for history in _history(runs).values():
-        p = _latest(history)
-        base = {"Unit Kerja": p.unit, "NIP": p.nip, "Nama": p.nama, "Jabatan": p.jabatan,
-                "Periode": p.period, "Berkas": p.file, "Lembar": p.sheet}  # fmt: skip
-        for aspek, evidence, theme in _perilaku_needs(p, cues):
-            rows.append({**base, "Jenis": PERILAKU, "Kebutuhan": f"{PERILAKU}: {aspek}",
-                         "Bukti": evidence, "Saran pengembangan": theme, "Sel": None})  # fmt: skip
+def _iki_histories(
+    runs: Sequence[Consolidation],
+) -> Iterator[tuple[Sequence[Fraction | None], IkiResult]]:
+    """Each IKI's capaian per period of the run (None where absent), oldest first, with the
+    IKI of its latest period."""
+    if len(runs) == 1:  # each IKI is its own history: no keying of 100,000 IKI
+        for u in runs[0].units:
+            for i in u.iki:
+                yield (i.capaian,), i
+        return
     capaian: dict[tuple[str, str, str, str], list[Fraction | None]] = {}
     last: dict[tuple[str, str, str, str], IkiResult] = {}
     for k, c in enumerate(runs):
@@ -126,14 +123,34 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
                 key = _iki_key(i)
                 capaian.setdefault(key, [None] * len(runs))[k] = i.capaian
                 last[key] = i
+    for key, values in capaian.items():
+        yield values, last[key]
+
+
+def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
+    """The Pengembangan rows: perilaku of each pegawai's latest period, and the IKI behind
+    target in the last periods of the run."""
+    policy = runs[-1].policy.pengembangan
+    cues = policy.kata_kritis
+    rows: list[dict[str, object]] = []
+    for history in _history(runs).values():
+        p = _latest(history)
+        found = _perilaku_needs(p, cues)
+        if not found:
+            continue
+        base = {"Unit Kerja": p.unit, "NIP": p.nip, "Nama": p.nama, "Jabatan": p.jabatan,
+                "Periode": p.period, "Berkas": p.file, "Lembar": p.sheet}  # fmt: skip
+        for aspek, evidence, theme in found:
+            rows.append({**base, "Jenis": PERILAKU, "Kebutuhan": f"{PERILAKU}: {aspek}",
+                         "Bukti": evidence, "Saran pengembangan": theme, "Sel": None})  # fmt: skip
     n = policy.periode_berturut
     batas = f" (batas {_pct(policy.batas_capaian)})"
     # An agency's IKI share a few capaian histories (100,000 IKI, a few hundred distinct
     # histories): each is judged and its evidence written once.
     # Keyed by numerator and denominator: a Fraction's own hash costs a modular inverse.
     decided: dict[tuple[tuple[int, int] | None, ...], str | None] = {}
-    for key, values in capaian.items():
-        judged = tuple(None if v is None else (v.numerator, v.denominator) for v in values)
+    for values, i in _iki_histories(runs):
+        judged = tuple([None if v is None else (v.numerator, v.denominator) for v in values])
         if judged in decided:
             bukti = decided[judged]
         else:
@@ -149,7 +166,6 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
             decided[judged] = bukti
         if bukti is None:
             continue
-        i = last[key]
         rows.append({"Unit Kerja": i.unit, "NIP": i.nip, "Nama": i.nama, "Jabatan": "",
                      "Periode": i.period, "Berkas": i.file, "Lembar": i.sheet, "Sel": i.cell,
                      "Jenis": HASIL_KERJA, "Kebutuhan": f"{HASIL_KERJA}: {i.iki}",
@@ -167,7 +183,9 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
 def pengembangan_table(rows: list[dict[str, object]]) -> Table:
     return Table(
         "Pengembangan",
-        pd.DataFrame(rows, columns=PENGEMBANGAN_COLUMNS),
+        # dtype=object: the writers take the Python values back out (an inferred Arrow
+        # string column costs a conversion both ways on tens of thousands of rows).
+        pd.DataFrame(rows, columns=PENGEMBANGAN_COLUMNS, dtype=object),
         {"NIP": K.NIP},
         title="Kebutuhan pengembangan per pegawai",
         notes=["Dari umpan balik perilaku kerja (kata kritis dan rating Di Bawah Ekspektasi) "
@@ -253,7 +271,7 @@ def talent_rows(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
 def talenta_table(rows: list[dict[str, object]]) -> Table:
     return Table(
         "Talenta",
-        pd.DataFrame(rows, columns=TALENTA_COLUMNS),
+        pd.DataFrame(rows, columns=TALENTA_COLUMNS, dtype=object),
         {"NIP": K.NIP, "Kotak": K.INTEGER},
         title="Manajemen talenta: kotak 9 (PermenPANRB 3/2020) dan kandidat",
     )

@@ -29,6 +29,7 @@ curve order, which makes the moved distance the least possible for that target.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from sheetnilai.rules.distribution import (
     active_constraints,
     check_distribution,
 )
+from sheetnilai.rules.frozenmap import FrozenMap
 from sheetnilai.rules.labels import CURVE_ORDER, OrgPredikat, Predikat
 from sheetnilai.rules.policy import DEFAULT_POLICY, DistribusiPolicy
 
@@ -109,15 +111,24 @@ def propose(
     `counts` may omit predikat with no employee. `limit`: when the fewest changes are more
     than this, the proposal says so (`MELEBIHI_BATAS`) but still carries the moves.
     """
-    c = tuple(int(counts.get(p, 0)) for p in CURVE_ORDER)
-    full = dict(zip(CURVE_ORDER, c, strict=True))
+    return _propose(org, tuple(int(counts.get(p, 0)) for p in CURVE_ORDER), policy, limit)
+
+
+# An agency's units share a few count vectors (hundreds of small units, a handful of sizes),
+# and the score book proposes for every failing unit on every write: each vector is searched
+# once. A Proposal is frozen and its mappings are never changed, so sharing one is safe.
+@functools.lru_cache(maxsize=4096)
+def _propose(
+    org: OrgPredikat, c: tuple[int, ...], policy: DistribusiPolicy, limit: int | None
+) -> Proposal:
+    full = FrozenMap(dict(zip(CURVE_ORDER, c, strict=True)))
     n = sum(c)
     if n == 0:
         return Proposal(org, full, 0, Status.KOSONG, limit=limit)
     if check_distribution(org, full, policy).ok:
         return Proposal(org, full, n, Status.SESUAI, full, limit=limit)
     for t in _targets(org, c, policy):
-        target = dict(zip(CURVE_ORDER, t, strict=True))
+        target = FrozenMap(dict(zip(CURVE_ORDER, t, strict=True)))
         # The project's own check is the judge; bounds only steer the search.
         if not check_distribution(org, target, policy).ok:
             continue
