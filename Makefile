@@ -20,8 +20,10 @@ venv: $(STAMP) ## Buat .venv dan pasang sheetnilai beserta alat pengembang
 demo: $(STAMP) ## Jalankan sheetnilai atas contoh data bawaan
 	$(BIN)/sheetnilai demo
 
+# One worker per core (pytest-xdist), a test file per worker: a module's fixtures (its
+# LibreOffice recalculations) are built once. One file alone: `.venv/bin/pytest tests/FILE`.
 test: $(STAMP) ## Jalankan seluruh pengujian
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 lint: $(STAMP) ## ruff dan mypy
 	$(BIN)/ruff check src tests bench
