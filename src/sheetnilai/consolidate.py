@@ -196,11 +196,12 @@ def unpack_output(data: bytes) -> FileOutput:
 
 class FileCache(Protocol):
     """Outputs of earlier runs (the sync service's store): a file the cache can serve is not
-    read. `lookup` is asked before a file is read; `remember` gets every output read (and
-    the bytes a worker packed it to with `pack_output`, if it was read in one), before the
-    checks across files touch it."""
+    read. `lookup` is asked before a file is read and answers with the output as
+    `pack_output` bytes (unpacked while the workers read the files it did not serve);
+    `remember` gets every output read (and the bytes a worker packed it to, if it was read in
+    one), before the checks across files touch it."""
 
-    def lookup(self, f: InputFile) -> FileOutput | None: ...
+    def lookup(self, f: InputFile) -> bytes | None: ...
     def remember(self, f: InputFile, output: FileOutput, packed: bytes | None) -> None: ...
 
 
@@ -318,13 +319,16 @@ def consolidate_periods(
         folders = list(found.folders)
     by_nip = roster.by_nip() if roster else None
     todo = [f for f in files if not f.status]
-    served = {id(f): out for f in todo if cache and (out := cache.lookup(f)) is not None}
-    to_read = [f for f in todo if id(f) not in served]
+    packed_served = {id(f): b for f in todo if cache and (b := cache.lookup(f)) is not None}
+    to_read = [f for f in todo if id(f) not in packed_served]
     run = _Run(tuple(periods), policy, by_nip)
-    workers = jobs or min(len(to_read), os.cpu_count() or 1) or 1
+    cores = jobs or os.cpu_count() or 1
+    workers = min(cores, len(to_read))
     outputs: Iterator[tuple[_Output, bytes | None]]
     pool: ProcessPoolExecutor | None = None
-    if workers <= 1 or len(to_read) <= 1:
+    # One workbook to read is read in a worker too when the cache served others: it is read
+    # while this process unpacks what was served (a sync pass after one edit).
+    if cores <= 1 or not to_read or (len(to_read) == 1 and not packed_served):
         outputs = ((_process(_Job(f.path, f.name, run)), None) for f in to_read)
     else:
         pool = process_pool(workers, _set_worker_run, (run,))
@@ -335,15 +339,19 @@ def consolidate_periods(
         # would be unpacked once and dropped.
         compress = cache is not None
         tasks = [(f.path, f.name, compress) for f in to_read]
-        packed = pool.map(_process_in_worker, tasks, chunksize=chunk)
+        packed = pool.map(_process_in_worker, tasks, chunksize=chunk)  # all submitted now
         outputs = ((unpack_output(b), b) for b in packed)
     done: dict[int, InputFile] = {i: f for i, f in enumerate(files) if f.status}
     index = {id(f): i for i, f in enumerate(files)}
     read: list[list[tuple[int, UnitResult]]] = [[] for _ in periods]
     surveys: list[SurveyResult] = []
-    # Hundreds of thousands of result rows arrive and all stay: nothing for the collector.
-    with gc_paused():
+    # Hundreds of thousands of result rows arrive and all stay: nothing for the collector,
+    # then or at its next run (`promote`). consolidate_periods runs in the parent only.
+    with gc_paused(promote=True):
         try:
+            # The workers read while this process unpacks what the cache served.
+            served = {k: unpack_output(b) for k, b in packed_served.items()}
+            del packed_served
             for f, (digest, per_period, problems) in _in_order(todo, served, outputs, cache):
                 info = InputFile(
                     f.path,

@@ -58,16 +58,26 @@ def process_pool(
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(promote: bool = False) -> Iterator[None]:
     """The cyclic garbage collector off while a stretch builds many objects that stay alive
     together (a workbook's cells, a run's result rows): every collection it would trigger
     walks all of them again and frees nothing, which cost a fifth of the checking time
     (bench/consolidate.py). Reference counting still frees everything as usual; cycles wait
-    for the next collection after the stretch."""
+    for the next collection after the stretch.
+
+    `promote`: the objects the stretch made go to the oldest generation as it ends. Left
+    young, the first allocation after it starts a collection that walks every one of them
+    (a sixth of a second after a sync pass, bench/sinkron.py) and frees none; old, only a
+    full collection looks at them, and by then the pass's results are usually gone. Only
+    for a process that freezes nothing of its own (`gc.unfreeze` thaws all): the parent, not
+    a worker (`_worker_init`)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            if promote:
+                gc.freeze()  # every tracked object out of the generations; young count 0
+                gc.unfreeze()  # ...and back, into the oldest one
             gc.enable()

@@ -186,7 +186,8 @@ def pengembangan_table(rows: list[dict[str, object]]) -> Table:
         # dtype=object: the writers take the Python values back out (an inferred Arrow
         # string column costs a conversion both ways on tens of thousands of rows).
         pd.DataFrame(rows, columns=PENGEMBANGAN_COLUMNS, dtype=object),
-        {"NIP": K.NIP},
+        # Every kind said, so none is inferred from tens of thousands of object values.
+        {name: K.TEXT for name in PENGEMBANGAN_COLUMNS} | {"NIP": K.NIP},
         title="Kebutuhan pengembangan per pegawai",
         notes=["Dari umpan balik perilaku kerja (kata kritis dan rating Di Bawah Ekspektasi) "
                "dan IKI yang capaiannya di bawah batas; usulan, bukan keputusan."],
@@ -272,7 +273,7 @@ def talenta_table(rows: list[dict[str, object]]) -> Table:
     return Table(
         "Talenta",
         pd.DataFrame(rows, columns=TALENTA_COLUMNS, dtype=object),
-        {"NIP": K.NIP, "Kotak": K.INTEGER},
+        {name: K.TEXT for name in TALENTA_COLUMNS} | {"NIP": K.NIP, "Kotak": K.INTEGER},
         title="Manajemen talenta: kotak 9 (PermenPANRB 3/2020) dan kandidat",
     )
 

@@ -36,7 +36,7 @@ class StoreCache:
     _seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (size, mtime)
     _holds: bool | None = None  # the store has outputs under `config` at all
 
-    def lookup(self, f: InputFile) -> FileOutput | None:
+    def lookup(self, f: InputFile) -> bytes | None:
         try:
             st = f.path.stat()
         except OSError:
@@ -57,11 +57,10 @@ class StoreCache:
             if not same:
                 return None
             self.store.touch_file(f.name, st.st_size, st.st_mtime_ns)
-        output = unpack_output(record.payload)
         self.served.append(f.name)
-        return output
+        return record.payload
 
-    def _renamed(self, f: InputFile, size: int, mtime: int) -> FileOutput | None:
+    def _renamed(self, f: InputFile, size: int, mtime: int) -> bytes | None:
         """A name the store has not seen: served if its content is one the store holds."""
         try:
             digest = sha256(f.path)
@@ -73,13 +72,12 @@ class StoreCache:
         output = unpack_output(record.payload)
         old_name = record.name
         self._rename(output, old_name, f.name)
+        payload = pack_output(output)
         self.store.put_file(
-            FileRecord(f.name, size, mtime, digest, self.config,
-                       pack_output(output), record.unit),
-            self.now,
-        )  # fmt: skip
+            FileRecord(f.name, size, mtime, digest, self.config, payload, record.unit), self.now
+        )
         self.served.append(f.name)
-        return output
+        return payload
 
     @staticmethod
     def _rename(output: FileOutput, old: str, new: str) -> None:

@@ -100,7 +100,7 @@ def run_pass(settings: SyncSettings, store: Store, log: Log) -> PassReport:
         # A pass loads every stored workbook's results (millions of objects that stay alive
         # together): each collection the collector would start walks all of them, about a
         # quarter of a pass after one changed workbook (bench/sinkron.py).
-        with gc_paused():
+        with gc_paused(promote=True):
             return _run(settings, store, log, pass_id, started)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.main): a stop, not a failure
         store.fail_pass(pass_id, now_text(), "", status="dihentikan")
