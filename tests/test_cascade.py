@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheetnilai.cascade import chains
 from sheetnilai.consolidate import consolidate
 from sheetnilai.periods import Scheme, periods
 from sheetnilai.report import hasil_kerja_table
@@ -84,3 +85,13 @@ def test_rhk_atasan_is_checked_across_workbooks(units: Path) -> None:
     sekretaris = "Terkelolanya administrasi dinas (Sekretaris Uji) → RHK (Drs. Kepala Dinas)"
     assert chain[SEKRETARIS] == sekretaris
     assert chain[CAMAT] == "RHK (Camat Uji)"  # the link is broken where the warning says
+
+
+def test_the_chains_kept_by_the_check_are_the_chains_built_afresh(units: Path) -> None:
+    """The cascade check leaves the chains on the result for the score book; built again
+    from the finished result, they are the same."""
+    result = consolidate(units, "TW1", DEFAULT_POLICY, jobs=1)
+    kept = result.rhk_chains
+    assert kept is not None and kept[AGUS, "RHK"] == "RHK (Agus Uji) → RHK (Drs. Kepala Dinas)"
+    result.rhk_chains = None
+    assert chains(result) == kept

@@ -37,10 +37,14 @@ def _rhk_by_nip(result: Consolidation) -> dict[str, dict[str, tuple[str, str]]]:
 
 def check_cascade(result: Consolidation) -> None:
     """An intervened RHK that the penilai's own SKP does not contain is a peringatan at the
-    cell, naming the closest RHK of the penilai. Only where the penilai's SKP was read."""
+    cell, naming the closest RHK of the penilai. Only where the penilai's SKP was read.
+
+    Keeps the chains of `chains` on the result (`rhk_chains`): the score book shows them,
+    and they come from the same index of every pegawai's RHK."""
     rhk = _rhk_by_nip(result)
     penilai = {p.nip: p.penilai_nip for p in result.pegawai if p.nip}
     nama = {p.nip: p.nama for p in result.pegawai if p.nip}
+    result.rhk_chains = _chains(rhk, penilai, nama)
     seen: set[tuple[str, str, str]] = set()
     for unit in result.units:
         for iki in unit.iki:
@@ -74,10 +78,18 @@ def check_cascade(result: Consolidation) -> None:
 
 def chains(result: Consolidation) -> dict[tuple[str, str], str]:
     """Per (NIP, RHK): the chain up to the unit head, "RHK (nama) → RHK atasan (nama) → …",
-    as far as the penilai's SKP names it."""
+    as far as the penilai's SKP names it (as `check_cascade` left them, when it has)."""
+    if result.rhk_chains is not None:
+        return result.rhk_chains
     rhk = _rhk_by_nip(result)
     penilai = {p.nip: p.penilai_nip for p in result.pegawai if p.nip}
     nama = {p.nip: p.nama for p in result.pegawai if p.nip}
+    return _chains(rhk, penilai, nama)
+
+
+def _chains(
+    rhk: dict[str, dict[str, tuple[str, str]]], penilai: dict[str, str], nama: dict[str, str]
+) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for nip, own in rhk.items():
         for text, atasan in own.values():

@@ -110,6 +110,9 @@ class Consolidation:
     # NIP -> potensial (Rendah/Menengah/Tinggi) from the roster's optional column, for the
     # Talenta sheet; `talenta.apply_potensial` adds an assessment file's.
     potensial: dict[str, str] = field(default_factory=dict)
+    # (NIP, RHK) -> the chain up to the unit head, as the cascade check found it (None: not
+    # checked; cascade.chains then builds it).
+    rhk_chains: dict[tuple[str, str], str] | None = None
 
     @property
     def pegawai(self) -> list[PegawaiResult]:

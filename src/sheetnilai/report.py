@@ -132,7 +132,10 @@ def pegawai_table(c: Consolidation) -> Table:
         "Galat": K.INTEGER,
         "Peringatan": K.INTEGER,
     }
-    return Table("Pegawai", _frame(rows, cols), kinds, title=f"Nilai pegawai — periode {c.period}")
+    # Every other column is text, and the values stay Python objects (see Hasil Kerja).
+    kinds = {name: kinds.get(name, K.TEXT) for name in cols}
+    frame = pd.DataFrame(list(rows), columns=cols, dtype=object)
+    return Table("Pegawai", frame, kinds, title=f"Nilai pegawai — periode {c.period}")
 
 
 def hasil_kerja_table(c: Consolidation) -> Table:

@@ -33,6 +33,7 @@ from sheetnilai.rules.talenta import (
     candidate,
     critical_cue,
     kinerja_across,
+    may_hold_cue,
     parse_potensial,
     persistently_behind,
 )
@@ -78,6 +79,8 @@ PENGEMBANGAN_COLUMNS = ["Unit Kerja", "NIP", "Nama", "Jabatan", "Jenis", "Kebutu
 def _perilaku_needs(p: PegawaiResult, cues: Sequence[str]) -> list[tuple[str, str, str]]:
     """(aspect, evidence, theme) of one pegawai's latest period."""
     below = p.rating_perilaku is Rating.DI_BAWAH
+    if not below and not may_hold_cue((u for _, _, u in p.perilaku), cues):
+        return []
     out = []
     for aspek, _ekspektasi, umpan_balik in p.perilaku:
         text = " ".join(umpan_balik.split())
@@ -150,7 +153,13 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
     # Keyed by numerator and denominator: a Fraction's own hash costs a modular inverse.
     decided: dict[tuple[tuple[int, int] | None, ...], str | None] = {}
     for values, i in _iki_histories(runs):
-        judged = tuple([None if v is None else (v.numerator, v.denominator) for v in values])
+        if len(values) == 1:  # one period: the key without building a list per IKI
+            v = values[0]
+            judged: tuple[tuple[int, int] | None, ...] = (
+                (None,) if v is None else ((v.numerator, v.denominator),)
+            )
+        else:
+            judged = tuple([None if v is None else (v.numerator, v.denominator) for v in values])
         if judged in decided:
             bukti = decided[judged]
         else:

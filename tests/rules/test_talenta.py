@@ -6,6 +6,8 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sheetnilai.rules.errors import RuleError
 from sheetnilai.rules.labels import Predikat
@@ -25,6 +27,7 @@ from sheetnilai.rules.talenta import (
     candidate,
     critical_cue,
     kinerja_across,
+    may_hold_cue,
     parse_potensial,
     persistently_behind,
 )
@@ -268,3 +271,31 @@ def test_bad_settings_are_named(data: dict[str, object], key: str) -> None:
         policy_from_mapping(data)
     [problem] = info.value.problems
     assert problem.code == "kebijakan-nilai-tidak-sah" and problem.params["key"] == key
+
+
+# Words that make up feedback: every default cue's words, their near misses and fillers.
+_WORDS = sorted(
+    {w for cue in D.kata_kritis for w in cue.split()}
+    | {"kurangnya", "tidak", "pernah", "sangat", "baik", "pertahankan", "teliti", "tetapi"}
+)
+_TEXT = st.lists(st.sampled_from([*_WORDS, "KURANG", ",", ";", "\n"]), max_size=8).map(" ".join)
+
+
+@given(st.lists(_TEXT, max_size=7))
+@example(["Masih kurang", "teliti"])  # a cue at a text's end, a word at the next one's start
+def test_one_search_over_all_texts_misses_no_cue(texts: list[str]) -> None:
+    """The Pengembangan sheet asks `critical_cue` per aspect only when this one search over a
+    pegawai's seven texts finds a cue word: it may find one that is negated, never miss one
+    that `critical_cue` would report."""
+    if not may_hold_cue(texts, D.kata_kritis):
+        assert [critical_cue(t, D.kata_kritis) for t in texts] == [None] * len(texts)
+
+
+def test_one_search_over_all_texts() -> None:
+    assert may_hold_cue(["Sangat baik", "Masih kurang teliti"], D.kata_kritis)
+    assert not may_hold_cue(["Sangat baik", "Pertahankan"], D.kata_kritis)
+    assert not may_hold_cue([], D.kata_kritis)
+    assert may_hold_cue(["Masih kurang", "teliti"], D.kata_kritis)  # the texts stay apart
+    # Negated: the search finds the word, critical_cue then says it is no need.
+    assert may_hold_cue(["Tidak pernah terlambat"], D.kata_kritis)
+    assert critical_cue("Tidak pernah terlambat", D.kata_kritis) is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
@@ -256,6 +256,13 @@ def critical_cue(umpan_balik: str, cues: Sequence[str]) -> str | None:
         if any(not _negated(text, m.start()) for m in p.finditer(text)):
             return cue
     return None
+
+
+def may_hold_cue(texts: Iterable[str], cues: Sequence[str]) -> bool:
+    """Whether any of the texts may hold a cue: one search over them all (most pegawai's
+    umpan balik holds none). A hit may still be negated; `critical_cue` decides per text."""
+    any_cue, _ = _cue_patterns(tuple(cues))
+    return any_cue.search("\n".join(texts).casefold()) is not None
 
 
 def persistently_behind(capaian: Sequence[Fraction | None], policy: PengembanganPolicy) -> bool:
