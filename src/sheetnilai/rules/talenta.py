@@ -8,7 +8,6 @@ compared exactly (Fractions).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -177,7 +176,6 @@ _ASPECT_KEYS = {label_key(a): a for a in ASPECT_THEMES}
 
 
 @lru_cache(maxsize=1024)
-@functools.lru_cache(maxsize=1024)  # a handful of labels, typed on every pegawai's sheet
 def aspect_name(text: str) -> str:
     """The aspect's official name for a label as typed ("berorientasi  pelayanan", "1. Loyal")."""
     key = label_key(re.sub(r"^\s*\d+[.)]?\s*", "", text))
