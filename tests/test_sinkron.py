@@ -398,3 +398,65 @@ def test_a_deadline_or_the_mail_server_changes_no_score_and_reads_nothing(place:
     policy.write_text('[tenggat]\nTW1 = "2026-04-17"\n[capaian]\nbatas_atas = 110\n', "utf-8")
     assert sync(place, "--kebijakan", policy)[0] == 0
     assert passes(place)[-1] == (4, 4, "selesai")
+
+
+def test_a_pass_records_what_changed_not_every_row_again(place: Path, corpus: Corpus) -> None:
+    """A store left running for a year grows by what changes: after the first pass, a pass
+    after one rating changed records that pegawai's row going and coming, and one input;
+    the rows of every pass, added up, are the state the next pass compares with."""
+    assert sync(place)[0] == 0
+    books = sorted((place / "unit").glob("*.xlsx"))
+    edited = []
+    for book in books[:3]:  # each a Baik pegawai (Sesuai, Sesuai) made Butuh Perbaikan
+        edited.append(set_rating(book, 1, Rating.DI_BAWAH))
+        assert sync(place)[0] == 0
+    with sqlite3.connect(place / "sinkron.sqlite") as db:
+        ids = [i for (i,) in db.execute("SELECT id FROM passes ORDER BY id")]
+        per_pass = [
+            sorted(db.execute("SELECT op, nip FROM results WHERE pass_id=?", (i,))) for i in ids
+        ]
+        inputs = [
+            db.execute("SELECT name, change FROM pass_inputs WHERE pass_id=?", (i,)).fetchall()
+            for i in ids
+        ]
+        state = sorted(db.execute("SELECT * FROM state_results"))
+        replayed: dict[tuple[object, ...], int] = {}
+        for op, *row in db.execute(
+            "SELECT op, period, nip, nama, unit, predikat, galat, peringatan FROM results"
+        ):
+            replayed[tuple(row)] = replayed.get(tuple(row), 0) + (1 if op == "+" else -1)
+    assert len(per_pass[0]) == 16 and {op for op, _ in per_pass[0]} == {"+"}
+    assert per_pass[1:] == [[("+", nip), ("-", nip)] for nip in edited]
+    assert [len(rows) for rows in inputs] == [4, 1, 1, 1]
+    assert [rows[0][1] for rows in inputs[1:]] == ["berubah"] * 3
+    assert sorted(row for row, n in replayed.items() for _ in range(n)) == state
+    assert len(state) == 16
+
+
+def test_a_store_of_the_previous_schema_keeps_its_state(place: Path) -> None:
+    """A store written before passes recorded only what changed (schema 2, every row of
+    every pass) opens with its last state intact: the next pass after an edit reports just
+    that edit."""
+    store = place / "sinkron.sqlite"
+    assert sync(place)[0] == 0
+    with sqlite3.connect(store) as db:
+        state = sorted(db.execute("SELECT * FROM state_results"))
+        inputs = sorted(db.execute("SELECT * FROM state_inputs"))
+    # The same store as schema 2 wrote it: the first pass's rows are its state, no state_
+    # tables, no op column.
+    with sqlite3.connect(store) as db:
+        for table in ("state_results", "state_problems", "state_inputs"):
+            db.execute(f"DROP TABLE {table}")
+        for table in ("results", "problems", "pass_inputs"):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN op")
+        db.execute("PRAGMA user_version = 2")
+    SqliteStore(store).close()
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert sorted(db.execute("SELECT * FROM state_results")) == state
+        assert sorted(db.execute("SELECT * FROM state_inputs")) == inputs
+    nip = set_rating(sorted((place / "unit").glob("*.xlsx"))[2], 1, Rating.DI_BAWAH)
+    assert sync(place)[0] == 0
+    assert {c for c in changes(place) if c[0] == "predikat"} == {
+        ("predikat", nip, "Baik", "Butuh Perbaikan")
+    }

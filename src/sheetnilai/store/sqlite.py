@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Protocol
 from sheetnilai.errors import SheetnilaiError
 from sheetnilai.xlsxchunks import Fragment
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema from its index to the next version; never edit one that
 # has shipped, append a new one.
@@ -124,7 +125,60 @@ MIGRATIONS: tuple[str, ...] = (
         rels TEXT NOT NULL
     );
     """,
+    """
+    -- From here a pass records what changed, not every row again: the results, problems and
+    -- inputs that differ from the state before it (op '+' for a row that came, '-' for one
+    -- that went; an input only when it is new, changed or gone), and the state itself once,
+    -- in the state_ tables. Every row of every pass made a store grow by about 1 MB a pass
+    -- for 10,000 pegawai, without end; rows recorded that way keep op '='.
+    ALTER TABLE results ADD COLUMN op TEXT NOT NULL DEFAULT '=';
+    ALTER TABLE problems ADD COLUMN op TEXT NOT NULL DEFAULT '=';
+    ALTER TABLE pass_inputs ADD COLUMN op TEXT NOT NULL DEFAULT '=';
+    CREATE TABLE state_results (
+        period TEXT NOT NULL,
+        nip TEXT NOT NULL,
+        nama TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        predikat TEXT NOT NULL,
+        galat INTEGER NOT NULL,
+        peringatan INTEGER NOT NULL
+    );
+    CREATE TABLE state_problems (
+        period TEXT NOT NULL,
+        key TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        file TEXT NOT NULL,
+        sheet TEXT NOT NULL,
+        cell TEXT NOT NULL,
+        nip TEXT NOT NULL,
+        nama TEXT NOT NULL,
+        code TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE TABLE state_inputs (
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        status TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        read INTEGER NOT NULL,
+        change TEXT NOT NULL
+    );
+    INSERT INTO state_results
+        SELECT period, nip, nama, unit, predikat, galat, peringatan FROM results
+        WHERE pass_id = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'state_pass');
+    INSERT INTO state_problems
+        SELECT period, key, unit, file, sheet, cell, nip, nama, code, severity, message
+        FROM problems
+        WHERE pass_id = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'state_pass');
+    INSERT INTO state_inputs
+        SELECT name, sha256, status, unit, read, change FROM pass_inputs
+        WHERE pass_id = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'inputs_pass');
+    """,
 )
+_RESULT_COLUMNS = "period, nip, nama, unit, predikat, galat, peringatan"
+_PROBLEM_COLUMNS = "period, key, unit, file, sheet, cell, nip, nama, code, severity, message"
+_INPUT_COLUMNS = "name, sha256, status, unit, read, change"
 
 
 class StoreError(SheetnilaiError):
@@ -428,22 +482,24 @@ class SqliteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             pid = outcome.pass_id
-            db.executemany(
-                "INSERT INTO pass_inputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (pid, i.name, i.sha256, i.status, i.unit, int(i.read), i.change)
+            if outcome.inputs:
+                rows = [
+                    (i.name, i.sha256, i.status, i.unit, int(i.read), i.change)
                     for i in outcome.inputs
-                ],
-            )
-            if outcome.results is not None:
+                ]
                 db.executemany(
-                    "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(pid, *_fields(r)) for r in outcome.results],
+                    f"INSERT INTO pass_inputs (pass_id, {_INPUT_COLUMNS}, op) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, '+')",
+                    [(pid, *row) for row in rows if row[-1] != "tetap"],
+                )
+                self._replace_state("state_inputs", _INPUT_COLUMNS, rows)
+            if outcome.results is not None:
+                self._record_state(
+                    pid, "results", _RESULT_COLUMNS, [_fields(r) for r in outcome.results]
                 )
             if outcome.problems is not None:
-                db.executemany(
-                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(pid, *_fields(p)) for p in outcome.problems],
+                self._record_state(
+                    pid, "problems", _PROBLEM_COLUMNS, [_fields(p) for p in outcome.problems]
                 )
             db.executemany(
                 "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -485,6 +541,27 @@ class SqliteStore:
             db.execute("ROLLBACK")
             raise
 
+    def _record_state(
+        self, pid: int, table: str, columns: str, rows: list[tuple[object, ...]]
+    ) -> None:
+        """The pass's rows of `table` as what differs from the state before it (a row as
+        many times as it differs: two alike pegawai without a NIP are two rows), then the
+        state replaced by them. Inside finish_pass's transaction."""
+        before = Counter(self.db.execute(f"SELECT {columns} FROM state_{table}"))
+        now = Counter(rows)
+        marks = ", ".join("?" * (columns.count(",") + 1))
+        insert = f"INSERT INTO {table} (pass_id, {columns}, op) VALUES (?, {marks}, ?)"
+        for op, diff in (("-", before - now), ("+", now - before)):
+            self.db.executemany(
+                insert, [(pid, *row, op) for row, n in diff.items() for _ in range(n)]
+            )
+        self._replace_state(f"state_{table}", columns, rows)
+
+    def _replace_state(self, table: str, columns: str, rows: Sequence[tuple[object, ...]]) -> None:
+        self.db.execute(f"DELETE FROM {table}")
+        marks = ", ".join("?" * (columns.count(",") + 1))
+        self.db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
     def last_pass(self, finished_only: bool = False) -> PassRecord | None:
         where = "WHERE status='selesai'" if finished_only else ""
         row = self.db.execute(
@@ -495,43 +572,23 @@ class SqliteStore:
 
     def last_state(self) -> tuple[list[ResultRow], list[ProblemRow], list[InputRow]]:
         """The results and problems of the newest pass that recorded them, and the inputs."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='state_pass'").fetchone()
-        results: list[ResultRow] = []
-        problems: list[ProblemRow] = []
-        if row is not None:
-            state = int(row[0])
-            results = [
-                ResultRow(*r)
-                for r in self.db.execute(
-                    "SELECT period, nip, nama, unit, predikat, galat, peringatan FROM results "
-                    "WHERE pass_id=?",
-                    (state,),
-                )
-            ]
-            problems = [
-                ProblemRow(*p)
-                for p in self.db.execute(
-                    "SELECT period, key, unit, file, sheet, cell, nip, nama, code, severity, "
-                    "message FROM problems WHERE pass_id=?",
-                    (state,),
-                )
-            ]
-        return results, problems, self.pending()
-
-    def _inputs(self, pass_id: int) -> list[InputRow]:
-        return [
-            InputRow(name, sha, status, unit, bool(read), change)
-            for name, sha, status, unit, read, change in self.db.execute(
-                "SELECT name, sha256, status, unit, read, change FROM pass_inputs "
-                "WHERE pass_id=? ORDER BY name",
-                (pass_id,),
-            )
+        results = [
+            ResultRow(*r) for r in self.db.execute(f"SELECT {_RESULT_COLUMNS} FROM state_results")
         ]
+        problems = [
+            ProblemRow(*p)
+            for p in self.db.execute(f"SELECT {_PROBLEM_COLUMNS} FROM state_problems")
+        ]
+        return results, problems, self.pending()
 
     def pending(self) -> list[InputRow]:
         """The inputs as the newest pass that recorded them found them."""
-        found = self.meta("inputs_pass")
-        return self._inputs(int(found)) if found else []
+        return [
+            InputRow(name, sha, status, unit, bool(read), change)
+            for name, sha, status, unit, read, change in self.db.execute(
+                f"SELECT {_INPUT_COLUMNS} FROM state_inputs ORDER BY name"
+            )
+        ]
 
     def changes(self, since: str | None = None) -> list[Change]:
         query = (
