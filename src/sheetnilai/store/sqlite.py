@@ -176,9 +176,6 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE pass_id = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'inputs_pass');
     """,
 )
-_RESULT_COLUMNS = "period, nip, nama, unit, predikat, galat, peringatan"
-_PROBLEM_COLUMNS = "period, key, unit, file, sheet, cell, nip, nama, code, severity, message"
-_INPUT_COLUMNS = "name, sha256, status, unit, read, change"
 
 
 class StoreError(SheetnilaiError):
@@ -247,6 +244,12 @@ class InputRow:
     unit: str
     read: bool
     change: str
+
+
+# The columns of the state_ tables and of a pass's rows, in the order of the row types.
+_RESULT_COLUMNS = ", ".join(ResultRow.__slots__)
+_PROBLEM_COLUMNS = ", ".join(ProblemRow.__slots__)
+_INPUT_COLUMNS = ", ".join(InputRow.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
