@@ -348,3 +348,141 @@ def test_a_damaged_stored_chunk_is_built_again(tmp_path: Path, small_chunks: Non
         assert z.testzip() is None
     assert entries(tmp_path / "1.xlsx") == entries(tmp_path / "2.xlsx")
     assert store.fragments([key])[key].data == data  # stored whole again
+
+
+# --- tables in segments ------------------------------------------------------------------------
+
+SIZES = [3, 9, 1, 14, 7, 5, 2, 11]  # rows per segment: short ones, and ones over a chunk
+
+
+def in_segments(sizes: list[int], version: dict[int, int] | None = None) -> Table:
+    """A table of segments (a unit's rows each, as Hasil Kerja has), keyed by their segment
+    number and `version` (a segment's key changes with its rows, as the caller's would)."""
+    version = version or {}
+    frames, segments = [], []
+    for k, n in enumerate(sizes):
+        frame = varied_rows(n + 1, huge=False).iloc[1:].reset_index(drop=True)
+        frame["Teks"] = [f"unit {k} baris {r} v{version.get(k, 0)}" for r in range(n)]
+        frames.append(frame)
+        segments.append((f"unit-{k}-v{version.get(k, 0)}", n))
+    frame = pd.concat(frames, ignore_index=True)
+    return Table("Hasil Kerja", frame, KINDS, title="Hasil kerja", segments=segments)
+
+
+class Spied:
+    """How many chunks a write built from values and how many it renumbered (the check of
+    served chunks is off: it builds them too)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv(scorebook.CHECK_SEGMENTS_ENV, raising=False)
+        self.built: list[tuple[int, int]] = []
+        self.moved: list[int] = []
+        build, move = scorebook._build, scorebook.rebased
+
+        def built(plan: Any, start: int, stop: int, f: Any) -> Fragment:
+            self.built.append((start, stop))
+            return build(plan, start, stop, f)
+
+        def moved(fragment: Fragment, shift: int) -> Fragment:
+            self.moved.append(shift)
+            return move(fragment, shift)
+
+        monkeypatch.setattr(scorebook, "_build", built)
+        monkeypatch.setattr(scorebook, "rebased", moved)
+
+
+def chunks_of(sizes: list[int]) -> int:
+    """One group per segment: each segment's rows in chunks of 7."""
+    return sum(math.ceil(n / 7) for n in sizes)
+
+
+def test_rows_that_come_above_a_segment_renumber_its_chunks_not_build_them(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scorebook, "_ends_group", lambda member, rows: True)  # countable
+    spied = Spied(monkeypatch)
+    cache = MemoryFragments()
+    write_scorebook(tmp_path / "1.xlsx", [in_segments(SIZES)], fragments=cache)
+    assert len(spied.built) == chunks_of(SIZES) and not spied.moved
+    # The second segment gains four rows: its chunks are built, every later one moves down.
+    longer = [*SIZES[:1], SIZES[1] + 4, *SIZES[2:]]
+    spied.built.clear()
+    write_scorebook(tmp_path / "2.xlsx", [in_segments(longer, {1: 1})], fragments=cache)
+    assert len(spied.built) == chunks_of(longer[1:2])
+    assert spied.moved == [4] * chunks_of(longer[2:])
+    # ...and the book is byte for byte the one a write without a cache makes.
+    write_scorebook(tmp_path / "fresh.xlsx", [in_segments(longer, {1: 1})])
+    assert entries(tmp_path / "2.xlsx") == entries(tmp_path / "fresh.xlsx")
+    # Rows gone above: the later chunks move up.
+    spied.built.clear()
+    spied.moved.clear()
+    shorter = [*SIZES[:1], 2, *SIZES[2:]]
+    write_scorebook(tmp_path / "3.xlsx", [in_segments(shorter, {1: 2})], fragments=cache)
+    assert len(spied.built) == 1 and spied.moved == [-11] * chunks_of(shorter[2:])
+    write_scorebook(tmp_path / "fresh3.xlsx", [in_segments(shorter, {1: 2})])
+    assert entries(tmp_path / "3.xlsx") == entries(tmp_path / "fresh3.xlsx")
+
+
+def test_segments_are_grouped_by_content_so_one_segment_changes_one_group(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the real grouping (about a chunk's rows a group) on many small segments: a shorter
+    segment (its rows all alike others', so no column's width moves) rebuilds its own group
+    only, and the book reads as a fresh write."""
+    spied = Spied(monkeypatch)
+    cache = MemoryFragments()
+    sizes = [1 + k % 4 for k in range(120)]
+    write_scorebook(tmp_path / "1.xlsx", [in_segments(sizes)], fragments=cache)
+    first = len(spied.built)
+    assert sum(sizes) / 7 / 3 < first < 120  # groups of several segments, not one chunk each
+    spied.built.clear()
+    sizes[3] -= 1
+    write_scorebook(tmp_path / "2.xlsx", [in_segments(sizes, {3: 1})], fragments=cache)
+    rows = sum(stop - start for start, stop in spied.built)
+    assert 0 < rows < sum(sizes) / 3  # one group built...
+    assert set(spied.moved) == {-1} and len(spied.moved) > first / 2  # ...later ones moved
+    write_scorebook(tmp_path / "fresh.xlsx", [in_segments(sizes, {3: 1})])
+    assert entries(tmp_path / "2.xlsx") == entries(tmp_path / "fresh.xlsx")
+
+
+def test_a_segment_key_is_trusted_and_checked_when_asked(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key stands for the rows: served without looking at them, unless the check the
+    tests turn on finds a chunk a key serves differs from its rows."""
+    cache = MemoryFragments()
+    table = in_segments(SIZES)
+    write_scorebook(tmp_path / "1.xlsx", [table], fragments=cache)
+    lying = table.frame.copy()
+    lying.iloc[0, 1] = "UNIT 0 BARIS 0 V0"  # as long: the column's width stays
+    liar = Table("Hasil Kerja", lying, KINDS, title="Hasil kerja", segments=table.segments)
+    monkeypatch.delenv(scorebook.CHECK_SEGMENTS_ENV, raising=False)
+    write_scorebook(tmp_path / "2.xlsx", [liar], fragments=cache)
+    shown = CalamineWorkbook.from_path(str(tmp_path / "2.xlsx")).get_sheet_by_name("Hasil Kerja")
+    assert shown.to_python()[3][1] == "unit 0 baris 0 v0"  # the key's rows, not the frame's
+    monkeypatch.setenv(scorebook.CHECK_SEGMENTS_ENV, "1")
+    with pytest.raises(AssertionError, match="differs from its rows"):
+        write_scorebook(tmp_path / "3.xlsx", [liar], fragments=cache)
+
+
+def test_a_table_in_segments_has_the_widths_of_the_whole(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    """Column widths come from each segment's measures (kept with the chunks): the same as
+    measured over the whole column, on the first write and when the measures are served."""
+    table = in_segments(SIZES)
+    whole = Table("Hasil Kerja", table.frame, KINDS, title="Hasil kerja")
+    cache = MemoryFragments()
+    for k, t in enumerate([whole, table, table]):
+        write_scorebook(tmp_path / f"{k}.xlsx", [t], fragments=cache)
+    widths = [
+        {
+            c: d.width
+            for c, d in openpyxl.load_workbook(
+                tmp_path / f"{k}.xlsx"
+            ).active.column_dimensions.items()
+        }
+        for k in range(3)
+    ]
+    assert widths[0] == widths[1] == widths[2]
+    assert len(set(widths[0].values())) > 2  # measured per column, not one default

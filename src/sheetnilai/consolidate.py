@@ -113,6 +113,10 @@ class Consolidation:
     # (NIP, RHK) -> the chain up to the unit head, as the cascade check found it (None: not
     # checked; cascade.chains then builds it).
     rhk_chains: dict[tuple[str, str], str] | None = None
+    # File name -> a digest of the output its worker gave (as packed for a cache; only a run
+    # with a cache has them): what the rows a unit's workbook yields are computed from, so a
+    # table may key them by it (scorebook.Table.segments) rather than by their values.
+    output_digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def pegawai(self) -> list[PegawaiResult]:
@@ -186,6 +190,11 @@ def pack_output(output: FileOutput, compress: bool = True) -> bytes:
     third of a millisecond per file, spent in the workers."""
     pickled = pickle.dumps(output, pickle.HIGHEST_PROTOCOL)
     return zlib.compress(pickled, 1) if compress else pickled
+
+
+def output_digest(packed: bytes) -> str:
+    """What `Consolidation.output_digests` holds: packed bytes stand for one output."""
+    return hashlib.blake2b(packed, digest_size=20).hexdigest()
 
 
 def unpack_output(data: bytes) -> FileOutput:
@@ -354,8 +363,13 @@ def consolidate_periods(
         try:
             # The workers read while this process unpacks what the cache served.
             served = {k: unpack_output(b) for k, b in packed_served.items()}
+            digests = {k: output_digest(b) for k, b in packed_served.items()}
             del packed_served
-            for f, (digest, per_period, problems) in _in_order(todo, served, outputs, cache):
+            for f, (digest, per_period, problems), as_packed in _in_order(
+                todo, served, outputs, cache
+            ):
+                if cache is not None and as_packed is not None:
+                    digests[id(f)] = output_digest(as_packed)
                 info = InputFile(
                     f.path,
                     f.name,
@@ -377,9 +391,11 @@ def consolidate_periods(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+        by_name = {f.name: digests[id(f)] for f in todo if id(f) in digests}
         for result, period_read in zip(results, read, strict=True):
             _across_files(result, period_read, shared, folders, files, done, roster, year)
             result.surveys = list(surveys)
+            result.output_digests = by_name
             link_surveys(result)
             _distribution(result, org_predikat or {}, org_default, agency_predikat)
     return results
@@ -417,16 +433,18 @@ def _in_order(
     served: dict[int, FileOutput],
     outputs: Iterator[tuple[FileOutput, bytes | None]],
     cache: FileCache | None,
-) -> Iterator[tuple[InputFile, FileOutput]]:
+) -> Iterator[tuple[InputFile, FileOutput, bytes | None]]:
     """Every file's output in the files' order: served by the cache, or read (the outputs
-    of the files read arrive in their own order) and then remembered."""
+    of the files read arrive in their own order) and then remembered; with the bytes a
+    worker packed it in (None: served, or read in this process)."""
     for f in todo:
         output = served.get(id(f))
+        packed = None
         if output is None:
             output, packed = next(outputs)
             if cache is not None:
                 cache.remember(f, output, packed)
-        yield f, output
+        yield f, output, packed
 
 
 def require_period(result: Consolidation) -> None:

@@ -63,6 +63,9 @@ def candidates_shown(count: int) -> int:
 
 def kalibrasi_table(c: Consolidation) -> Table:
     rows: list[dict[str, object]] = []
+    # One segment per unit: a unit whose proposal changes length moves the units after it,
+    # and their chunks are then renumbered rather than built again (scorebook.Table).
+    segments: list[tuple[str | None, int]] = []
     limit = c.policy.kalibrasi.batas_perubahan
     failing = 0
     for u in sorted(c.units, key=lambda u: u.unit):
@@ -71,7 +74,9 @@ def kalibrasi_table(c: Consolidation) -> Table:
             continue
         failing += 1
         proposal = propose(org, dist.counts, c.policy.distribusi, limit)
-        rows += unit_rows(u, proposal, " ".join(f.sentence for f in dist.findings))
+        listed = unit_rows(u, proposal, " ".join(f.sentence for f in dist.findings))
+        rows += listed
+        segments.append((None, len(listed)))
     notes = [
         NEVER_CHANGES,
         "Untuk setiap unit yang tidak sesuai kurva: jumlah pegawai paling sedikit yang "
@@ -100,6 +105,7 @@ def kalibrasi_table(c: Consolidation) -> Table:
         title=f"Bantuan kalibrasi kurva distribusi — periode {c.period}",
         notes=notes,
         widths=widths,
+        segments=segments,
     )
 
 

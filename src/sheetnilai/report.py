@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -22,6 +24,7 @@ from sheetnilai.scorebook import Chart, ColumnKind, Table
 from sheetnilai.shown import iki_shown
 from sheetnilai.shown import number as _num
 from sheetnilai.sources.unit import SCOREBOOK_SHEETS
+from sheetnilai.validate import UnitResult
 
 BELUM_MASUK = "Belum masuk"
 
@@ -180,14 +183,21 @@ def hasil_kerja_table(c: Consolidation) -> Table:
     # The shown values come with each IKI from the worker that checked it (shown.py).
     from sheetnilai.ikm_link import survey_source
 
-    rows = []
+    rows: list[tuple[object, ...]] = []
+    segments: list[tuple[str | None, int]] = []
     linked = c.iki_surveys
     for u in c.units:
+        mark = len(rows)
+        surveyed = False
+        unit_chains = []
         for i in u.iki:
             survey = linked.get((i.file, i.sheet, i.cell)) if linked else None
+            surveyed = surveyed or survey is not None
             t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
                 i
             )
+            rantai = chain.get((i.nip, i.rhk), "")
+            unit_chains.append(rantai)
             rows.append(
                 (
                     i.nip,
@@ -198,7 +208,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     i.jenis,
                     i.rhk,
                     i.rhk_atasan,
-                    chain.get((i.nip, i.rhk), ""),
+                    rantai,
                     i.aspek,
                     i.iki,
                     t,
@@ -224,6 +234,10 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     float(survey.hasil.konversi_tampil) if survey and survey.hasil else None,
                 )
             )
+        if len(rows) > mark:
+            source = None if surveyed else c.output_digests.get(u.name)
+            key = _unit_key(c, u, source, unit_chains)
+            segments.append((key, len(rows) - mark))
     kinds = {
         "NIP": K.NIP,
         "Capaian (%)": K.PERCENT,
@@ -247,7 +261,29 @@ def hasil_kerja_table(c: Consolidation) -> Table:
         pd.DataFrame(rows, columns=cols, dtype=object),
         kinds,
         title=f"Hasil kerja per IKI — periode {c.period}",
+        segments=segments,
     )
+
+
+def _unit_key(c: Consolidation, u: UnitResult, source: str | None, chains: list[str]) -> str | None:
+    """The key of one workbook's Hasil Kerja rows (scorebook.Table.segments): its worker's
+    output (`source`) and what the checks across files change in them. None: no output
+    digest to vouch with.
+
+    Those checks may rename the unit (the roster's spelling), drop the sheets of a NIP
+    counted elsewhere (and with them their IKI: which sheets remain says which IKI do), and
+    the chain comes from the atasan's SKP, maybe in another workbook. An IKI given a survey's
+    realisasi (ikm_link rescores it here) leaves its unit unkeyed: `source` is None.
+    Tests build every chunk a key finds afresh and compare (scorebook.CHECK_SEGMENTS_ENV).
+    """
+    if source is None:
+        return None
+    sheets = "\x00".join(p.sheet for p in u.pegawai)
+    digest = hashlib.blake2b(
+        f"{source}|{c.period}|{u.name}|{u.unit}|{sheets}|".encode(), digest_size=20
+    )
+    digest.update(marshal.dumps(chains, 2))
+    return digest.hexdigest()
 
 
 def distribusi_table(c: Consolidation) -> Table:

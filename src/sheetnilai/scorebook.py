@@ -37,6 +37,7 @@ import hashlib
 import marshal
 import math
 import numbers
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ from sheetnilai.xlsxchunks import (
     FragmentCache,
     MemoryFragments,
     assemble,
+    rebased,
 )
 
 __all__ = ["Chart", "ColumnKind", "Table", "write_data", "write_scorebook"]
@@ -89,6 +91,12 @@ class Table:
     notes: Sequence[str] = ()
     widths: Mapping[str, float] = field(default_factory=dict)
     subtitle: str | None = None  # a second, smaller title line (e.g. the agency's name)
+    # Runs of rows whose values a key vouches for: (key, n) says the next n rows are what
+    # the key was computed from, so a chunk of them is found by that key, without hashing
+    # its values (a sync pass after one edit served 99% of Hasil Kerja's chunks, and
+    # hashing their 100 MB of values was a tenth of the pass). A key of None: those rows are
+    # keyed by their values. Empty: the whole table is. The caller answers for the keys.
+    segments: Sequence[tuple[str | None, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -390,6 +398,8 @@ def _check_tables(tables: Sequence[Table]) -> None:
         for key, width in table.widths.items():
             if not 0 < width <= 255:
                 raise ValueError(f"{name}: width of {key!r} must be in (0, 255]")
+        if table.segments and sum(n for _, n in table.segments) != len(table.frame):
+            raise ValueError(f"{name}: segments cover other than the table's rows")
 
 
 def _check_nip(values: list[Any]) -> None:
@@ -425,31 +435,47 @@ def _biggest(values: list[Any], need: int) -> tuple[float, int]:
     return biggest, need
 
 
-def _width(header: str, kind: ColumnKind, values: list[Any]) -> float:
-    """A readable width in characters, from the header and the longest value."""
-    longest_word = max((len(w) for w in header.split()), default=0)
-    need = max(longest_word, min(len(header), HEADER_LINE))
+def _measure(kind: ColumnKind, values: list[Any]) -> tuple[int, int]:
+    """What a column's width takes from its values: the whole part of the largest finite
+    magnitude (numeric kinds) and the longest text. Both combine by max(), so a column
+    measured in parts (segments) measures as it does whole."""
     # A large table's columns hold 100,000 values each and this runs for every column on
     # every write: a column of text only (or of numbers only) is measured by map() alone, in
     # C; a None or a value of another type among them stops it, and the slower way decides.
     if kind in _TEXTUAL:
         try:
-            content = max(map(len, values), default=0)
+            return 0, max(map(len, values), default=0)
         except TypeError:
-            content = max([len(v) for v in values if isinstance(v, str)], default=0)
+            return 0, max([len(v) for v in values if isinstance(v, str)], default=0)
+    if kind is ColumnKind.DATETIME:
+        return 0, 0
+    # (a NaN max() skips, unless it comes first: then the result is not finite either)
+    try:
+        biggest, longest = max(map(abs, values), default=0.0), 0
+    except (TypeError, ArithmeticError):  # a None or a text; a Decimal beside a float NaN
+        biggest = math.nan
+    if not math.isfinite(biggest):
+        biggest, longest = _biggest(values, 0)
+    return int(biggest), longest
+
+
+def _width_of(header: str, kind: ColumnKind, measured: tuple[int, int]) -> float:
+    """A readable width in characters, from the header and the column's `_measure`."""
+    whole, longest = measured
+    longest_word = max((len(w) for w in header.split()), default=0)
+    need = max(longest_word, min(len(header), HEADER_LINE), longest)
+    if kind in _TEXTUAL:
+        content = longest
     elif kind is ColumnKind.DATETIME:
         content = 19
     else:
-        # (a NaN max() skips, unless it comes first: then the result is not finite either)
-        try:
-            biggest = max(map(abs, values), default=0.0)
-        except TypeError:
-            biggest = math.nan
-        if not math.isfinite(biggest):
-            biggest, need = _biggest(values, need)
-        digits = len(str(int(biggest))) + 1  # + sign
+        digits = len(str(whole)) + 1  # + sign
         content = digits + (0 if kind is ColumnKind.INTEGER else 3)  # ".00" / ".##"
     return min(MAX_WIDTH, max(MIN_WIDTH, need, content) + 2)
+
+
+def _width(header: str, kind: ColumnKind, values: list[Any]) -> float:
+    return _width_of(header, kind, _measure(kind, values))
 
 
 class TableWorksheet(Worksheet):
@@ -565,6 +591,11 @@ def _is_url(v: object) -> bool:
     return v.__class__ is str and len(v) < MAX_URL_LENGTH and _URL.match(v) is not None
 
 
+def _urls(values: list[list[Any]], kinds: Sequence[ColumnKind]) -> int:
+    links = [values[c] for c, kind in enumerate(kinds) if kind is ColumnKind.LINK]
+    return sum(sum(map(_is_url, column)) for column in links)
+
+
 def _write_link(ws: _Cells, c: int, first: int, values: list[Any], f: _Formats) -> None:
     """http(s) URLs become hyperlinks whose shown text is exactly the value (not a formula)."""
     write_url, link = ws._write_url, f.link
@@ -672,6 +703,8 @@ def write_scorebook(
     _check_tables(tables)
     _check_charts(charts, tables)
     kept: tuple[FragmentCache, dict[str, Fragment], list[str]] | None = None
+    cache = fragments if fragments is not None else MemoryFragments()
+    measures = _Measures(cache)
     with _destination(path, overwrite, stage) as tmp:
         # With chunked tables XlsxWriter writes beside the target and `assemble` makes it.
         # A chart's cached values come from the cells XlsxWriter holds, so a table a chart
@@ -714,7 +747,9 @@ def write_scorebook(
             pages = _pages(charts, tables)
             for k, t in enumerate(tables):
                 number = len(wb.worksheets()) + 1  # its sheetN.xml, for the chunks
-                placed[t.sheet], plan = _write_table(wb, t, f, number, t.sheet in big, footer)
+                placed[t.sheet], plan = _write_table(
+                    wb, t, f, number, t.sheet in big, footer, measures
+                )
                 if plan is not None:
                     plans.append(plan)
                 if k == 0:
@@ -725,10 +760,9 @@ def write_scorebook(
             wb.close()
         if chunked:
             try:
-                cache = fragments if fragments is not None else MemoryFragments()
                 sheets, new, used = _chunks(plans, f, cache)
                 assemble(package, tmp, sheets)
-                kept = (cache, new, used)
+                kept = (cache, {**new, **measures.new}, [*used, *measures.used])
             finally:
                 package.unlink(missing_ok=True)
     if kept is not None:
@@ -743,7 +777,7 @@ CHUNKED_MIN_ROWS = 2_000
 class _ChunkPlan:
     """A large table whose data rows are written as chunks: the sheet's number, the first
     data row, the column values, kinds, widths (where text wraps, and so row heights) and
-    writers."""
+    writers, and the table's name, columns and segments."""
 
     number: int
     first: int
@@ -752,15 +786,24 @@ class _ChunkPlan:
     widths: tuple[float, ...]
     writers: tuple[_ColumnWriter, ...]
     clickable: bool
+    sheet: str = ""
+    segments: tuple[tuple[str | None, int], ...] = ()
 
 
-_CHUNK_FORMAT = "2"  # raise when what a chunk holds for the same values changes
+_CHUNK_FORMAT = "3"  # raise when what a chunk holds for the same values changes
+
+# Set (to anything) in the tests: every chunk and measure found by a segment's key is also
+# built from the values and must be the same, or the write fails. It proves the callers'
+# keys vouch for what they say, at the price of everything the keys save.
+CHECK_SEGMENTS_ENV = "SHEETNILAI_PERIKSA_SEGMEN"
 
 
-def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: str) -> str:
-    """Everything a chunk's bytes depend on: its values (typed: 1 and 1.0 and True differ),
-    where it starts, its columns' kinds, widths (its rows' heights follow from them) and
-    links, the style ids and the writing code."""
+def _checking_segments() -> bool:
+    return bool(os.environ.get(CHECK_SEGMENTS_ENV))
+
+
+def _values_digest(columns: list[list[Any]]) -> bytes:
+    """What a chunk's bytes take from its values (typed: 1 and 1.0 and True differ)."""
     # marshal version 2 writes neither back-references nor interning flags, so equal values
     # give equal bytes whatever their identity (a value served from the store is a new
     # object; versions 3+ and pickle would make its key differ). repr is the fallback for
@@ -769,49 +812,214 @@ def _chunk_key(plan: _ChunkPlan, start: int, columns: list[list[Any]], styles: s
         values = marshal.dumps(columns, 2)
     except ValueError:
         values = repr(columns).encode()
-    digest = hashlib.blake2b(values, digest_size=20)
-    digest.update(
-        f"|{plan.first + start}|{plan.kinds}|{plan.widths}|{plan.clickable}|{styles}".encode()
-    )
-    return digest.hexdigest()
+    return hashlib.blake2b(values, digest_size=20).digest()
+
+
+def _plan_text(plan: _ChunkPlan, styles: str) -> str:
+    return f"{plan.kinds}|{plan.widths}|{plan.clickable}|{styles}"
+
+
+def _at(chunk: str, row: int) -> str:
+    """The key of the chunk `chunk` written from `row` (0-based) on."""
+    return hashlib.blake2b(f"{chunk}@{row}".encode(), digest_size=20).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A table's columns' `_measure` and how many URLs its link columns hold."""
+
+    columns: tuple[tuple[int, int], ...]
+    urls: int
+
+
+def _measured(kinds: Sequence[ColumnKind], values: list[list[Any]]) -> _Measured:
+    columns = tuple(_measure(kind, column) for kind, column in zip(kinds, values, strict=True))
+    return _Measured(columns, _urls(values, kinds))
+
+
+class _Measures:
+    """The measures of segments, kept in the fragments cache beside the chunks (under keys
+    of their own), so the widths of a table served in segments need not scan its values."""
+
+    def __init__(self, cache: FragmentCache) -> None:
+        self.cache = cache
+        self.new: dict[str, Fragment] = {}
+        self.used: list[str] = []
+
+    def of(self, table: Table, kinds: tuple[ColumnKind, ...], values: list[list[Any]]) -> _Measured:
+        spans, at = [], 0
+        for segment, n in table.segments:
+            key = None
+            if segment is not None:
+                text = f"ukuran|{_CHUNK_FORMAT}|{table.sheet}|{segment}|{n}|{kinds}"
+                key = "m" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+            spans.append((key, at, at + n))
+            at += n
+        keys = [k for k, _, _ in spans if k is not None]
+        held = self.cache.fragments(set(keys))
+        self.used.extend(keys)
+        check = _checking_segments()
+        parts = []
+        for key, start, stop in spans:
+            kept = (held.get(key) or self.new.get(key)) if key else None
+            if kept is not None and not check:
+                parts.append(_Measured(*marshal.loads(kept.data)))
+                continue
+            part = _measured(kinds, [column[start:stop] for column in values])
+            if kept is not None and _Measured(*marshal.loads(kept.data)) != part:
+                raise AssertionError(f"{table.sheet}: segment {key} measured differently")
+            if key is not None:
+                self.new[key] = Fragment(marshal.dumps((part.columns, part.urls), 2), 0, 0)
+            parts.append(part)
+        columns = tuple(
+            (max((p.columns[c][0] for p in parts), default=0),
+             max((p.columns[c][1] for p in parts), default=0))
+            for c in range(len(kinds))
+        )  # fmt: skip
+        return _Measured(columns, sum(p.urls for p in parts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One chunk of a plan: its key, its key wherever it starts (`chunk`), its rows
+    (`start` to `stop`, from the plan's first) and whether a segment's key vouched for it."""
+
+    key: str
+    chunk: str
+    start: int
+    stop: int
+    by_segment: bool
+
+
+# Segments are grouped into chunks by their content, not by counting rows: a chunk ends after
+# a segment of n rows whose digest, read as a fraction of 1, is below n / CHUNK_ROWS (so a
+# chunk holds about CHUNK_ROWS rows, and a segment that long ends one always), or at `_MOST`
+# rows. Counted rows would move every later boundary when one segment's row count changed,
+# and every later chunk would hold other rows; cut by content, only the changed segment's
+# chunk changes, and the chunks after it are renumbered, not built (`_chunks`).
+_MOST = 8 * CHUNK_ROWS
+
+
+def _ends_group(member: bytes, rows: int) -> bool:
+    return int.from_bytes(member[:4], "big") * CHUNK_ROWS < rows << 32
+
+
+def _groups(plan: _ChunkPlan) -> Iterator[tuple[list[bytes], int, int, bool]]:
+    """The plan's rows in groups: (what each member's values are known by, first row, end
+    row, whether a segment's key vouched for a member). A table without segments: one group
+    every `CHUNK_ROWS` rows, known by its values."""
+    n = len(plan.values[0])
+    if not plan.segments:
+        for start in range(0, n, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, n)
+            yield [_values_digest([c[start:stop] for c in plan.values])], start, stop, False
+        return
+    members: list[bytes] = []
+    first = at = 0
+    keyed = False
+    for segment, rows in plan.segments:
+        if segment is None:
+            member = _values_digest([c[at : at + rows] for c in plan.values])
+        else:
+            member = hashlib.blake2b(b"segmen|" + segment.encode(), digest_size=20).digest()
+            keyed = True
+        members.append(member)
+        at += rows
+        if _ends_group(member, rows) or at - first >= _MOST:
+            yield members, first, at, keyed
+            members, first, keyed = [], at, False
+    if members:
+        yield members, first, at, keyed
+
+
+def _pieces(plan: _ChunkPlan, styles: str) -> list[_Piece]:
+    """The plan's chunks: every `CHUNK_ROWS` rows of each group of `_groups`."""
+    text = _plan_text(plan, styles).encode()
+    out = []
+    for members, first, end, keyed in _groups(plan):
+        known = b"".join(members)
+        for start in range(first, end, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, end)
+            digest = hashlib.blake2b(known, digest_size=20)
+            digest.update(f"|{start - first}|{stop - start}|{plan.sheet}|".encode() + text)
+            chunk = digest.hexdigest()
+            out.append(_Piece(_at(chunk, plan.first + start), chunk, start, stop, keyed))
+    return out
+
+
+def _build(plan: _ChunkPlan, start: int, stop: int, f: _Formats) -> Fragment:
+    sheet = ChunkSheet(plan.first + start, stop - start, LINE_POINTS, MAX_ROW_POINTS)
+    for c, writer in enumerate(plan.writers):
+        writer(sheet, c, plan.first + start, plan.values[c][start:stop], f)
+    return sheet.fragment()
+
+
+def _where(chunk: str) -> str:
+    """The cache's note of the row a chunk was last written from, and under which key."""
+    return "w" + chunk
 
 
 def _chunks(
     plans: Sequence[_ChunkPlan], f: _Formats, cache: FragmentCache
 ) -> tuple[list[ChunkedSheet], dict[str, Fragment], list[str]]:
+    """Each plan's chunks: held by the cache, held for another first row (rows above them
+    came or went: renumbered, see `xlsxchunks.rebased`), or built. Where a chunk was is
+    noted only in tables with segments: in fixed windows, rows that come or go above a
+    chunk change what it holds, so it is never found elsewhere."""
     styles = f"{_CHUNK_FORMAT}|{__version__}|{xlsxwriter_version}|" + ",".join(
         f"{name}={fmt._get_xf_index()}" for name, fmt in vars(f).items()
     )
-    keyed: list[tuple[_ChunkPlan, list[tuple[str, int, list[list[Any]]]]]] = []
-    for plan in plans:
-        n = len(plan.values[0])
-        pieces = []
-        for start in range(0, n, CHUNK_ROWS):
-            columns = [column[start : start + CHUNK_ROWS] for column in plan.values]
-            pieces.append((_chunk_key(plan, start, columns, styles), start, columns))
-        keyed.append((plan, pieces))
-    used = [key for _, pieces in keyed for key, _, _ in pieces]
-    held = cache.fragments(set(used))
+    keyed = [(plan, _pieces(plan, styles)) for plan in plans]
+    pieces = [(plan, piece) for plan, plan_pieces in keyed for piece in plan_pieces]
+    used = [piece.key for _, piece in pieces]
+    wheres = [_where(piece.chunk) for plan, piece in pieces if plan.segments]
+    held = cache.fragments({*used, *wheres})
+    moved: dict[str, tuple[str, int]] = {}  # key -> (the key it had, rows it moves down)
+    for plan, piece in pieces:
+        note = held.get(_where(piece.chunk))
+        if piece.key not in held and note is not None:
+            row, key = marshal.loads(note.data)
+            moved[piece.key] = (key, plan.first + piece.start - row)
+    before = cache.fragments({key for key, _ in moved.values()}) if moved else {}
+    check = _checking_segments()
     new: dict[str, Fragment] = {}
     sheets = []
-    for plan, pieces in keyed:
+    for plan, plan_pieces in keyed:
         made = []
-        for key, start, columns in pieces:
-            fragment = held.get(key) or new.get(key)
+        for piece in plan_pieces:
+            fragment = held.get(piece.key) or new.get(piece.key)
+            reused = fragment is not None and piece.by_segment
             if fragment is None:
-                sheet = ChunkSheet(plan.first + start, len(columns[0]), LINE_POINTS, MAX_ROW_POINTS)
-                for c, writer in enumerate(plan.writers):
-                    writer(sheet, c, plan.first + start, columns[c], f)
-                fragment = new[key] = sheet.fragment()
+                key, shift = moved.get(piece.key, ("", 0))
+                if key in before:
+                    fragment = new[piece.key] = rebased(before[key], shift)
+                    reused = True
+                else:
+                    fragment = new[piece.key] = _build(plan, piece.start, piece.stop, f)
+            if check and reused and _build(plan, piece.start, piece.stop, f) != fragment:
+                raise AssertionError(f"{plan.sheet}: chunk {piece.key} differs from its rows")
             made.append(fragment)
+            if not plan.segments:
+                continue
+            note = held.get(_where(piece.chunk))
+            where = (plan.first + piece.start, piece.key)
+            if note is None or marshal.loads(note.data) != where:
+                new[_where(piece.chunk)] = Fragment(marshal.dumps(where, 2), 0, 0)
         last = (plan.first + len(plan.values[0]) - 1, len(plan.values) - 1)
         sheets.append(ChunkedSheet(plan.number, made, last))
-    return sheets, new, used
+    return sheets, new, [*used, *wheres]
 
 
 def _write_table(
-    wb: Workbook, table: Table, f: _Formats, number: int, in_chunks: bool, footer: str
+    wb: Workbook,
+    table: Table,
+    f: _Formats,
+    number: int,
+    in_chunks: bool,
+    footer: str,
+    measures: _Measures | None = None,
 ) -> tuple[_Placed, _ChunkPlan | None]:
+    """A chunked table in segments takes its columns' measures from `measures`."""
     ws = wb.add_worksheet(table.sheet, worksheet_class=TableWorksheet)
     columns = _columns(table)
     kinds = _kinds(table, columns)
@@ -830,10 +1038,15 @@ def _write_table(
         row += 1
 
     values = [table.frame.iloc[:, i].tolist() for i in range(len(columns))]
+    measured = None
+    if in_chunks and table.segments and measures is not None:
+        measured = measures.of(table, tuple(kinds), values)
     widths = []
     header_lines = 1
     for c, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
-        width = table.widths.get(name) or _width(name, kind, values[c])
+        width = table.widths.get(name) or _width_of(
+            name, kind, measured.columns[c] if measured else _measure(kind, values[c])
+        )
         widths.append(width)
         ws.set_column(c, c, width, _column_format(kind, f))
         ws.write_string(header_row, c, name, f.header)
@@ -845,8 +1058,8 @@ def _write_table(
     first = header_row + 1
     # Excel holds at most 65,530 hyperlinks per sheet. Rather than links that stop working
     # somewhere down a long table, such a sheet shows all its URLs as plain text.
-    links = [values[c] for c, kind in enumerate(kinds) if kind is ColumnKind.LINK]
-    clickable = sum(sum(map(_is_url, column)) for column in links) <= MAX_URLS
+    urls = measured.urls if measured else _urls(values, kinds)
+    clickable = urls <= MAX_URLS
     writers = tuple(
         _column_writer(_write_text if kind is ColumnKind.LINK and not clickable else _WRITERS[kind],
                        width)
@@ -854,7 +1067,10 @@ def _write_table(
     )  # fmt: skip
     plan = None
     if in_chunks:
-        plan = _ChunkPlan(number, first, values, tuple(kinds), tuple(widths), writers, clickable)
+        plan = _ChunkPlan(
+            number, first, values, tuple(kinds), tuple(widths), writers, clickable,
+            table.sheet, tuple(table.segments),
+        )  # fmt: skip
     else:
         for c, writer in enumerate(writers):
             writer(ws, c, first, values[c], f)

@@ -136,6 +136,9 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
     policy = runs[-1].policy.pengembangan
     cues = policy.kata_kritis
     rows: list[dict[str, object]] = []
+    # Sorted by unit, name, perilaku first, then the need: keys kept beside the rows, as
+    # plain strings, so the sort of tens of thousands of rows calls no function per row.
+    order: list[tuple[str, str, bool, str]] = []
     for history in _history(runs).values():
         p = _latest(history)
         found = _perilaku_needs(p, cues)
@@ -144,14 +147,17 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
         base = {"Unit Kerja": p.unit, "NIP": p.nip, "Nama": p.nama, "Jabatan": p.jabatan,
                 "Periode": p.period, "Berkas": p.file, "Lembar": p.sheet}  # fmt: skip
         for aspek, evidence, theme in found:
-            rows.append({**base, "Jenis": PERILAKU, "Kebutuhan": f"{PERILAKU}: {aspek}",
-                         "Bukti": evidence, "Saran pengembangan": theme, "Sel": None})  # fmt: skip
+            need = f"{PERILAKU}: {aspek}"
+            rows.append({**base, "Jenis": PERILAKU, "Kebutuhan": need, "Bukti": evidence,
+                         "Saran pengembangan": theme, "Sel": None})  # fmt: skip
+            order.append((str(p.unit), str(p.nama), False, need))
     n = policy.periode_berturut
     batas = f" (batas {_pct(policy.batas_capaian)})"
     # An agency's IKI share a few capaian histories (100,000 IKI, a few hundred distinct
     # histories): each is judged and its evidence written once.
     # Keyed by numerator and denominator: a Fraction's own hash costs a modular inverse.
     decided: dict[tuple[tuple[int, int] | None, ...], str | None] = {}
+    jabatan = {_person(p): p.jabatan for c in runs for p in c.pegawai}
     for values, i in _iki_histories(runs):
         if len(values) == 1:  # one period: the key without building a list per IKI
             v = values[0]
@@ -175,17 +181,14 @@ def needs(runs: Sequence[Consolidation]) -> list[dict[str, object]]:
             decided[judged] = bukti
         if bukti is None:
             continue
-        rows.append({"Unit Kerja": i.unit, "NIP": i.nip, "Nama": i.nama, "Jabatan": "",
-                     "Periode": i.period, "Berkas": i.file, "Lembar": i.sheet, "Sel": i.cell,
-                     "Jenis": HASIL_KERJA, "Kebutuhan": f"{HASIL_KERJA}: {i.iki}",
-                     "Bukti": bukti, "Saran pengembangan": HASIL_KERJA_THEME})  # fmt: skip
-    jabatan = {_person(p): p.jabatan for c in runs for p in c.pegawai}
-    for r in rows:
-        if not r["Jabatan"]:
-            who = str(r["NIP"]) or f"{r['Berkas']}›{r['Lembar']}"
-            r["Jabatan"] = jabatan.get(who, "")
-    rows.sort(key=lambda r: (str(r["Unit Kerja"]), str(r["Nama"]), str(r["Jenis"]) != PERILAKU,
-                             str(r["Kebutuhan"])))  # fmt: skip
+        need = f"{HASIL_KERJA}: {i.iki}"
+        rows.append({"Unit Kerja": i.unit, "NIP": i.nip, "Nama": i.nama,
+                     "Jabatan": jabatan.get(_person(i), ""), "Periode": i.period,
+                     "Berkas": i.file, "Lembar": i.sheet, "Sel": i.cell, "Jenis": HASIL_KERJA,
+                     "Kebutuhan": need, "Bukti": bukti,
+                     "Saran pengembangan": HASIL_KERJA_THEME})  # fmt: skip
+        order.append((str(i.unit), str(i.nama), True, need))
+    rows = [rows[k] for k in sorted(range(len(rows)), key=order.__getitem__)]
     return rows
 
 
