@@ -486,3 +486,63 @@ def test_a_table_in_segments_has_the_widths_of_the_whole(
     ]
     assert widths[0] == widths[1] == widths[2]
     assert len(set(widths[0].values())) > 2  # measured per column, not one default
+
+
+def lazy(table: Table, asked: list[int]) -> Table:
+    """The same table with its rows built on demand, segment by segment (noting which)."""
+    bounds, at = [], 0
+    for _, n in table.segments:
+        bounds.append((at, at + n))
+        at += n
+
+    def rows(k: int) -> list[tuple[object, ...]]:
+        asked.append(k)
+        start, stop = bounds[k]
+        return list(table.frame.iloc[start:stop].itertuples(index=False, name=None))
+
+    empty = table.frame.iloc[:0]
+    return Table(table.sheet, empty, table.kinds, table.title, segments=table.segments, rows=rows)
+
+
+def test_rows_built_on_demand_are_built_only_where_the_cache_lacks_them(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(scorebook.CHECK_SEGMENTS_ENV, raising=False)  # it builds everything
+    asked: list[int] = []
+    cache = MemoryFragments()
+    write_scorebook(tmp_path / "1.xlsx", [lazy(in_segments(SIZES), asked)], fragments=cache)
+    assert sorted(set(asked)) == list(range(len(SIZES)))  # the first write measures them all
+    write_scorebook(tmp_path / "eager.xlsx", [in_segments(SIZES)])
+    assert entries(tmp_path / "1.xlsx") == entries(tmp_path / "eager.xlsx")
+    asked.clear()
+    write_scorebook(tmp_path / "2.xlsx", [lazy(in_segments(SIZES, {5: 1}), asked)], fragments=cache)
+    assert set(asked) == {5}  # only the segment whose key changed
+    write_scorebook(tmp_path / "eager2.xlsx", [in_segments(SIZES, {5: 1})])
+    assert entries(tmp_path / "2.xlsx") == entries(tmp_path / "eager2.xlsx")
+
+
+def test_rows_built_on_demand_are_checked_as_they_come(tmp_path: Path, small_chunks: None) -> None:
+    table = in_segments(SIZES)
+    bad = table.frame.copy()
+    bad.iloc[4, 0] = 198001010000000004  # a NIP as a number: its precision may be gone
+    with pytest.raises(ValueError, match="NIP must be text"):
+        write_scorebook(
+            tmp_path / "1.xlsx",
+            [lazy(Table("Hasil Kerja", bad, KINDS, segments=table.segments), [])],
+        )
+    short = lazy(table, [])
+    wrong = Table(
+        short.sheet,
+        short.frame,
+        KINDS,
+        segments=[(k, n + 1) for k, n in table.segments],
+        rows=short.rows,
+    )
+    with pytest.raises(ValueError, match="segment 0 built other than 4 rows"):
+        write_scorebook(tmp_path / "2.xlsx", [wrong])
+    with pytest.raises(ValueError, match="segments, no frame rows"):
+        write_scorebook(tmp_path / "3.xlsx", [Table("X", table.frame, KINDS, rows=short.rows)])
+    drawn = [Chart("Hasil Kerja", "Hasil Kerja", "column", "t", "Teks", ["Jumlah"])]
+    with pytest.raises(ValueError, match="built on demand"):
+        write_scorebook(tmp_path / "4.xlsx", [short], drawn)
+    assert not list(tmp_path.iterdir())

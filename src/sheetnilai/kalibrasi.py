@@ -227,6 +227,12 @@ def _percent(i: IkiResult) -> str:
     shown = i.shown[6] if i.shown else None
     if not isinstance(shown, float):
         return number_text(i.capaian or 0)
+    return _percent_text(shown)
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent_text(shown: float) -> str:
+    # An agency's IKI share a few hundred capaian: each is written out once.
     return f"{shown:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
@@ -242,11 +248,11 @@ def evidence(p: PegawaiResult, iki: Sequence[IkiResult], target: Predikat) -> di
             capaian.append(f"IKI {k}: {i.capaian_text or 'tanpa capaian angka'}")
         if not str(i.bukti).strip():
             no_bukti.append(f"IKI {k}")
-        if str(i.umpan_balik).strip():
-            umpan.append(f"IKI {k}: {str(i.umpan_balik).strip()}")
+        if said := str(i.umpan_balik).strip():
+            umpan.append(f"IKI {k}: {said}")
     for aspek, _ekspektasi, text in p.perilaku:
-        if str(text).strip():
-            umpan.append(f"{aspek}: {str(text).strip()}")
+        if said := str(text).strip():
+            umpan.append(f"{aspek}: {said}")
     return {
         "NIP": p.nip,
         "Nama": p.nama,

@@ -141,7 +141,10 @@ def pegawai_table(c: Consolidation) -> Table:
     return Table("Pegawai", frame, kinds, title=f"Nilai pegawai — periode {c.period}")
 
 
-def hasil_kerja_table(c: Consolidation) -> Table:
+def hasil_kerja_table(c: Consolidation, lazy: bool = False) -> Table:
+    """A row per IKI, one segment per workbook (keyed by its output where the run has one:
+    `_unit_key`). `lazy`: the rows are built only as the score book's writer asks for them
+    (scorebook.Table.rows): for a writer alone, as a sync pass has."""
     from sheetnilai.cascade import chains
 
     chain = chains(c)
@@ -183,21 +186,15 @@ def hasil_kerja_table(c: Consolidation) -> Table:
     # The shown values come with each IKI from the worker that checked it (shown.py).
     from sheetnilai.ikm_link import survey_source
 
-    rows: list[tuple[object, ...]] = []
-    segments: list[tuple[str | None, int]] = []
     linked = c.iki_surveys
-    for u in c.units:
-        mark = len(rows)
-        surveyed = False
-        unit_chains = []
+
+    def unit_rows(u: UnitResult) -> list[tuple[object, ...]]:
+        rows: list[tuple[object, ...]] = []
         for i in u.iki:
             survey = linked.get((i.file, i.sheet, i.cell)) if linked else None
-            surveyed = surveyed or survey is not None
             t, t_atas, t_periode, real, real_dinilai, t_dinilai, cap, nilai = i.shown or iki_shown(
                 i
             )
-            rantai = chain.get((i.nip, i.rhk), "")
-            unit_chains.append(rantai)
             rows.append(
                 (
                     i.nip,
@@ -208,7 +205,7 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     i.jenis,
                     i.rhk,
                     i.rhk_atasan,
-                    rantai,
+                    chain.get((i.nip, i.rhk), ""),
                     i.aspek,
                     i.iki,
                     t,
@@ -234,10 +231,22 @@ def hasil_kerja_table(c: Consolidation) -> Table:
                     float(survey.hasil.konversi_tampil) if survey and survey.hasil else None,
                 )
             )
-        if len(rows) > mark:
-            source = None if surveyed else c.output_digests.get(u.name)
-            key = _unit_key(c, u, source, unit_chains)
-            segments.append((key, len(rows) - mark))
+        return rows
+
+    units = [u for u in c.units if u.iki]
+    segments: list[tuple[str | None, int]] = []
+    for u in units:
+        source = c.output_digests.get(u.name)
+        if (
+            source is not None
+            and linked
+            and any((i.file, i.sheet, i.cell) in linked for i in u.iki)
+        ):
+            source = None
+        key = None
+        if source is not None:
+            key = _unit_key(c, u, source, [chain.get((i.nip, i.rhk), "") for i in u.iki])
+        segments.append((key, len(u.iki)))
     kinds = {
         "NIP": K.NIP,
         "Capaian (%)": K.PERCENT,
@@ -254,30 +263,29 @@ def hasil_kerja_table(c: Consolidation) -> Table:
     }
     # Every other column is text; saying so spares inferring it from 100,000 object values.
     kinds = {name: kinds.get(name, K.TEXT) for name in cols}
-    return Table(
-        "Hasil Kerja",
-        # dtype=object: the values stay the Python objects the writers take back out (an
-        # inferred Arrow string column costs a conversion both ways on 100,000 rows).
-        pd.DataFrame(rows, columns=cols, dtype=object),
-        kinds,
-        title=f"Hasil kerja per IKI — periode {c.period}",
-        segments=segments,
-    )
+    title = f"Hasil kerja per IKI — periode {c.period}"
+    if lazy:
+        frame = pd.DataFrame(columns=cols, dtype=object)
+        return Table("Hasil Kerja", frame, kinds, title=title, segments=segments,
+                     rows=lambda k: unit_rows(units[k]))  # fmt: skip
+    rows = [row for u in units for row in unit_rows(u)]
+    # dtype=object: the values stay the Python objects the writers take back out (an
+    # inferred Arrow string column costs a conversion both ways on 100,000 rows).
+    frame = pd.DataFrame(rows, columns=cols, dtype=object)
+    return Table("Hasil Kerja", frame, kinds, title=title, segments=segments)
 
 
-def _unit_key(c: Consolidation, u: UnitResult, source: str | None, chains: list[str]) -> str | None:
+def _unit_key(c: Consolidation, u: UnitResult, source: str, chains: list[str]) -> str:
     """The key of one workbook's Hasil Kerja rows (scorebook.Table.segments): its worker's
-    output (`source`) and what the checks across files change in them. None: no output
-    digest to vouch with.
+    output (`source`) and what the checks across files change in them.
 
     Those checks may rename the unit (the roster's spelling), drop the sheets of a NIP
     counted elsewhere (and with them their IKI: which sheets remain says which IKI do), and
     the chain comes from the atasan's SKP, maybe in another workbook. An IKI given a survey's
-    realisasi (ikm_link rescores it here) leaves its unit unkeyed: `source` is None.
-    Tests build every chunk a key finds afresh and compare (scorebook.CHECK_SEGMENTS_ENV).
+    realisasi (ikm_link rescores it here) leaves its unit unkeyed, as does a run without
+    output digests. Tests build every chunk a key finds afresh and compare
+    (scorebook.CHECK_SEGMENTS_ENV).
     """
-    if source is None:
-        return None
     sheets = "\x00".join(p.sheet for p in u.pegawai)
     digest = hashlib.blake2b(
         f"{source}|{c.period}|{u.name}|{u.unit}|{sheets}|".encode(), digest_size=20
@@ -579,11 +587,11 @@ SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 RUN_SHEETS = talenta_report.SHEETS
 
 
-def _period_tables(c: Consolidation) -> list[Table]:
+def _period_tables(c: Consolidation, lazy: bool = False) -> list[Table]:
     return [
         ringkasan_table(c),
         pegawai_table(c),
-        hasil_kerja_table(c),
+        hasil_kerja_table(c, lazy),
         distribusi_table(c),
         kalibrasi_table(c),
         ikm_table(c),
@@ -598,8 +606,9 @@ def _in_order(own: list[Table], runs: Sequence[Consolidation]) -> list[Table]:
     return [by_sheet[s] for s in SHEETS]
 
 
-def tables(c: Consolidation) -> list[Table]:
-    out = _in_order(_period_tables(c), [c])
+def tables(c: Consolidation, lazy: bool = False) -> list[Table]:
+    """The score book's tables. `lazy`: for `write_scorebook` alone (`hasil_kerja_table`)."""
+    out = _in_order(_period_tables(c, lazy), [c])
     assert tuple(t.sheet for t in out) == SHEETS
     return out
 

@@ -30,6 +30,7 @@ chart); it costs ~225 MB of memory at that size.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -97,6 +98,17 @@ class Table:
     # hashing their 100 MB of values was a tenth of the pass). A key of None: those rows are
     # keyed by their values. Empty: the whole table is. The caller answers for the keys.
     segments: Sequence[tuple[str | None, int]] = ()
+    # The rows of segment k, built only when the write needs them (a chunk to build, a
+    # segment to measure): a table given so has a `frame` of its columns only, no rows, and
+    # is always written in chunks. A sync pass after one edit then builds one workbook's
+    # Hasil Kerja rows, not the agency's 100,000.
+    rows: Callable[[int], Sequence[Sequence[Any]]] | None = None
+
+
+def _n_rows(table: Table) -> int:
+    if table.rows is not None:
+        return sum(n for _, n in table.segments)
+    return len(table.frame)
 
 
 @dataclass(frozen=True)
@@ -385,7 +397,9 @@ def _check_tables(tables: Sequence[Table]) -> None:
         if len(columns) > MAX_COLS:
             raise ValueError(f"{name}: more than {MAX_COLS} columns")
         above = _header_row(table)
-        if above + 1 + max(len(table.frame), 1) > MAX_ROWS:
+        if table.rows is not None and (len(table.frame) or not table.segments):
+            raise ValueError(f"{name}: a table of rows built on demand has segments, no frame rows")
+        if above + 1 + max(_n_rows(table), 1) > MAX_ROWS:
             raise ValueError(f"{name}: more rows than an Excel sheet holds")
         for key in (*table.kinds, *table.widths):
             if key not in columns:
@@ -393,12 +407,16 @@ def _check_tables(tables: Sequence[Table]) -> None:
         for key, kind in table.kinds.items():
             if kind not in set(ColumnKind):
                 raise ValueError(f"{name}: unknown kind {kind!r} for column {key!r}")
-            if kind == ColumnKind.NIP:
+            if kind == ColumnKind.NIP:  # (rows built on demand: checked as they are built)
                 _check_nip(table.frame.iloc[:, columns.index(key)].tolist())
         for key, width in table.widths.items():
             if not 0 < width <= 255:
                 raise ValueError(f"{name}: width of {key!r} must be in (0, 255]")
-        if table.segments and sum(n for _, n in table.segments) != len(table.frame):
+        if (
+            table.segments
+            and table.rows is None
+            and sum(n for _, n in table.segments) != len(table.frame)
+        ):
             raise ValueError(f"{name}: segments cover other than the table's rows")
 
 
@@ -710,7 +728,11 @@ def write_scorebook(
         # A chart's cached values come from the cells XlsxWriter holds, so a table a chart
         # draws from is always written cell by cell.
         charted = {c.table for c in charts}
-        big = {t.sheet for t in tables if len(t.frame) >= CHUNKED_MIN_ROWS} - charted
+        big = {
+            t.sheet
+            for t in tables
+            if _n_rows(t) >= CHUNKED_MIN_ROWS or (t.rows is not None and _n_rows(t))
+        } - charted
         chunked = bool(big)
         package = tmp.with_name(tmp.name + ".parts") if chunked else tmp
         wb = Workbook(
@@ -727,43 +749,44 @@ def write_scorebook(
         )
         plans: list[_ChunkPlan] = []
         try:
-            props: dict[str, str] = {"title": "Buku Nilai Kinerja", "author": "sheetnilai"}
-            custom: dict[str, str] = {}
-            for key, value in (properties or {}).items():
-                (props if key in _STANDARD_PROPERTIES else custom)[key] = str(value)
-            wb.set_properties(props)
-            for key, value in custom.items():
-                wb.set_custom_property(key, value)
-            f = _formats(wb)
-            if chunked:
-                # XlsxWriter numbers styles in order of first use, which follows the data
-                # (a table with no whole percent uses `percent_whole` later or never). A
-                # chunk names its styles' numbers, so they are fixed here, before any use:
-                # otherwise one changed value could renumber them and void every chunk.
-                for fmt in vars(f).values():
-                    fmt._get_xf_index()
-            placed: dict[str, _Placed] = {}
-            footer = _footer(tables)
-            pages = _pages(charts, tables)
-            for k, t in enumerate(tables):
-                number = len(wb.worksheets()) + 1  # its sheetN.xml, for the chunks
-                placed[t.sheet], plan = _write_table(
-                    wb, t, f, number, t.sheet in big, footer, measures
-                )
-                if plan is not None:
-                    plans.append(plan)
-                if k == 0:
-                    for sheet, title in pages.items():
-                        placed[sheet] = _write_page(wb, sheet, title, f, footer)
-            _insert_charts(wb, charts, placed)
-        finally:
-            wb.close()
-        if chunked:
             try:
+                props: dict[str, str] = {"title": "Buku Nilai Kinerja", "author": "sheetnilai"}
+                custom: dict[str, str] = {}
+                for key, value in (properties or {}).items():
+                    (props if key in _STANDARD_PROPERTIES else custom)[key] = str(value)
+                wb.set_properties(props)
+                for key, value in custom.items():
+                    wb.set_custom_property(key, value)
+                f = _formats(wb)
+                if chunked:
+                    # XlsxWriter numbers styles in order of first use, which follows the data
+                    # (a table with no whole percent uses `percent_whole` later or never). A
+                    # chunk names its styles' numbers, so they are fixed here, before any use:
+                    # otherwise one changed value could renumber them and void every chunk.
+                    for fmt in vars(f).values():
+                        fmt._get_xf_index()
+                placed: dict[str, _Placed] = {}
+                footer = _footer(tables)
+                pages = _pages(charts, tables)
+                for k, t in enumerate(tables):
+                    number = len(wb.worksheets()) + 1  # its sheetN.xml, for the chunks
+                    placed[t.sheet], plan = _write_table(
+                        wb, t, f, number, t.sheet in big, footer, measures
+                    )
+                    if plan is not None:
+                        plans.append(plan)
+                    if k == 0:
+                        for sheet, title in pages.items():
+                            placed[sheet] = _write_page(wb, sheet, title, f, footer)
+                _insert_charts(wb, charts, placed)
+            finally:
+                wb.close()
+            if chunked:
                 sheets, new, used = _chunks(plans, f, cache)
                 assemble(package, tmp, sheets)
                 kept = (cache, {**new, **measures.new}, [*used, *measures.used])
-            finally:
+        finally:
+            if chunked:  # XlsxWriter's package, written even when a table failed
                 package.unlink(missing_ok=True)
     if kept is not None:
         cache, new, used = kept
@@ -773,15 +796,72 @@ def write_scorebook(
 CHUNKED_MIN_ROWS = 2_000
 
 
+class _Rows:
+    """A table's values as column lists, for any run of its rows: sliced from its frame,
+    or, for a table of `Table.rows`, built segment by segment as they are asked for."""
+
+    def __init__(self, table: Table, kinds: Sequence[ColumnKind]) -> None:
+        self.table = table
+        self.n = _n_rows(table)
+        self.width = len(kinds)
+        self.nips = [c for c, kind in enumerate(kinds) if kind is ColumnKind.NIP]
+        self.eager: list[list[Any]] | None = None
+        self.built: dict[int, list[list[Any]]] = {}
+        self.starts: list[int] = []
+        if table.rows is None:
+            frame = table.frame
+            self.eager = [frame.iloc[:, i].tolist() for i in range(self.width)]
+        else:
+            at = 0
+            for _, n in table.segments:
+                self.starts.append(at)
+                at += n
+
+    def all(self) -> list[list[Any]]:
+        return self.span(0, self.n)
+
+    def span(self, start: int, stop: int) -> list[list[Any]]:
+        if self.eager is not None:
+            if start == 0 and stop == self.n:
+                return self.eager
+            return [column[start:stop] for column in self.eager]
+        out: list[list[Any]] = [[] for _ in range(self.width)]
+        k = bisect.bisect_right(self.starts, start) - 1
+        while k < len(self.starts) and self.starts[k] < stop:
+            first = self.starts[k]
+            columns = self._segment(k)
+            lo, hi = max(start - first, 0), min(stop - first, len(columns[0]) if columns else 0)
+            for c, column in enumerate(columns):
+                out[c].extend(column[lo:hi])
+            k += 1
+        return out
+
+    def _segment(self, k: int) -> list[list[Any]]:
+        columns = self.built.get(k)
+        if columns is None:
+            assert self.table.rows is not None
+            rows = self.table.rows(k)
+            want = self.table.segments[k][1]
+            if len(rows) != want or any(len(r) != self.width for r in rows):
+                raise ValueError(f"{self.table.sheet}: segment {k} built other than {want} rows")
+            columns = [list(column) for column in zip(*rows, strict=True)] or [
+                [] for _ in range(self.width)
+            ]
+            for c in self.nips:
+                _check_nip(columns[c])
+            self.built[k] = columns
+        return columns
+
+
 @dataclass(frozen=True)
 class _ChunkPlan:
     """A large table whose data rows are written as chunks: the sheet's number, the first
-    data row, the column values, kinds, widths (where text wraps, and so row heights) and
+    data row, the rows' values, kinds, widths (where text wraps, and so row heights) and
     writers, and the table's name, columns and segments."""
 
     number: int
     first: int
-    values: list[list[Any]]
+    rows: _Rows
     kinds: tuple[ColumnKind, ...]
     widths: tuple[float, ...]
     writers: tuple[_ColumnWriter, ...]
@@ -846,7 +926,7 @@ class _Measures:
         self.new: dict[str, Fragment] = {}
         self.used: list[str] = []
 
-    def of(self, table: Table, kinds: tuple[ColumnKind, ...], values: list[list[Any]]) -> _Measured:
+    def of(self, table: Table, kinds: tuple[ColumnKind, ...], rows: _Rows) -> _Measured:
         spans, at = [], 0
         for segment, n in table.segments:
             key = None
@@ -865,7 +945,7 @@ class _Measures:
             if kept is not None and not check:
                 parts.append(_Measured(*marshal.loads(kept.data)))
                 continue
-            part = _measured(kinds, [column[start:stop] for column in values])
+            part = _measured(kinds, rows.span(start, stop))
             if kept is not None and _Measured(*marshal.loads(kept.data)) != part:
                 raise AssertionError(f"{table.sheet}: segment {key} measured differently")
             if key is not None:
@@ -908,18 +988,18 @@ def _groups(plan: _ChunkPlan) -> Iterator[tuple[list[bytes], int, int, bool]]:
     """The plan's rows in groups: (what each member's values are known by, first row, end
     row, whether a segment's key vouched for a member). A table without segments: one group
     every `CHUNK_ROWS` rows, known by its values."""
-    n = len(plan.values[0])
+    n = plan.rows.n
     if not plan.segments:
         for start in range(0, n, CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, n)
-            yield [_values_digest([c[start:stop] for c in plan.values])], start, stop, False
+            yield [_values_digest(plan.rows.span(start, stop))], start, stop, False
         return
     members: list[bytes] = []
     first = at = 0
     keyed = False
     for segment, rows in plan.segments:
         if segment is None:
-            member = _values_digest([c[at : at + rows] for c in plan.values])
+            member = _values_digest(plan.rows.span(at, at + rows))
         else:
             member = hashlib.blake2b(b"segmen|" + segment.encode(), digest_size=20).digest()
             keyed = True
@@ -949,8 +1029,9 @@ def _pieces(plan: _ChunkPlan, styles: str) -> list[_Piece]:
 
 def _build(plan: _ChunkPlan, start: int, stop: int, f: _Formats) -> Fragment:
     sheet = ChunkSheet(plan.first + start, stop - start, LINE_POINTS, MAX_ROW_POINTS)
+    columns = plan.rows.span(start, stop)
     for c, writer in enumerate(plan.writers):
-        writer(sheet, c, plan.first + start, plan.values[c][start:stop], f)
+        writer(sheet, c, plan.first + start, columns[c], f)
     return sheet.fragment()
 
 
@@ -1005,7 +1086,7 @@ def _chunks(
             where = (plan.first + piece.start, piece.key)
             if note is None or marshal.loads(note.data) != where:
                 new[_where(piece.chunk)] = Fragment(marshal.dumps(where, 2), 0, 0)
-        last = (plan.first + len(plan.values[0]) - 1, len(plan.values) - 1)
+        last = (plan.first + plan.rows.n - 1, plan.rows.width - 1)
         sheets.append(ChunkedSheet(plan.number, made, last))
     return sheets, new, [*used, *wheres]
 
@@ -1037,10 +1118,13 @@ def _write_table(
         ws.write_string(row, 0, _clean(note), f.note)
         row += 1
 
-    values = [table.frame.iloc[:, i].tolist() for i in range(len(columns))]
+    rows = _Rows(table, kinds)
     measured = None
     if in_chunks and table.segments and measures is not None:
-        measured = measures.of(table, tuple(kinds), values)
+        measured = measures.of(table, tuple(kinds), rows)
+    # Every value at once only where the measures did not come from segments (a table of
+    # rows built on demand always has them).
+    values = rows.all() if measured is None else []
     widths = []
     header_lines = 1
     for c, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
@@ -1054,7 +1138,7 @@ def _write_table(
     if header_lines > 1:
         ws.set_row(header_row, LINE_POINTS * header_lines)
 
-    n_rows = len(table.frame)
+    n_rows = rows.n
     first = header_row + 1
     # Excel holds at most 65,530 hyperlinks per sheet. Rather than links that stop working
     # somewhere down a long table, such a sheet shows all its URLs as plain text.
@@ -1068,7 +1152,7 @@ def _write_table(
     plan = None
     if in_chunks:
         plan = _ChunkPlan(
-            number, first, values, tuple(kinds), tuple(widths), writers, clickable,
+            number, first, rows, tuple(kinds), tuple(widths), writers, clickable,
             table.sheet, tuple(table.segments),
         )  # fmt: skip
     else:
@@ -1186,6 +1270,8 @@ def _check_charts(charts: Sequence[Chart], tables: Sequence[Table]) -> None:
         if chart.table not in by_sheet:
             raise ValueError(f"{where}: no table {chart.table!r}")
         table = by_sheet[chart.table]
+        if table.rows is not None:  # a chart's cached values come from cells XlsxWriter holds
+            raise ValueError(f"{where}: table {chart.table!r} has its rows built on demand")
         columns = _columns(table)
         if not chart.series:
             raise ValueError(f"{where}: no series")

@@ -16,7 +16,9 @@ class _Labelled(Enum):
 
     @property
     def label(self) -> str:
-        return str(self.value)
+        # _value_, not value: Enum's `value` is a descriptor written in Python, and a score
+        # book reads a label for every pegawai of the agency several times over.
+        return str(self._value_)
 
 
 class Rating(_Labelled):

@@ -72,7 +72,8 @@ def scorebook_tables(
     results: Sequence[Consolidation], changes: Sequence[Change]
 ) -> tuple[list[Table], list[Chart]]:
     if len(results) == 1:
-        book, drawn = tables(results[0]), charts(results[0])
+        # Hasil Kerja's rows built only for the chunks the store does not hold.
+        book, drawn = tables(results[0], lazy=True), charts(results[0])
     else:
         book, drawn = tables_many(results), charts_many(results)
     return [*book, perubahan_table(changes)], drawn
