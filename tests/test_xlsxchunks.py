@@ -540,9 +540,14 @@ def test_rows_built_on_demand_are_checked_as_they_come(tmp_path: Path, small_chu
     )
     with pytest.raises(ValueError, match="segment 0 built other than 4 rows"):
         write_scorebook(tmp_path / "2.xlsx", [wrong])
-    with pytest.raises(ValueError, match="segments, no frame rows"):
+    with pytest.raises(ValueError, match="no rows in its frame"):
         write_scorebook(tmp_path / "3.xlsx", [Table("X", table.frame, KINDS, rows=short.rows)])
     drawn = [Chart("Hasil Kerja", "Hasil Kerja", "column", "t", "Teks", ["Jumlah"])]
     with pytest.raises(ValueError, match="built on demand"):
         write_scorebook(tmp_path / "4.xlsx", [short], drawn)
     assert not list(tmp_path.iterdir())
+    # No segment at all (an agency without an IKI yet): an empty sheet, as a frame gives it.
+    none = Table("Hasil Kerja", table.frame.iloc[:0], KINDS, rows=short.rows)
+    write_scorebook(tmp_path / "5.xlsx", [none])
+    shown = CalamineWorkbook.from_path(str(tmp_path / "5.xlsx")).get_sheet_by_name("Hasil Kerja")
+    assert shown.to_python()[-1][0] == scorebook.NO_DATA

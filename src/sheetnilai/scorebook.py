@@ -397,8 +397,8 @@ def _check_tables(tables: Sequence[Table]) -> None:
         if len(columns) > MAX_COLS:
             raise ValueError(f"{name}: more than {MAX_COLS} columns")
         above = _header_row(table)
-        if table.rows is not None and (len(table.frame) or not table.segments):
-            raise ValueError(f"{name}: a table of rows built on demand has segments, no frame rows")
+        if table.rows is not None and len(table.frame):
+            raise ValueError(f"{name}: a table of rows built on demand has no rows in its frame")
         if above + 1 + max(_n_rows(table), 1) > MAX_ROWS:
             raise ValueError(f"{name}: more rows than an Excel sheet holds")
         for key in (*table.kinds, *table.widths):
@@ -826,7 +826,7 @@ class _Rows:
                 return self.eager
             return [column[start:stop] for column in self.eager]
         out: list[list[Any]] = [[] for _ in range(self.width)]
-        k = bisect.bisect_right(self.starts, start) - 1
+        k = max(bisect.bisect_right(self.starts, start) - 1, 0)
         while k < len(self.starts) and self.starts[k] < stop:
             first = self.starts[k]
             columns = self._segment(k)
