@@ -857,7 +857,7 @@ class _Rows:
 class _ChunkPlan:
     """A large table whose data rows are written as chunks: the sheet's number, the first
     data row, the rows' values, kinds, widths (where text wraps, and so row heights) and
-    writers, and the table's name, columns and segments."""
+    writers, and the table's name and segments."""
 
     number: int
     first: int
