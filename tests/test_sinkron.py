@@ -267,6 +267,34 @@ def test_a_units_key_changes_with_what_other_workbooks_change_in_its_rows(
     assert keys()[result.units[0].name] is None
 
 
+def test_a_pass_over_two_periods_serves_and_checks_its_chunks_too(
+    place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two periods the book holds each period's Hasil Kerja one after another, still
+    cut by workbook and built on demand: after an edit the pass publishes, table by table,
+    what a one-shot konsolidasi of both periods writes (every served chunk checked)."""
+    small_chunks(monkeypatch)
+    assert os.environ[scorebook.CHECK_SEGMENTS_ENV]
+    both = ("--periode", "TW1", "--periode", "TW2")
+    assert sync(place, *both)[0] in (0, 3)
+    # A realisasi typed again: that workbook's Hasil Kerja rows change, the others' do not.
+    edited = place / "unit" / f"{UNITS[2]}.xlsx"
+    wb = openpyxl.load_workbook(edited)
+    put(wb[[t for t in wb.sheetnames if t[:2].isdigit()][1]], hk_ref("realisasi@TW1"), 3)
+    wb.save(edited)
+    code, _, err = sync(place, *both)
+    assert code in (0, 3), err
+    (latest,) = (place / "hasil").glob("buku-nilai-*-terbaru.xlsx")
+    code, _, err = run("konsolidasi", place / "unit", *both, "--keluaran", place / "satu.xlsx",
+                       "--senyap")  # fmt: skip
+    assert code in (0, 3), err
+    synced, once = sheet_rows(latest), sheet_rows(place / "satu.xlsx")
+    for sheet in ("Hasil Kerja", "Pegawai", "Kalibrasi", "Masalah"):
+        assert synced[sheet][1:] == once[sheet][1:], sheet  # (row 0: the title's time)
+    periods = {r[3] for r in synced["Hasil Kerja"][3:]}
+    assert periods == {"TW1", "TW2"}
+
+
 def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) -> None:
     code, _, err = sync(place)
     assert code == 0, err

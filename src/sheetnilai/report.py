@@ -689,15 +689,16 @@ def run_label(results: Sequence[Consolidation]) -> str:
     return "-".join(c.period for c in results)
 
 
-def tables_many(results: Sequence[Consolidation]) -> list[Table]:
+def tables_many(results: Sequence[Consolidation], lazy: bool = False) -> list[Table]:
     """The score book of a run over several periods: every single-period table, one after
     another with a Periode column (rows of each period exactly as its own run gives them),
-    then the trends and early warnings."""
+    then the trends and early warnings. Segments stay (one period's after another's), and
+    `lazy` is as for `tables`."""
     from sheetnilai.trends import in_scheme_order
 
     runs = in_scheme_order(results)
     label = ", ".join(c.period for c in runs)
-    per = [_period_tables(c) for c in runs]
+    per = [_period_tables(c, lazy) for c in runs]
     own = [s for s in SHEETS if s not in RUN_SHEETS]
     out = []
     for k, sheet in enumerate(own):
@@ -707,6 +708,14 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
             frame.loc[frame["Butir"] == "Periode", "Nilai"] = label
             out.append(Table(sheet, frame, first.kinds, first.title))
             continue
+        title = first.title or ""
+        if sheet == "Ringkasan":
+            title = book_title(runs)
+        title = title.replace(f"periode {runs[0].period}", f"periode {label}")
+        parts = [t[k] for t in per]
+        if first.rows is not None:
+            out.append(_joined(parts, title))
+            continue
         frames = []
         for c, t in zip(runs, per, strict=True):
             frame = t[k].frame
@@ -714,17 +723,35 @@ def tables_many(results: Sequence[Consolidation]) -> list[Table]:
                 frame = frame.copy()
                 frame.insert(0, "Periode", c.period)
             frames.append(frame)
-        title = first.title or ""
-        if sheet == "Ringkasan":
-            title = book_title(runs)
-        title = title.replace(f"periode {runs[0].period}", f"periode {label}")
+        # Segments only where every period's table is cut into them (a table of no rows has
+        # none to give, and that is whole).
+        whole = all(sum(n for _, n in t.segments) == len(t.frame) for t in parts)
+        segments = [s for t in parts for s in t.segments] if whole else []
         out.append(
             Table(sheet, pd.concat(frames, ignore_index=True), first.kinds, title,
-                  widths=first.widths, subtitle=first.subtitle)
+                  widths=first.widths, subtitle=first.subtitle, segments=segments)
         )  # fmt: skip
     out = _in_order(out, runs)
     out += [tren_table(runs), tren_unit_table(runs), peringatan_dini_table(runs)]
     return out
+
+
+def _joined(parts: list[Table], title: str) -> Table:
+    """One period's table of rows built on demand after another's, still built on demand
+    (their rows carry their Periode already)."""
+    first = parts[0]
+    if "Periode" not in first.frame.columns or any(t.rows is None for t in parts):
+        raise ValueError(f"{first.sheet}: rows built on demand without a Periode column")
+    where = [(t, k) for t in parts for k in range(len(t.segments))]
+
+    def rows(k: int) -> Sequence[Sequence[object]]:
+        table, own = where[k]
+        assert table.rows is not None
+        return table.rows(own)
+
+    segments = [s for t in parts for s in t.segments]
+    return Table(first.sheet, first.frame, first.kinds, title, widths=first.widths,
+                 subtitle=first.subtitle, segments=segments, rows=rows)  # fmt: skip
 
 
 def tren_table(runs: Sequence[Consolidation]) -> Table:

@@ -75,7 +75,7 @@ def scorebook_tables(
         # Hasil Kerja's rows built only for the chunks the store does not hold.
         book, drawn = tables(results[0], lazy=True), charts(results[0])
     else:
-        book, drawn = tables_many(results), charts_many(results)
+        book, drawn = tables_many(results, lazy=True), charts_many(results)
     return [*book, perubahan_table(changes)], drawn
 
 
