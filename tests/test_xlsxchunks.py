@@ -545,6 +545,8 @@ def test_rows_built_on_demand_are_checked_as_they_come(tmp_path: Path, small_chu
     drawn = [Chart("Hasil Kerja", "Hasil Kerja", "column", "t", "Teks", ["Jumlah"])]
     with pytest.raises(ValueError, match="built on demand"):
         write_scorebook(tmp_path / "4.xlsx", [short], drawn)
+    with pytest.raises(ValueError, match="not rows built on demand"):
+        scorebook.write_data(tmp_path / "data", [short])
     assert not list(tmp_path.iterdir())
     # No segment at all (an agency without an IKI yet): an empty sheet, as a frame gives it.
     none = Table("Hasil Kerja", table.frame.iloc[:0], KINDS, rows=short.rows)

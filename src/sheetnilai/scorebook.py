@@ -1453,6 +1453,9 @@ def write_data(
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown data format {fmt!r}: use 'csv' or 'parquet'")
     _check_tables(tables)
+    for t in tables:
+        if t.rows is not None:  # its frame holds no rows: the file would be silently empty
+            raise ValueError(f"{t.sheet}: a data file needs the rows, not rows built on demand")
     targets = [directory / data_file_name(t.sheet, fmt) for t in tables]
     if len({p.name for p in targets}) != len(targets):
         raise ValueError("two sheets give the same data file name")
