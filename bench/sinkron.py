@@ -13,12 +13,19 @@ On the agency of bench/consolidate.py (10,000 pegawai in 500 filled workbooks, c
 - latency: with `sinkron --terus` running, from saving a workbook to the terbaru score book
   showing it (the service wakes on file-system events).
 
-Run: `.venv/bin/python bench/sinkron.py [--pegawai N] [--unit M] [--jobs J] [--rounds R]`.
+`--then REV` also times, in each round, the full run of the code at git revision REV (checked
+out into a temporary worktree and run in its own process): the issue that asked for `sinkron`
+set the cold pass against the `konsolidasi` of its day, and the full run above has since
+gained what the service's work made faster too.
+
+Run: `.venv/bin/python bench/sinkron.py [--pegawai N] [--unit M] [--jobs J] [--rounds R]
+[--then REV]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import shutil
@@ -87,6 +94,7 @@ def main() -> None:
     ap.add_argument("--unit", type=int, default=500)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rounds", type=int, default=2, help="full runs and cold passes, each")
+    ap.add_argument("--then", metavar="REV", help="also time the full run of this git revision")
     args = ap.parse_args()
     cached, _ = agency(args.pegawai, args.unit, args.jobs)
     roster = synthetic_roster(args.pegawai, args.unit)
@@ -99,9 +107,14 @@ def main() -> None:
 
         # The machine's speed drifts by more than the figures below differ: the full run and
         # the cold pass alternate, `--rounds` times each, and each is judged by its best.
-        fulls, colds = [], []
+        fulls, colds, thens = [], [], []
+        then = _worktree(args.then, scratch / "then") if args.then else None
         store: SqliteStore | None = None
         for r in range(args.rounds):
+            if then is not None:
+                thens.append(_full_then(then, folder, scratch / f"then-{r}.xlsx", args))
+                print(f"full   konsolidasi {PERIOD} at {args.then}, round {r + 1}: "
+                      f"{thens[-1]:.2f} s")  # fmt: skip
             start = time.perf_counter()
             (result,) = consolidate_periods(
                 folder, [PERIOD], DEFAULT_POLICY, roster, jobs=args.jobs
@@ -136,6 +149,12 @@ def main() -> None:
         verdict = "met" if middle <= 1 else "MISSED"
         print(f"paired cold/full per round: {', '.join(f'{x:.1%}' for x in paired)}; "
               f"median {middle:.1%} (target <= 100%: {verdict})")  # fmt: skip
+        if then is not None:
+            paired = sorted(c / t for c, t in zip(colds, thens, strict=True))
+            met = "met" if statistics.median(paired) <= 1 else "MISSED"
+            print(f"cold against the full run at {args.then}: best {cold / min(thens):.1%}; "
+                  f"paired {', '.join(f'{x:.1%}' for x in paired)} "
+                  f"(target <= 100%: {met})")  # fmt: skip
 
         one("no change", settings, store, full, 0.02)
         edit(books[0], 0)
@@ -166,6 +185,49 @@ def one(
         + "".join(f"; {k} {v:.2f} s" for k, v in report.seconds.items())
     )
     return took
+
+
+def _worktree(rev: str, where: Path) -> Path:
+    """The repository at `rev`, checked out (detached) at `where` until this process exits."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", "--detach", str(where), rev],
+                   check=True)  # fmt: skip
+    atexit.register(_forget_worktree, root, where)
+    return where
+
+
+def _forget_worktree(root: Path, where: Path) -> None:
+    subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(where)],
+                   capture_output=True)  # fmt: skip
+    subprocess.run(["git", "-C", str(root), "worktree", "prune"])
+
+
+# The full run of another revision, timed in its own process from its consolidation to its
+# written score book (as `main` times it here, imports left out).
+_FULL_THEN = """
+import sys, time
+from pathlib import Path
+root, folder, book, period, n, units, jobs = sys.argv[1:]
+sys.path[:0] = [root + "/src", root + "/bench"]
+from templates import synthetic_roster
+from sheetnilai.consolidate import consolidate_periods
+from sheetnilai.report import charts, tables
+from sheetnilai.rules.policy import DEFAULT_POLICY
+from sheetnilai.scorebook import write_scorebook
+roster = synthetic_roster(int(n), int(units))
+start = time.perf_counter()
+(result,) = consolidate_periods(Path(folder), [period], DEFAULT_POLICY, roster, jobs=int(jobs))
+write_scorebook(Path(book), tables(result), charts(result))
+print(time.perf_counter() - start)
+"""
+
+
+def _full_then(root: Path, folder: Path, book: Path, args: argparse.Namespace) -> float:
+    command = [sys.executable, "-c", _FULL_THEN, str(root), str(folder), str(book), PERIOD]
+    command += [str(args.pegawai), str(args.unit), str(args.jobs)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    book.unlink()
+    return float(out.split()[-1])
 
 
 def latency(folder: Path, book: Path, scratch: Path, jobs: int) -> None:
