@@ -1325,8 +1325,9 @@ def scorebook_in_source(s: Src) -> Expect:
 
 
 def folder_debris(s: Src) -> Expect:
-    """Hidden files, a stale temporary file of ours, a document, a dangling link, a link loop
-    and a folder named like a workbook (holding a real one): each accounted for."""
+    """Hidden files, a stale temporary file of ours, a document, a dangling link, a link loop,
+    a link up to the folder that holds the source, and a folder named like a workbook
+    (holding a real one): each accounted for."""
     (s.folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (s.folder / "._Dinas Kesehatan.xlsx").write_bytes(b"\x00\x05\x16\x07")  # macOS AppleDouble
     stale = ".sheetnilai-tmp.999999999.lain.0a1b2c.buku-nilai-TW1-2026.xlsx"
@@ -1335,6 +1336,9 @@ def folder_debris(s: Src) -> Expect:
     (s.folder / "tautan.xlsx").symlink_to(s.folder / "tidak-ada.xlsx")
     (s.folder / "putar.xlsx").symlink_to(s.folder / "putar.xlsx")
     (s.folder / "lagi").symlink_to(s.folder, target_is_directory=True)
+    # Above the source: its other files must not be read (the score book is written there).
+    (s.folder.parent / "di-luar.xlsx").write_bytes(b"bukan workbook")
+    (s.folder / "atas").symlink_to(s.folder.parent, target_is_directory=True)
     trash = s.folder / ".Trash-1000" / "files"  # a deleted copy must not count as sent
     trash.mkdir(parents=True)
     shutil.copy(s.path(PENDIDIKAN), trash / s.file(PENDIDIKAN))
@@ -1351,6 +1355,8 @@ def folder_debris(s: Src) -> Expect:
         assert meta["Berkas: tautan.xlsx"].startswith("peringatan: tautan-rusak;")
         assert meta["Folder: .Trash-1000"] == "dilewati: folder tersembunyi"
         assert meta["Folder: lagi"] == "dilewati: sudah dicari lewat jalur lain"
+        assert meta["Folder: atas"] == "dilewati: tautan ke folder di atas folder sumber"
+        assert not any(k.startswith("Berkas: atas/") for k in meta)
         assert meta["Folder: arsip.xlsx"] == "dicari: folder bernama seperti workbook"
 
     return Expect(
@@ -1362,6 +1368,7 @@ def folder_debris(s: Src) -> Expect:
             Found(PERINGATAN, "tautan-rusak", "tautan.xlsx"),
             Found(PERINGATAN, "tautan-rusak", "putar.xlsx"),
             Found(CATATAN, "folder-berulang", "lagi"),
+            Found(PERINGATAN, "folder-di-atas-sumber", "atas"),
             Found(CATATAN, "folder-tersembunyi-dilewati", ".Trash-1000"),
             Found(CATATAN, "folder-bernama-workbook", "arsip.xlsx"),
             Found(PERINGATAN, "bukan-berkas-biasa", "pipa.xlsx"),

@@ -326,6 +326,23 @@ def test_a_pass_publishes_what_konsolidasi_gives(place: Path, corpus: Corpus) ->
     assert hashes(place / "unit") == hashes(corpus.clean)
 
 
+def test_feedback_goes_to_units_and_to_files_with_something_to_fix(place: Path) -> None:
+    """A letter or a PDF beside the workbooks gets no feedback workbook; a damaged workbook
+    gets its own problems, titled as a file, not as a unit."""
+    unit = place / "unit"
+    (unit / "surat pengantar.pdf").write_bytes(b"%PDF-1.7\n")
+    (unit / "catatan.txt").write_text("kirim sebelum tanggal 10\n")
+    (unit / "rusak.xlsx").write_bytes(b"bukan workbook")
+    assert sync(place)[0] in (0, 3)
+    feedback = place / "hasil" / "umpan-balik"
+    expected = {f"{u}.xlsx" for u in UNITS} | {"berkas rusak.xlsx.xlsx"}
+    assert {p.name for p in feedback.iterdir()} == expected
+    broken = pd.read_excel(feedback / "berkas rusak.xlsx.xlsx", engine="openpyxl", header=None)
+    assert str(broken.iloc[0, 0]).startswith('Masalah berkas "rusak.xlsx" menurut sinkron ')
+    rows = broken.iloc[3:, [0, 2]].to_numpy().tolist()
+    assert rows == [["galat", "rusak.xlsx"]]
+
+
 def test_a_pass_with_no_change_reads_nothing_and_publishes_nothing(place: Path) -> None:
     assert sync(place)[0] == 0
     published = sorted((place / "hasil").rglob("*.xlsx"))
@@ -418,6 +435,17 @@ def test_added_deleted_and_renamed_workbooks(place: Path, corpus: Corpus) -> Non
     with sqlite3.connect(place / "sinkron.sqlite") as db:
         (recorded,) = db.execute("SELECT COUNT(*) FROM pass_inputs WHERE pass_id > ?", (last,))
     assert recorded == (0,)
+
+
+def test_an_output_folder_inside_the_source_is_refused(place: Path) -> None:
+    """Published books there would be read back as units' workbooks on the next pass."""
+    for inside in (place / "unit" / "hasil", place / "unit"):
+        store = place / "s.sqlite"
+        code, _, err = run("sinkron", "--sumber", place / "unit", "--periode", "TW1",
+                           "--keluaran", inside, "--penyimpanan", store, "--sekali")  # fmt: skip
+        assert code == 1, err
+        assert f'Folder keluaran "{inside}" berada di dalam folder sumber' in err, err
+    assert not (place / "unit" / "hasil").exists() and not (place / "s.sqlite").exists()
 
 
 def test_a_second_instance_is_refused_with_the_holders_pid(place: Path) -> None:

@@ -617,6 +617,13 @@ CATALOGUE: dict[str, Entry] = {
         "tidak dicari dua kali.",
         "Tidak perlu tindakan; setiap workbook hanya dibaca sekali.",
     ),
+    "folder-di-atas-sumber": Entry(
+        P,
+        "Tautan ini menunjuk ke folder yang memuat folder sumber itu sendiri; tidak dicari, "
+        "agar berkas di luar folder sumber (termasuk buku nilai dan penyimpanan sinkron) tidak "
+        "ikut terbaca.",
+        "Hapus tautan itu, atau arahkan ke folder workbook unit yang dimaksud.",
+    ),
     "folder-bernama-workbook": Entry(
         C,
         "Ini folder yang namanya seperti workbook; isinya tetap dicari.",
@@ -1134,6 +1141,12 @@ CATALOGUE: dict[str, Entry] = {
         'Berkas keluaran "{path}" berada di dalam folder sumber "{source}".',
         "Simpan buku nilai dan tabel data di luar folder sumber, agar folder itu hanya berisi "
         "kiriman unit dan tidak ada yang tertimpa.",
+    ),
+    "keluaran-sinkron-di-sumber": Entry(
+        G,
+        'Folder keluaran "{path}" berada di dalam folder sumber "{source}".',
+        "Pilih folder --keluaran di luar folder sumber, agar buku nilai dan umpan balik yang "
+        "diterbitkan tidak terbaca sebagai kiriman unit.",
     ),
     "keluaran-bukan-berkas-biasa": Entry(
         G,

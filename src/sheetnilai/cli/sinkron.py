@@ -201,7 +201,12 @@ def sinkron(
     if not periods:
         raise SheetnilaiError("sinkron-tanpa-periode")
     policy, _ = load_policy(policy_path)
-    check_outputs([keluaran / "x.xlsx", store_path], None, sumber, [])
+    if sumber is not None and sumber.is_dir():
+        out, src = keluaran.resolve(), sumber.resolve()
+        if out == src or src in out.parents:
+            where = {"path": keluaran, "source": sumber}
+            raise SheetnilaiError("keluaran-sinkron-di-sumber", where)
+    check_outputs([store_path], None, sumber, [])
     source = _drive(drive_id, kredensial, store_path, unggah) if drive_id is not None else None
     by_unit, default = org_options(org)
     roster = read_roster(roster_path, policy) if roster_path is not None else None

@@ -83,6 +83,7 @@ FOLDER_STATUS = {
     "folder-tidak-terbaca": "galat: folder tidak dapat dibuka",
     "folder-tersembunyi-dilewati": "dilewati: folder tersembunyi",
     "folder-berulang": "dilewati: sudah dicari lewat jalur lain",
+    "folder-di-atas-sumber": "dilewati: tautan ke folder di atas folder sumber",
     "folder-bernama-workbook": "dicari: folder bernama seperti workbook",
 }
 
@@ -131,14 +132,30 @@ def _with(entry: InputFile, status: str) -> InputFile:
     return InputFile(entry.path, entry.name, entry.size, status=status, modified=entry.modified)
 
 
+def _ancestors(root: Path) -> set[tuple[int, int]]:
+    """The folders that hold `root`, as (device, inode)."""
+    out = set()
+    for parent in root.resolve().parents:
+        try:
+            st = parent.stat()
+        except OSError:
+            continue
+        out.add((st.st_dev, st.st_ino))
+    return out
+
+
 def _walk(root: Path) -> Iterator[tuple[Path, Problem | None]]:
     """Files under `root` in a stable order, with a problem for each folder that cannot be
     listed and each link that points nowhere or back up the tree.
 
     Links to folders are followed (HR may link each unit's shared folder into one place);
-    a folder already visited is not entered again, so a link loop cannot hang the walk.
+    a folder already visited is not entered again, so a link loop cannot hang the walk. A
+    link to a folder that holds `root` is not followed: everything beside the source would
+    be read, the score books and the sync store included (and a sync would read each score
+    book it publishes as a new input, so it would never find nothing changed).
     """
     seen: set[tuple[int, int]] = set()
+    above = _ancestors(root)
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -150,6 +167,9 @@ def _walk(root: Path) -> Iterator[tuple[Path, Problem | None]]:
         key = (st.st_dev, st.st_ino)
         if key in seen:
             yield folder, Problem.make("folder-berulang", params={})
+            continue
+        if key in above:
+            yield folder, Problem.make("folder-di-atas-sumber")
             continue
         seen.add(key)
         try:

@@ -105,6 +105,9 @@ def publish_scorebook(
     return [("buku-nilai", dated), ("terbaru", latest)]
 
 
+_FILE = "berkas "  # the owner of a file that is no unit's workbook: "berkas <its name>"
+
+
 def unit_of_files(results: Sequence[Consolidation]) -> dict[str, str]:
     """Each input file's owner: the unit of a counted workbook; for an editor's lock file of
     a counted workbook, that unit; for any other file, the file itself ("berkas …")."""
@@ -121,7 +124,7 @@ def unit_of_files(results: Sequence[Consolidation]) -> dict[str, str]:
             path = PurePosixPath(f.name)
             locked = _locked_workbook(path.name)
             target = str(path.with_name(locked)) if locked else None
-            owner[f.name] = counted.get(target or "", f"berkas {f.name}")
+            owner[f.name] = counted.get(target or "", f"{_FILE}{f.name}")
     return owner
 
 
@@ -186,10 +189,13 @@ def write_feedback(folder: Path, unit: str, name: str, frame: pd.DataFrame, when
     target = folder / FEEDBACK_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
     kinds = {"NIP": ColumnKind.NIP, "Tautan": ColumnKind.LINK}
+    # An owner that is no unit is a file (`unit_of_files`): named as one.
+    what = f'berkas "{unit[len(_FILE) :]}"' if unit.startswith(_FILE) else f'workbook unit "{unit}"'
+    at = when.replace("T", " ")[:19]
     title = (
-        f'Masalah workbook unit "{unit}" menurut sinkron {when.replace("T", " ")[:19]}'
+        f"Masalah {what} menurut sinkron {at}"
         if len(frame)
-        else f'Tidak ada masalah di workbook unit "{unit}" (sinkron {when.replace("T", " ")[:19]})'
+        else f"Tidak ada masalah di {what} (sinkron {at})"
     )
     write_scorebook(
         target,

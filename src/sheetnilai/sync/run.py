@@ -238,11 +238,18 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
     stamp = started[:19].replace("-", "").replace(":", "").replace("T", "-")
     frames = feedback_frames(results)
     names = feedback_names(list(frames))
+    counted = {u.unit for r in results for u in r.units}
     due = []
     for unit, frame in frames.items():
         digest_of_rows = frame_digest(frame)
-        if store.meta(f"umpan_balik:{names[unit]}") != digest_of_rows:
-            due.append((unit, frame, digest_of_rows))
+        before = store.meta(f"umpan_balik:{names[unit]}")
+        if before == digest_of_rows:
+            continue
+        if unit not in counted and not len(frame) and before is None:
+            # A file that is no unit's workbook (a letter, a PDF) and has nothing to fix gets
+            # no workbook; one that had problems gets its empty list once, to show them gone.
+            continue
+        due.append((unit, frame, digest_of_rows))
     # The feedback workbooks are written by a worker while this process writes the score
     # book (the first pass writes one per unit).
     pool = process_pool(1) if len(due) >= FEEDBACK_IN_WORKER else None
