@@ -458,27 +458,31 @@ def masalah_table(c: Consolidation) -> Table:
     problems: list[Problem] = sorted(
         c.all_problems, key=lambda p: (order[p.severity], p.file or "", p.sheet or "", p.cell or "")
     )
-    rows = (
-        {
-            "Tingkat": p.severity.value,
-            "Kode": p.code,
-            "Berkas": p.file or "",
-            "Lembar": p.sheet or "",
-            "Sel": p.cell or "",
-            "NIP": p.nip or "",
-            "Nama": p.nama or "",
-            "Pesan": p.message,
-            "Saran": p.advice,
-            "Tautan": p.link or "",
-        }
+    rows = [
+        (
+            p.severity.value,
+            p.code,
+            p.file or "",
+            p.sheet or "",
+            p.cell or "",
+            p.nip or "",
+            p.nama or "",
+            p.message,
+            p.advice,
+            p.link or "",
+        )
         for p in problems
-    )
+    ]
     widths = {"Tingkat": 11, "Kode": 18, "Berkas": 22, "Lembar": 16, "Sel": 7, "NIP": 20,
               "Nama": 18, "Pesan": 46, "Saran": 38, "Tautan": 14}  # fmt: skip
+    # dtype=object and every kind stated: a period not yet filled has a problem per IKI
+    # (142,000 rows in bench/sinkron.py's agency), and inferred Arrow strings cost a
+    # conversion both ways, half of this table's time.
+    kinds = {name: K.TEXT for name in cols} | {"NIP": K.NIP, "Tautan": K.LINK}
     return Table(
         "Masalah",
-        _frame(rows, cols),
-        {"NIP": K.NIP, "Tautan": K.LINK},
+        pd.DataFrame(rows, columns=cols, dtype=object),
+        kinds,
         title="Masalah yang harus diperbaiki unit kerja",
         widths=widths,
     )
@@ -587,7 +591,9 @@ SHEETS = SCOREBOOK_SHEETS  # one table each, and a data file each with --data
 RUN_SHEETS = talenta_report.SHEETS
 
 
-def _period_tables(c: Consolidation, lazy: bool = False) -> list[Table]:
+def _period_tables(
+    c: Consolidation, lazy: bool = False, masalah: Mapping[str, Table] | None = None
+) -> list[Table]:
     return [
         ringkasan_table(c),
         pegawai_table(c),
@@ -595,7 +601,7 @@ def _period_tables(c: Consolidation, lazy: bool = False) -> list[Table]:
         distribusi_table(c),
         kalibrasi_table(c),
         ikm_table(c),
-        masalah_table(c),
+        masalah[c.period] if masalah is not None else masalah_table(c),
         belum_masuk_table(c),
         metadata_table(c),
     ]
@@ -606,9 +612,12 @@ def _in_order(own: list[Table], runs: Sequence[Consolidation]) -> list[Table]:
     return [by_sheet[s] for s in SHEETS]
 
 
-def tables(c: Consolidation, lazy: bool = False) -> list[Table]:
-    """The score book's tables. `lazy`: for `write_scorebook` alone (`hasil_kerja_table`)."""
-    out = _in_order(_period_tables(c, lazy), [c])
+def tables(
+    c: Consolidation, lazy: bool = False, masalah: Mapping[str, Table] | None = None
+) -> list[Table]:
+    """The score book's tables. `lazy`: for `write_scorebook` alone (`hasil_kerja_table`).
+    `masalah`: the Masalah table per period, where the caller has built it already."""
+    out = _in_order(_period_tables(c, lazy, masalah), [c])
     assert tuple(t.sheet for t in out) == SHEETS
     return out
 
@@ -689,16 +698,20 @@ def run_label(results: Sequence[Consolidation]) -> str:
     return "-".join(c.period for c in results)
 
 
-def tables_many(results: Sequence[Consolidation], lazy: bool = False) -> list[Table]:
+def tables_many(
+    results: Sequence[Consolidation],
+    lazy: bool = False,
+    masalah: Mapping[str, Table] | None = None,
+) -> list[Table]:
     """The score book of a run over several periods: every single-period table, one after
     another with a Periode column (rows of each period exactly as its own run gives them),
     then the trends and early warnings. Segments stay (one period's after another's), and
-    `lazy` is as for `tables`."""
+    `lazy` and `masalah` are as for `tables`."""
     from sheetnilai.trends import in_scheme_order
 
     runs = in_scheme_order(results)
     label = ", ".join(c.period for c in runs)
-    per = [_period_tables(c, lazy) for c in runs]
+    per = [_period_tables(c, lazy, masalah) for c in runs]
     own = [s for s in SHEETS if s not in RUN_SHEETS]
     out = []
     for k, sheet in enumerate(own):

@@ -41,6 +41,7 @@ from sheetnilai.google.collect import (
 from sheetnilai.google.http import GoogleFailure
 from sheetnilai.google.kirim import ATTEMPTS, KIND, KIND_SCOREBOOK, PROTECTION_TAG
 from sheetnilai.report import masalah_table
+from sheetnilai.scorebook import Table
 from sheetnilai.store.sqlite import Store
 from sheetnilai.sync.publish import frame_digest
 from sheetnilai.workbook.layout import MASALAH_SHEET
@@ -130,10 +131,13 @@ def upload_scorebook(src: DriveSource, store: Store, path: Path, title: str) -> 
     return created
 
 
-def masalah_rows(results: Sequence[Consolidation]) -> pd.DataFrame:
+def masalah_rows(
+    results: Sequence[Consolidation], masalah: Mapping[str, Table] | None = None
+) -> pd.DataFrame:
     frames = []
     for result in results:
-        frame = masalah_table(result).frame.copy()
+        table = masalah[result.period] if masalah is not None else masalah_table(result)
+        frame = table.frame.copy()
         frame.insert(0, "Periode", result.period)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True).drop_duplicates()
@@ -146,12 +150,14 @@ def write_back(
     results: Sequence[Consolidation],
     when: str,
     log: Callable[[str], None],
+    masalah: Mapping[str, Table] | None = None,
 ) -> list[str]:
     """Rewrite the Masalah sheet of each unit spreadsheet whose problems changed; returns the
     names written. A spreadsheet that cannot be written (no edit right, Google failing after
     its retries) is named in the log and tried again by the next pass that has work (a
-    change of the folder's sharing is one); the others go on."""
-    every = masalah_rows(results)
+    change of the folder's sharing is one); the others go on. `masalah`: as the pass built
+    it (`publish.masalah_tables`)."""
+    every = masalah_rows(results, masalah)
     checkpoint = Checkpoint(collection.archive / CHECKPOINT)
     written = []
     for item in collection.fetched:

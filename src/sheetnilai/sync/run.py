@@ -46,6 +46,7 @@ from sheetnilai.sync.publish import (
     feedback_frames,
     feedback_names,
     frame_digest,
+    masalah_tables,
     publish_scorebook,
     write_feedback,
 )
@@ -236,7 +237,8 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
     clock = time.perf_counter()
     history = [*store.changes(), *changes]
     stamp = started[:19].replace("-", "").replace(":", "").replace("T", "-")
-    frames = feedback_frames(results)
+    masalah = masalah_tables(results)
+    frames = feedback_frames(results, masalah)
     names = feedback_names(list(frames))
     counted = {u.unit for r in results for u in r.units}
     due = []
@@ -263,7 +265,7 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
             else []
         )
         published = publish_scorebook(
-            results, history, settings.output, settings.label, stamp, store
+            results, history, settings.output, settings.label, stamp, store, masalah
         )
         for kind, path in published:
             log(f"diterbitkan ({kind}): {display_name(str(path))}")
@@ -286,7 +288,8 @@ def _run(settings: SyncSettings, store: Store, log: Log, pass_id: int, started: 
         log(f"buku nilai di Drive diperbarui: {uploaded.link}")
         drive_published.append(("drive", uploaded.link))
     if src is not None and collection is not None:
-        for name in drive_source.write_back(src, store, collection, results, started, log):
+        written = drive_source.write_back(src, store, collection, results, started, log, masalah)
+        for name in written:
             log(f"lembar {MASALAH_SHEET} ditulis: {name}")
     seconds["terbit"] = time.perf_counter() - clock
     store.finish_pass(
